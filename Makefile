@@ -1,0 +1,38 @@
+# The two commands (see README.md): `make run` and `make test`.
+# Each creates or reuses .venv and installs the pinned dependencies (constraints.txt).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+MANAGE := $(BIN)/python manage.py
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run test lint install system-deps messages
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	@sh scripts/system-deps.sh
+
+messages: $(STAMP) system-deps
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+
+run: messages
+	DEBUG=1 $(MANAGE) migrate --noinput
+	DEBUG=1 $(MANAGE) seed_demo --if-empty
+	DEBUG=1 $(MANAGE) runserver $(HOST)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make test  runs the suite on PostgreSQL.
+test: messages lint
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

@@ -1,0 +1,119 @@
+"""Reference data: the 5 planning regions, the 43 municipalities, need categories, and the
+catalogue of services municipalities offer (the building blocks of individual offers)."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanningRegion(models.Model):
+    """One of Latvia's five planning regions; its code prefixes case reference numbers."""
+
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    coordinator_email = models.EmailField(_("coordinators' e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("planning region")
+        verbose_name_plural = _("planning regions")
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    """A municipality since the 2021 reform: a state city or a county municipality."""
+
+    class Kind(models.TextChoices):
+        STATE_CITY = "state_city", _("state city")
+        COUNTY = "county", _("county municipality")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    planning_region = models.ForeignKey(
+        PlanningRegion,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("planning region"),
+    )
+    is_pilot = models.BooleanField(
+        _("pilot municipality"),
+        default=False,
+        help_text=_("Has its own remigration specialist."),
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self):
+        return self.name
+
+
+class NeedCategory(models.Model):
+    """A kind of help a household may need: housing, work, school, business support, ..."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("need category")
+        verbose_name_plural = _("need categories")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """The name in the active interface language (Latvian unless English is chosen)."""
+        return self.name_en if (get_language() or "lv").startswith("en") else self.name
+
+
+class MunicipalServiceQuerySet(models.QuerySet):
+    def available(self, on=None):
+        """Services a coordinator may put into a new offer: active and not expired."""
+        on = on or timezone.localdate()
+        return self.filter(is_active=True).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on)
+        )
+
+
+class MunicipalService(models.Model):
+    """An entry in a municipality's catalogue: something it can offer a returning family."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("municipality"),
+    )
+    category = models.ForeignKey(
+        NeedCategory,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("need category"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MunicipalServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "category__position", "title"]
+        verbose_name = _("municipal service")
+        verbose_name_plural = _("municipal services")
+        indexes = [models.Index(fields=["municipality", "category", "is_active"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.municipality})"

@@ -1,0 +1,100 @@
+"""The individual offer (individuāls piedāvājums): what the municipalities can offer one family."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordinators.models import Case, Language
+from municipalities.models import MunicipalService, NeedCategory
+
+
+class OfferQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Offers of the cases the user may see: the case rule, applied once more."""
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+
+class Offer(models.Model):
+    """One version of a case's individual offer. A sent offer is never edited: a change
+    makes a new version, so what the family received stays readable."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENT = "sent", _("sent")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        CHANGES_REQUESTED = "changes_requested", _("changes requested")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="offers", verbose_name=_("case")
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.LATVIAN
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("response received"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prepared by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "-version"]
+        verbose_name = _("individual offer")
+        verbose_name_plural = _("individual offers")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="offer_unique_version"),
+            models.CheckConstraint(
+                name="offer_sent_has_sent_at",
+                condition=Q(status="draft") | Q(sent_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "sent_at"])]
+
+    def __str__(self):
+        return f"{self.case.reference} v{self.version}"
+
+
+class OfferItem(models.Model):
+    """One section of an offer for one need. The text is copied from the catalogue, so an
+    offer stays readable after the service is withdrawn."""
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="items", verbose_name=_("offer")
+    )
+    need = models.ForeignKey(
+        NeedCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("need")
+    )
+    service = models.ForeignKey(
+        MunicipalService,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offer_items",
+        verbose_name=_("catalogue service"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["offer", "position", "id"]
+        verbose_name = _("offer section")
+        verbose_name_plural = _("offer sections")
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Debian packages the portal needs beyond Python: gettext (translations), Pango (WeasyPrint),
+# poppler-utils (PDF checks in tests), Chromium (browser tests). Installs only what is missing.
+set -e
+missing=""
+command -v msgfmt >/dev/null 2>&1 || missing="$missing gettext"
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium chromium-driver"
+ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
+fc-list 2>/dev/null | grep -qi dejavu || missing="$missing fonts-dejavu-core"
+[ -z "$missing" ] && exit 0
+echo "Installing Debian packages:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,134 @@
+"""Test data. Related factories stay consistent: a case's municipality and coordinator belong
+to the case's planning region."""
+
+import factory
+from django.utils import timezone
+
+from coordinators.models import Case, HouseholdMember, Interaction, Returnee, User
+from coordinators.services import case_create
+from municipalities.models import Municipality, MunicipalService, NeedCategory, PlanningRegion
+from offers.models import Offer, OfferItem
+
+
+def region(code):
+    """One of the five planning regions that the data migration loads."""
+    return PlanningRegion.objects.get(code=code)
+
+
+def municipality(name):
+    return Municipality.objects.get(name=name)
+
+
+def need(code):
+    return NeedCategory.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Anna"
+    last_name = "Kalniņa"
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.lv")
+    is_staff = True
+    password = factory.django.Password("parole-123")
+
+
+class NationalAdminFactory(UserFactory):
+    role = User.Role.NATIONAL_ADMIN
+
+
+class CoordinatorFactory(UserFactory):
+    role = User.Role.REGIONAL_COORDINATOR
+    planning_region = factory.LazyFunction(lambda: region("KUR"))
+
+
+class AnalystFactory(UserFactory):
+    role = User.Role.REGIONAL_ANALYST
+    planning_region = factory.LazyFunction(lambda: region("KUR"))
+
+
+class SpecialistFactory(UserFactory):
+    role = User.Role.MUNICIPAL_SPECIALIST
+    municipality = factory.LazyFunction(lambda: municipality("Liepājas valstspilsēta"))
+
+
+class ReturneeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Returnee
+
+    first_name = "Ģirts"
+    last_name = factory.Sequence(lambda n: f"Ķēniņš{n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    phone = "+447700900123"
+    country = "GB"
+    town = "London"
+    consent_given_at = factory.LazyFunction(timezone.now)
+    consent_version = "2026-11"
+
+
+class HouseholdMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HouseholdMember
+
+    returnee = factory.SubFactory(ReturneeFactory)
+    relation = HouseholdMember.Relation.CHILD
+    birth_year = 2018
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """Cases are made through the service, so each has its reference and "created" event."""
+
+    class Meta:
+        model = Case
+
+    returnee = factory.SubFactory(ReturneeFactory)
+    planning_region = factory.LazyFunction(lambda: region("KUR"))
+    municipality = factory.LazyAttribute(
+        lambda case: case.planning_region.municipalities.first() if case.planning_region else None
+    )
+    source = Case.Source.CONTACT_FORM
+    timeframe = Case.Timeframe.WITHIN_6_MONTHS
+
+    @classmethod
+    def _create(cls, model_class, *args, needs=(), **kwargs):
+        return case_create(case=model_class(*args, **kwargs), needs=needs)
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interaction
+
+    case = factory.SubFactory(CaseFactory)
+    kind = Interaction.Kind.PHONE
+    summary = "Runājām par bērnudārzu."
+
+
+class MunicipalServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MunicipalService
+
+    municipality = factory.LazyFunction(lambda: municipality("Liepājas valstspilsēta"))
+    category = factory.LazyFunction(lambda: need("family"))
+    title = "Vieta pirmsskolas izglītības iestādē"
+    description = "Rindas kārtībā, prioritāte remigrantu ģimenēm."
+    contact = "izglitiba@liepaja.lv"
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offer
+
+    case = factory.SubFactory(CaseFactory)
+
+
+class OfferItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfferItem
+
+    offer = factory.SubFactory(OfferFactory)
+    need = factory.LazyFunction(lambda: need("housing"))
+    title = "Pašvaldības dzīvoklis"
+    text = "Īres dzīvoklis uz 2 gadiem."
