@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "municipalities",
     "coordinators",
     "offers",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Remigrācija <noreply@remigracija.lv>")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -1,0 +1,47 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from coordinators.models import Case
+
+from .models import Email
+from .services import email_send_due
+
+
+@admin.register(Email)
+class EmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subject", "purpose", "status", "attempts", "sent_at", "case"]
+    list_filter = ["status", "purpose"]
+    search_fields = ["case__reference", "subject"]
+    list_select_related = ["case"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in Email._meta.fields]
+    actions = ["retry_now"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_national_admin:
+            return queryset
+        return queryset.filter(case__in=Case.objects.visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Retry sending now"))
+    def retry_now(self, request, queryset):
+        ids = list(queryset.exclude(status=Email.Status.SENT).values_list("pk", flat=True))
+        Email.objects.filter(pk__in=ids).update(
+            status=Email.Status.QUEUED, next_attempt_at=timezone.now()
+        )
+        sent, failed = email_send_due(ids=ids)
+        self.message_user(
+            request,
+            ngettext(
+                "%(sent)d e-mail sent, %(failed)d failed.",
+                "%(sent)d e-mails sent, %(failed)d failed.",
+                sent,
+            )
+            % {"sent": sent, "failed": failed},
+            messages.SUCCESS if not failed else messages.WARNING,
+        )

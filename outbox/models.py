@@ -1,0 +1,87 @@
+"""Outgoing e-mail, stored first so that a failing mail server loses nothing."""
+
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_ATTEMPTS = 8
+
+
+class EmailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Queued mail whose next attempt time has come."""
+        return self.filter(
+            status=Email.Status.QUEUED, next_attempt_at__lte=now or timezone.now()
+        ).order_by("next_attempt_at", "id")
+
+
+class Email(models.Model):
+    """One message to one recipient, with its sending history."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed (gave up)")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    html_body = models.TextField(_("HTML text"), blank=True)
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    case = models.ForeignKey(
+        "coordinators.Case",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emails",
+        verbose_name=_("case"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = EmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["case", "created_at"]),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def record_failure(self, error, now=None):
+        """Count a failed attempt and schedule the next: 1, 2, 4 ... minutes, then give up."""
+        now = now or timezone.now()
+        self.attempts += 1
+        self.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if self.attempts >= MAX_ATTEMPTS:
+            self.status = self.Status.FAILED
+        self.next_attempt_at = now + timedelta(minutes=2 ** (self.attempts - 1))
+
+
+class Attachment(models.Model):
+    """A file sent with an e-mail (an offer's PDF), kept with it until it is sent."""
+
+    email = models.ForeignKey(Email, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("file name"), max_length=200)
+    mimetype = models.CharField(_("type"), max_length=100, default="application/pdf")
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.filename

@@ -1,0 +1,66 @@
+from datetime import timedelta
+from smtplib import SMTPServerDisconnected
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from outbox.models import MAX_ATTEMPTS, Email
+from outbox.services import email_enqueue
+
+pytestmark = pytest.mark.django_db
+
+
+def enqueue(**kwargs):
+    defaults = {"to": "ilze@example.com", "subject": "Paldies!", "body": "Sveika, Ilze!"}
+    return email_enqueue(**(defaults | kwargs))
+
+
+def test_mail_is_sent_after_commit_with_its_attachment(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = enqueue(attachments=[("piedavajums.pdf", b"%PDF-1.7", "application/pdf")])
+        assert mail.outbox == []  # nothing leaves before the transaction commits
+
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    assert mail.outbox[0].to == ["ilze@example.com"]
+    assert mail.outbox[0].attachments[0][:2] == ("piedavajums.pdf", b"%PDF-1.7")
+
+
+def test_failing_mail_server_keeps_the_mail_queued_with_the_error(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(self, *args, **kwargs):
+        raise SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        email = enqueue()
+
+    email.refresh_from_db()
+    assert email.status == Email.Status.QUEUED
+    assert email.attempts == 1
+    assert "Connection unexpectedly closed" in email.last_error
+    assert email.next_attempt_at > timezone.now()
+
+
+def test_send_outbox_retries_mail_that_is_due(capsys):
+    email = enqueue()
+    Email.objects.filter(pk=email.pk).update(attempts=2, last_error="timeout")
+    later = enqueue(subject="Vēlāk")
+    Email.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now() + timedelta(hours=1))
+
+    call_command("send_outbox")
+
+    assert Email.objects.get(pk=email.pk).status == Email.Status.SENT
+    assert Email.objects.get(pk=later.pk).status == Email.Status.QUEUED
+    assert [message.subject for message in mail.outbox] == ["Paldies!"]
+    assert "1 sent, 0 failed" in capsys.readouterr().out
+
+
+def test_mail_gives_up_after_the_last_attempt():
+    email = enqueue()
+    for _attempt in range(MAX_ATTEMPTS):
+        email.record_failure(OSError("no route"))
+    assert email.status == Email.Status.FAILED
