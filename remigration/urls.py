@@ -17,5 +17,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    path("", include("coordinators.urls")),
+    path("", include("offers.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,1 @@
+"""Views of the coordinators app, one module per area (contact form, workspace, ...)."""

@@ -1,0 +1,5 @@
+"""URLs of individual offers."""
+
+app_name = "offers"
+
+urlpatterns = []
