@@ -22,7 +22,7 @@ system-deps:
 	@sh scripts/system-deps.sh
 
 messages: $(STAMP) system-deps
-	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --verbosity 0
 
 run: messages
 	DEBUG=1 $(MANAGE) migrate --noinput
