@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "coordinators",
     "offers",
     "outbox",
+    "auditlog",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "remigration.urls"
@@ -133,3 +136,6 @@ LOGGING = {
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-11")
+
+# django-auditlog keeps field-level history of returnees and cases as JSON.
+AUDITLOG_STORE_JSON_CHANGES = True
