@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "auditlog",
     "audit",
     "axes",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Retention: people whose cases were all closed this long ago are anonymised, and the text
+# of sent e-mail is emptied after this many days (`manage.py apply_retention`).
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-11")
