@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "audit",
     "axes",
     "privacy",
+    "accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -171,6 +176,11 @@ AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+
+# Two-factor authentication (TOTP apps): open to all staff, required for national
+# administrators (not in DEBUG, so the demo logins work without a phone).
+OTP_REQUIRED_FOR_NATIONAL_ADMINS = env.bool("OTP_REQUIRED_FOR_NATIONAL_ADMINS", default=not DEBUG)
+OTP_TOTP_ISSUER = "Remigrācijas portāls"
 
 # Staff sessions end after an hour without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)

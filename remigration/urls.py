@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("", include("coordinators.urls")),
     path("", include("offers.urls")),
     path("", include("privacy.urls")),
+    path("", include("accounts.urls")),
     prefix_default_language=False,
 )

@@ -102,8 +102,9 @@ def test_erasure_is_refused_the_second_time(person_case):
     assert error.value.message == ALREADY_ERASED
 
 
-def test_erasure_page_asks_for_the_reference_before_erasing(client, person_case,
-                                                            kurzeme_coordinator):  # fmt: skip
+def test_erasure_page_asks_for_the_reference_before_erasing(
+    client, person_case, kurzeme_coordinator
+):
     client.force_login(kurzeme_coordinator)
     url = reverse("privacy:erase", args=[person_case.reference])
 
