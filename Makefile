@@ -33,6 +33,7 @@ run: messages
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive . --exclude ./.venv,./tests,./bench --severity-level medium
 
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make test  runs the suite on PostgreSQL.
 test: messages lint
