@@ -340,9 +340,13 @@ def test_form_sent_faster_than_a_person_can_fill_it_is_refused(client, settings)
     assert Case.objects.count() == 1
 
 
-@pytest.mark.parametrize("started", ["", "forged", timestamp_token(time.time() - 3 * 86400)])
+@pytest.mark.parametrize(
+    "started",
+    [lambda: "", lambda: "forged", lambda: timestamp_token(time.time() - 3 * 86400)],
+    ids=["missing", "forged", "three-days-old"],
+)
 def test_missing_forged_or_old_timestamp_asks_to_send_again(client, started):
-    response = submit(client, started=started)
+    response = submit(client, started=started())
     assert response.status_code == 200
     assert response.context["form"].has_error("started")
     assert_nothing_stored()
