@@ -260,7 +260,7 @@ def _household_create(*, returnee, data, year):
         for age in data["children_ages"]
     ]
     for member in members:
-        member.full_clean()
+        member.full_clean(exclude=["returnee"])  # saved a moment ago in this transaction
     HouseholdMember.objects.bulk_create(members)
 
 

@@ -284,6 +284,7 @@ def test_bad_input_gets_a_field_error_and_stores_nothing(client, overrides, fiel
     page = response.content.decode()
     assert "error-summary" in page
     assert 'value="Ķēniņš"' in page  # what was typed is kept
+    assert '<option value="GB" selected>' in page
     assert_nothing_stored()
 
 

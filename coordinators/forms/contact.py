@@ -7,6 +7,9 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -45,6 +48,24 @@ def timestamp_token(now=None):
     return signing.dumps(now if now is not None else time.time(), salt=TIMESTAMP_SALT)
 
 
+class LongSelect(forms.Select):
+    """A select whose options are rendered in Python, not one template each: for the 250
+    countries that is ~1 ms instead of ~15 ms on every page view."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (code, mark_safe(" selected") if str(code) == selected else "", label)  # noqa: S308
+                for code, label in self.choices
+            ),
+        )
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
+
+
 class NeedChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.label
@@ -66,7 +87,7 @@ class ContactForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     country = LazyTypedChoiceField(
-        label=_("Country of residence"), choices=[("", "—")] + list(countries)
+        label=_("Country of residence"), choices=[("", "—")] + list(countries), widget=LongSelect
     )
     town = forms.CharField(label=_("Town of residence (optional)"), max_length=100, required=False)
     preferred_language = forms.ChoiceField(
