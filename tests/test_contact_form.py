@@ -20,6 +20,7 @@ from coordinators.forms.contact import (
 )
 from coordinators.models import Case, HouseholdMember, Interaction, Returnee
 from coordinators.views.contact import RATE_LIMITED, TOO_LARGE
+from municipalities.models import NeedCategory
 from outbox.models import Email
 from tests.factories import CaseFactory, CoordinatorFactory, ReturneeFactory, municipality, need
 from tests.factories import region as planning_region
@@ -428,3 +429,35 @@ def test_english_form_errors_are_in_english(client):
     response = submit(client, url=EN_URL, consent=None)
     with translation.override("en"):
         assert str(CONSENT_REQUIRED) in response.content.decode()
+
+
+def test_typed_markup_is_escaped_on_the_staff_case_page(client, superuser):
+    submit(
+        client,
+        first_name='<img src=x onerror="alert(1)">',
+        message="<script>alert('case')</script>",
+    )
+    case = Case.objects.get()
+    client.force_login(superuser)
+
+    page = client.get(reverse("admin:coordinators_case_change", args=[case.pk])).content.decode()
+
+    assert "<script>alert('case')</script>" not in page
+    assert "&lt;script&gt;alert(&#x27;case&#x27;)&lt;/script&gt;" in page
+    assert '<img src=x onerror="alert(1)">' not in page
+
+
+def test_submission_runs_the_same_queries_whatever_the_household_and_needs(
+    client, kurzeme_coordinator, django_assert_max_num_queries
+):
+    small = {"adults": "1", "children_ages": "", "needs": []}
+    with django_assert_max_num_queries(40) as small_queries:
+        submit(client, email="small@example.com", **small)
+    large = {
+        "adults": "6",
+        "children_ages": "0, 1, 2, 3, 4, 5, 6, 7, 8, 9",
+        "needs": [str(pk) for pk in NeedCategory.objects.values_list("pk", flat=True)],
+    }
+    with django_assert_max_num_queries(len(small_queries) + 2):
+        submit(client, email="large@example.com", **large)
+    assert HouseholdMember.objects.count() == 15
