@@ -80,7 +80,9 @@ def test_person_fills_the_latvian_form_and_gets_a_reference(page, live_server):
     page.get_by_label("Plānošanas reģions, kurā vēlaties dzīvot").select_option(
         label="Latgales plānošanas reģions"
     )
-    page.get_by_label("Pašvaldība (nav obligāta)").select_option(label="Rēzeknes novads")
+    municipality = page.get_by_label("Pašvaldība (nav obligāta)")
+    assert municipality.locator("option", has_text="Liepājas valstspilsēta").is_disabled()
+    municipality.select_option(label="Rēzeknes novads")
     page.get_by_label("pēc 1–2 gadiem").check()
     page.get_by_label("Pieaugušie, kas pārcelsies, ieskaitot jūs").fill("2")
     page.get_by_label("Bērnu vecums").fill("4")
