@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def manage(*args, **env):
     # The real settings module, as a server would load it, without the test suite's secret.
-    hidden = {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEBUG"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests for their own process only.
+    hidden = {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {key: value for key, value in os.environ.items() if key not in hidden}
     environment.update(env)
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
