@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from coordinators.admin import CaseScopedAdminMixin
 
@@ -14,10 +15,31 @@ class OfferItemInline(admin.StackedInline):
 
 @admin.register(Offer)
 class OfferAdmin(CaseScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["case", "version", "language", "status", "sent_at", "created_by", "created_at"]
-    list_filter = ["status", "language", "case__planning_region"]
+    list_display = [
+        "case",
+        "version",
+        "region",
+        "language",
+        "status",
+        "sent_at",
+        "responded_at",
+        "created_by",
+        "created_at",
+    ]
+    # By status, region and period (when sent, when prepared), as the ministry's figures ask.
+    list_filter = [
+        "status",
+        "case__planning_region",
+        ("sent_at", admin.DateFieldListFilter),
+        ("created_at", admin.DateFieldListFilter),
+        "language",
+    ]
     search_fields = ["case__reference"]
-    list_select_related = ["case", "created_by"]
+    list_select_related = ["case__planning_region", "created_by"]
     autocomplete_fields = ["case", "created_by"]
     date_hierarchy = "sent_at"
     inlines = [OfferItemInline]
+
+    @admin.display(description=_("planning region"), ordering="case__planning_region__name")
+    def region(self, offer):
+        return offer.case.planning_region or "—"
