@@ -9,6 +9,7 @@ from django.core import mail
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from coordinators.models import Case, CaseEvent, Interaction, Language, MunicipalityRequest
@@ -107,7 +108,7 @@ def test_prepare_offer_creates_a_draft_with_one_section_per_need(client_kurzeme,
     assert case.status == Case.Status.OFFER_PREPARATION
     page = client_kurzeme.get(response["Location"])
     assert [str(message) for message in page.context["messages"]] == [
-        "Version 1 of the offer is ready to edit."
+        gettext("Version %(version)s of the offer is ready to edit.") % {"version": 1}
     ]
 
 
