@@ -455,6 +455,23 @@ def test_the_pdf_contains_the_heading_name_sections_and_page_numbers(
     assert "Liepājas valstspilsēta" in text
 
 
+def test_a_very_long_word_wraps_instead_of_running_off_the_page(
+    client_kurzeme, case, kurzeme_coordinator
+):
+    word = "ļ" * 1500
+    offer = ready_offer(case, kurzeme_coordinator)
+    item = offer.items.first()
+    item.text = word
+    item.save()
+
+    reader = pdf_reader(client_kurzeme.get(url("pdf", offer)).content)
+
+    lines = reader.pages[0].extract_text().splitlines()
+    assert word in "".join(line.strip() for line in lines if set(line.strip()) == {"ļ"})
+    # A line of the PDF holds far fewer than all 1,500 letters: the word was broken.
+    assert max(len(line) for line in lines) < 200
+
+
 def test_typed_markup_is_printed_as_text_and_its_image_never_fetched(
     client_kurzeme, case, kurzeme_coordinator
 ):
@@ -620,3 +637,33 @@ def test_admin_lists_offers_by_status_region_and_period(client, superuser, case)
     )
     assert sent.status_code == 200
     assert list(sent.context["cl"].result_list) == []
+
+
+def test_admin_cannot_change_the_sections_of_a_sent_offer(
+    client, superuser, case, kurzeme_coordinator
+):
+    offer = ready_offer(case, kurzeme_coordinator)
+    client.force_login(superuser)
+    change_url = reverse("admin:offers_offer_change", args=[offer.pk])
+    assert 'name="items-0-title"' in client.get(change_url).content.decode()
+    services.offer_send(offer=offer, actor=kurzeme_coordinator)
+    item = offer.items.first()
+
+    page = client.get(change_url)
+    client.post(
+        change_url,
+        {
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "1",
+            "items-0-id": item.pk,
+            "items-0-offer": offer.pk,
+            "items-0-title": "Changed in the admin",
+            "items-0-need": item.need_id,
+            "items-0-position": 0,
+        },
+    )
+
+    assert page.status_code == 200
+    assert 'name="items-0-title"' not in page.content.decode()
+    item.refresh_from_db()
+    assert item.title != "Changed in the admin"
