@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.pdf import render_pdf
-from coordinators.models import Case, Interaction, Language
+from coordinators.models import Case, Interaction, Language, MunicipalityRequest
 from coordinators.services import CaseError, case_transition
 from outbox.services import email_enqueue
 
@@ -40,6 +40,7 @@ CASE_CANNOT_RECEIVE_OFFER = _("The offer cannot be sent: %(reason)s")
 UNKNOWN_RESPONSE = _("Choose the person's response.")
 SERVICE_NOT_AVAILABLE = _("This service is no longer in the catalogue.")
 LANGUAGE_NOT_SUPPORTED = _("Offers can be written in Latvian or English.")
+ANSWER_NOT_USABLE = _("That answer cannot be used.")
 
 # The person's response, and where it moves the case (None: the case stays where it is).
 RESPONSE_CASE_STATUS = {
@@ -204,6 +205,12 @@ def offer_item_add_from_service(*, offer, service):
 
 def offer_item_add_from_request(*, offer, request):
     """Add a municipality's answer to one of the coordinator's questions to a draft."""
+    if (
+        request.case_id != offer.case_id
+        or request.status != MunicipalityRequest.Status.ANSWERED
+        or not request.answer.strip()
+    ):
+        raise OfferError(ANSWER_NOT_USABLE)
     with translation.override(offer.language):
         title = gettext("Answer from %(municipality)s") % {"municipality": request.municipality}
     return offer_item_add(

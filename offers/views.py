@@ -204,7 +204,7 @@ def offer_item_add_request(request, reference, version):
         requests=selectors.answered_requests_queryset(case=case, user=request.user),
     )
     if not form.is_valid():
-        messages.error(request, _("That answer cannot be used."))
+        messages.error(request, services.ANSWER_NOT_USABLE)
         return _to_offer(offer)
     return _run(
         request,

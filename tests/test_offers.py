@@ -9,6 +9,7 @@ from django.core import mail
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
@@ -212,6 +213,66 @@ def test_a_municipalitys_answer_can_be_pulled_into_the_offer(client_kurzeme, cas
     item = offer.items.get(text=request.answer)
     assert item.need.code == "housing"
     assert "Liepāja" in item.title
+
+
+def test_an_unanswered_request_or_another_cases_answer_cannot_be_used(case, kurzeme_coordinator):
+    other_case = CaseFactory()
+    offer = services.offer_create_draft(case=case, actor=kurzeme_coordinator)
+    for request_case, status in (
+        (case, MunicipalityRequest.Status.OPEN),
+        (other_case, MunicipalityRequest.Status.ANSWERED),
+    ):
+        request = MunicipalityRequest.objects.create(
+            case=request_case,
+            municipality=case.municipality,
+            need=need("housing"),
+            question="?",
+            status=status,
+            answer="Atbilde.",
+        )
+        with pytest.raises(services.OfferError) as error:
+            services.offer_item_add_from_request(offer=offer, request=request)
+        assert error.value.message == services.ANSWER_NOT_USABLE
+
+
+@pytest.mark.parametrize(
+    ("preferred", "offer_language"),
+    [("lv", "lv"), ("en", "en"), ("ru", "lv")],
+)
+def test_a_draft_is_in_the_persons_language_when_offers_exist_in_it(
+    case, preferred, offer_language
+):
+    case.returnee.preferred_language = preferred
+    case.returnee.save()
+
+    offer = services.offer_create_draft(case=case, actor=None)
+
+    assert offer.language == offer_language
+
+
+def test_the_language_of_a_draft_can_be_english_but_not_russian(client_kurzeme, case):
+    offer = services.offer_create_draft(case=case, actor=None)
+
+    refused = client_kurzeme.post(url("language", offer), {"language": "ru"})
+    offer.refresh_from_db()
+    assert refused.status_code == 400 and offer.language == Language.LATVIAN
+
+    client_kurzeme.post(url("language", offer), {"language": "en"})
+    offer.refresh_from_db()
+    assert offer.language == Language.ENGLISH
+
+
+def test_a_latvian_offer_prints_latvian_need_names_and_the_date_as_dd_mm_yyyy(
+    client_kurzeme, case, kurzeme_coordinator
+):
+    offer = ready_offer(case, kurzeme_coordinator)
+    services.offer_send(offer=offer, actor=kurzeme_coordinator)
+    offer.refresh_from_db()
+
+    text = pdf_text(client_kurzeme.get(url("pdf", offer)).content)
+
+    assert need("housing").name in text
+    assert timezone.localtime(offer.sent_at).strftime("%d.%m.%Y") in text
 
 
 def test_editing_a_section_with_an_empty_title_shows_the_error_and_keeps_the_text(
