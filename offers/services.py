@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from common.pdf import render_pdf
 from coordinators.models import Case, Interaction, Language, MunicipalityRequest
 from coordinators.services import CaseError, case_transition
+from municipalities.models import MunicipalService
 from outbox.services import email_enqueue
 
 from .models import Offer, OfferItem
@@ -191,7 +192,7 @@ def offer_item_add(*, offer, need, title, text="", contact="", service=None):
 def offer_item_add_from_service(*, offer, service):
     """Add a catalogue service to a draft. Its text is copied, so the offer stays readable
     after the service changes or is withdrawn."""
-    if not type(service).objects.available().filter(pk=service.pk).exists():
+    if not MunicipalService.objects.available().filter(pk=service.pk).exists():
         raise OfferError(SERVICE_NOT_AVAILABLE)
     return offer_item_add(
         offer=offer,
