@@ -29,7 +29,8 @@ from coordinators.models import (
     MunicipalityRequest,
     Returnee,
 )
-from offers.models import OfferItem
+from offers.models import Offer, OfferItem
+from offers.services import offer_pdf, offer_pdf_filename
 from outbox.models import Attachment, Email
 
 from .models import Erasure
@@ -181,7 +182,10 @@ def _case_data(case):
 
 def _offer_pdfs(cases):
     """The offers as the family received them: (file name, PDF bytes) per sent version."""
-    return []
+    for case in cases:
+        for offer in case.offers.all():
+            if offer.status != Offer.Status.DRAFT:
+                yield f"offers/{offer_pdf_filename(offer)}", offer_pdf(offer=offer)
 
 
 def _date(value):

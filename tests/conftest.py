@@ -1,3 +1,5 @@
+from importlib import import_module
+
 import pytest
 
 from tests import factories
@@ -21,3 +23,33 @@ def kurzeme_coordinator(db):
 @pytest.fixture
 def zemgale_coordinator(db):
     return factories.CoordinatorFactory(username="zemgale", planning_region=factories.region("ZEM"))
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """The regions, municipalities and need categories of the data migration, present in
+    every database test. A transactional test (live server, browser) empties the tables
+    when it ends, so the next test may find them gone; this puts them back."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("transactional_db" if is_transactional(request) else "db")
+    from django.apps import apps
+
+    from municipalities.models import Municipality
+
+    if Municipality.objects.count() != 43:
+        import_module("municipalities.migrations.0002_reference_data").load(apps, None)
+
+
+def is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction", False))
+    )

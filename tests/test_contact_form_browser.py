@@ -18,9 +18,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server needs committed data; serialized rollback restores the reference data
-    # (regions, municipalities, needs) that the flush after each test would remove.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server needs committed data; the reference_data fixture (conftest) puts back
+    # the regions, municipalities and needs that the flush after each test removes.
+    pytest.mark.django_db(transaction=True),
 ]
 
 CHROMIUM_ARGS = [

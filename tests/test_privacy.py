@@ -44,7 +44,13 @@ def person_case(kurzeme_coordinator):
     )
     HouseholdMemberFactory(returnee=case.returnee, birth_year=2019)
     InteractionFactory(case=case, summary=f"Runājām ar {NAME} par dzīvokli.")
-    OfferItemFactory(offer__case=case, text=f"Dzīvoklis ģimenei {NAME}.")
+    OfferItemFactory(
+        offer__case=case,
+        offer__status="sent",
+        offer__sent_at=timezone.now(),
+        text=f"Dzīvoklis ģimenei {NAME}.",
+    )
+    OfferItemFactory(offer__case=case, offer__version=2)  # a draft: never sent, no PDF
     email_enqueue(to=EMAIL, subject=f"Sveiki, {NAME}", body="Paldies!", case=case)
     case_transition(case=case, to_status="contacted", actor=kurzeme_coordinator)
     case.returnee.town = "Boston"  # a change, so the history holds a before/after pair
@@ -161,7 +167,12 @@ def test_access_request_zip_holds_everything_about_the_person(
     assert [event["to"] for event in case["history"]] == ["contacted", "new"]
     assert case["contacts"][0]["summary"] == f"Runājām ar {NAME} par dzīvokli."
     assert case["emails"][0]["subject"] == f"Sveiki, {NAME}"
-    assert case["offers"][0]["sections"][0]["text"] == f"Dzīvoklis ģimenei {NAME}."
+    first = next(offer for offer in case["offers"] if offer["version"] == 1)
+    assert first["sections"][0]["text"] == f"Dzīvoklis ģimenei {NAME}."
+    assert sorted(offer["status"] for offer in case["offers"]) == ["draft", "sent"]
+    pdf_name = f"offers/{person_case.reference}-v1.pdf"
+    assert archive.namelist() == ["personal-data.json", pdf_name]
+    assert archive.read(pdf_name).startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="access_request", actor=kurzeme_coordinator).exists()
 
 

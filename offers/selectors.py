@@ -1,0 +1,126 @@
+"""Reads for individual offers. Every lookup starts from `Case.objects.visible_to(user)`."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from coordinators.models import Case, MunicipalityRequest
+from municipalities.models import Municipality, MunicipalService
+
+
+def case_get_for_offers(*, user, reference):
+    """The case the user may see, or 404 (the same for another region and for no case)."""
+    return get_object_or_404(
+        Case.objects.visible_to(user).select_related(
+            "returnee", "planning_region", "municipality", "coordinator"
+        ),
+        reference=reference,
+    )
+
+
+def offer_get(*, case, version):
+    """One version of the case's offer, or 404."""
+    return get_object_or_404(case.offers.select_related("created_by"), version=version)
+
+
+def offer_list_for_case(*, case):
+    """All versions of the case's offer, newest first."""
+    return case.offers.select_related("created_by").order_by("-version")
+
+
+def offer_items(*, offer):
+    return list(
+        offer.items.select_related("need", "service__municipality").order_by("position", "id")
+    )
+
+
+def offer_sections(*, offer, items=None, needs=()):
+    """The offer's items grouped by need, in need order: [(need, [items])].
+
+    `needs` adds empty sections (the builder shows one per need of the case).
+    """
+    items = offer_items(offer=offer) if items is None else items
+    by_need = {}
+    for need in needs:
+        by_need.setdefault(need, [])
+    for item in items:
+        by_need.setdefault(item.need, []).append(item)
+    return sorted(by_need.items(), key=lambda pair: (pair[0].position, pair[0].code))
+
+
+def offer_municipalities(*, offer, items=None):
+    """Municipalities whose contacts the offer names: the case's and those of its services."""
+    items = offer_items(offer=offer) if items is None else items
+    ids = {item.service.municipality_id for item in items if item.service_id}
+    if offer.case.municipality_id:
+        ids.add(offer.case.municipality_id)
+    return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
+
+
+def catalogue_municipalities(*, case):
+    """Where the person considers living: the case's municipality, or else all of the
+    region's municipalities while that is undecided."""
+    if case.municipality_id:
+        return Municipality.objects.filter(pk=case.municipality_id)
+    if case.planning_region_id:
+        return Municipality.objects.filter(planning_region_id=case.planning_region_id)
+    return Municipality.objects.none()
+
+
+def catalogue_for_case(*, case):
+    """Available catalogue services for the case, by need category id: {need_id: [service]}."""
+    services = (
+        catalogue_services_for_case(case=case)
+        .select_related("municipality", "category")
+        .order_by("municipality__name", "title")
+    )
+    grouped = {}
+    for service in services:
+        grouped.setdefault(service.category_id, []).append(service)
+    return grouped
+
+
+def answered_requests_for_case(*, case, user):
+    """Municipalities' answers to the coordinator's questions on the case, by need id."""
+    requests = (
+        answered_requests_queryset(case=case, user=user)
+        .exclude(answer="")
+        .select_related("municipality", "need")
+        .order_by("-answered_at", "-id")
+    )
+    grouped = {}
+    for request in requests:
+        grouped.setdefault(request.need_id, []).append(request)
+    return grouped
+
+
+def offer_document_context(*, offer):
+    """What the PDF, the HTML preview and the e-mail show: one place, so they agree."""
+    case = Case.objects.select_related(
+        "returnee", "planning_region", "municipality", "coordinator"
+    ).get(pk=offer.case_id)
+    offer.case = case
+    items = offer_items(offer=offer)
+    coordinator = case.coordinator or offer.created_by
+    return {
+        "offer": offer,
+        "case": case,
+        "returnee": case.returnee,
+        "planning_region": case.planning_region,
+        "coordinator": coordinator,
+        "sections": offer_sections(offer=offer, items=items),
+        "municipalities": offer_municipalities(offer=offer, items=items),
+        "document_date": timezone.localtime(offer.sent_at or timezone.now()).date(),
+    }
+
+
+def catalogue_services_for_case(*, case):
+    """The queryset a builder may pick from: available services where the person may live."""
+    return MunicipalService.objects.available().filter(
+        municipality__in=catalogue_municipalities(case=case)
+    )
+
+
+def answered_requests_queryset(*, case, user):
+    return MunicipalityRequest.objects.visible_to(user).filter(
+        case=case, status=MunicipalityRequest.Status.ANSWERED
+    )

@@ -1,0 +1,333 @@
+"""Writes on individual offers: drafts, sections, versions, sending and the person's response.
+
+A sent offer is never edited: a change makes a new version (a draft that copies the items), so
+what the family received stays readable. Case status changes go through `case_transition`.
+"""
+
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from common.pdf import render_pdf
+from coordinators.models import Case, Interaction, Language, MunicipalityRequest
+from coordinators.services import CaseError, case_transition
+from municipalities.models import MunicipalService
+from outbox.services import email_enqueue
+
+from .models import Offer, OfferItem
+from .selectors import offer_document_context
+
+OFFER_LANGUAGES = (Language.LATVIAN, Language.ENGLISH)
+
+CASE_NOT_READY = _("An offer cannot be prepared for a case that is “%(status)s”.")
+DRAFT_EXISTS = _("Version %(version)s of this offer is still a draft: continue that one.")
+OFFER_NOT_EDITABLE = _(
+    "Version %(version)s has been sent and cannot be changed. Make a new version instead."
+)
+OFFER_IS_DRAFT = _("Version %(version)s is a draft: change it directly.")
+OFFER_HAS_NO_ITEMS = _("The offer has no sections yet. Add at least one before sending.")
+ITEM_HAS_NO_TEXT = _("The section “%(title)s” has no text yet. Write it or remove the section.")
+RETURNEE_HAS_NO_EMAIL = _(
+    "The person has no e-mail address. Add one to the person's details before sending."
+)
+OFFER_ALREADY_SENT = _("Version %(version)s has already been sent.")
+OFFER_NOT_AWAITING_RESPONSE = _(
+    "A response can be recorded only for a sent offer that has no response yet."
+)
+CASE_CANNOT_RECEIVE_OFFER = _("The offer cannot be sent: %(reason)s")
+UNKNOWN_RESPONSE = _("Choose the person's response.")
+SERVICE_NOT_AVAILABLE = _("This service is no longer in the catalogue.")
+LANGUAGE_NOT_SUPPORTED = _("Offers can be written in Latvian or English.")
+ANSWER_NOT_USABLE = _("That answer cannot be used.")
+
+# The person's response, and where it moves the case (None: the case stays where it is).
+RESPONSE_CASE_STATUS = {
+    Offer.Status.ACCEPTED: Case.Status.DECIDED_TO_RETURN,
+    Offer.Status.CHANGES_REQUESTED: Case.Status.OFFER_PREPARATION,
+    Offer.Status.DECLINED: None,
+}
+
+
+class OfferError(Exception):
+    """An offer operation the rules refuse; the message is safe to show to the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def _require_draft(offer):
+    """Lock the offer's row and refuse unless it is still a draft: an edit can never land
+    on a version that was sent meanwhile."""
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    if locked.status != Offer.Status.DRAFT:
+        raise OfferError(OFFER_NOT_EDITABLE % {"version": locked.version})
+    return locked
+
+
+def _case_to_offer_preparation(*, case, actor, note=""):
+    """Move the case to "offer in preparation" unless it is there or past it (offer sent)."""
+    if case.status in (Case.Status.OFFER_PREPARATION,):
+        return
+    try:
+        case_transition(case=case, to_status=Case.Status.OFFER_PREPARATION, actor=actor, note=note)
+    except CaseError as error:
+        raise OfferError(CASE_NOT_READY % {"status": case.get_status_display()}) from error
+
+
+def offer_default_language(case):
+    """The person's preferred language when the offer can be written in it, else Latvian."""
+    preferred = case.returnee.preferred_language
+    return preferred if preferred in OFFER_LANGUAGES else Language.LATVIAN
+
+
+@transaction.atomic
+def offer_create_draft(*, case, actor):
+    """Start the next version of the case's offer.
+
+    The first version has one section per need of the case; a later one copies the items of
+    the latest version. The case moves to "offer in preparation".
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    draft = case.offers.filter(status=Offer.Status.DRAFT).first()
+    if draft is not None:
+        raise OfferError(DRAFT_EXISTS % {"version": draft.version})
+    latest = case.offers.order_by("-version").first()
+    if latest is not None:
+        return offer_new_version(offer=latest, actor=actor)
+    _case_to_offer_preparation(case=case, actor=actor)
+    offer = Offer(
+        case=case,
+        version=1,
+        language=offer_default_language(case),
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+    offer.full_clean()
+    offer.save()
+    with translation.override(offer.language):
+        items = [
+            OfferItem(offer=offer, need=need, title=need.label, position=position)
+            for position, need in enumerate(case.needs.order_by("position", "code"))
+        ]
+    for item in items:
+        item.full_clean()
+    OfferItem.objects.bulk_create(items)
+    return offer
+
+
+@transaction.atomic
+def offer_new_version(*, offer, actor):
+    """A new draft copying a sent offer's items; the sent version stays as it was."""
+    offer = Offer.objects.get(pk=offer.pk)
+    if offer.status == Offer.Status.DRAFT:
+        raise OfferError(OFFER_IS_DRAFT % {"version": offer.version})
+    case = Case.objects.select_for_update().get(pk=offer.case_id)
+    draft = case.offers.filter(status=Offer.Status.DRAFT).first()
+    if draft is not None:
+        raise OfferError(DRAFT_EXISTS % {"version": draft.version})
+    _case_to_offer_preparation(case=case, actor=actor, note=gettext("New version of the offer"))
+    next_version = (case.offers.aggregate(last=Max("version"))["last"] or 0) + 1
+    new_offer = Offer(
+        case=case,
+        version=next_version,
+        language=offer.language,
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+    new_offer.full_clean()
+    new_offer.save()
+    OfferItem.objects.bulk_create(
+        OfferItem(
+            offer=new_offer,
+            need_id=item.need_id,
+            service_id=item.service_id,
+            title=item.title,
+            text=item.text,
+            contact=item.contact,
+            position=item.position,
+        )
+        for item in offer.items.all()
+    )
+    return new_offer
+
+
+@transaction.atomic
+def offer_update(*, offer, actor, language):
+    """Change a draft's language (the language of the PDF and the e-mail)."""
+    offer = _require_draft(offer)
+    if language not in OFFER_LANGUAGES:
+        raise OfferError(LANGUAGE_NOT_SUPPORTED)
+    offer.language = language
+    offer.full_clean()
+    offer.save(update_fields=["language"])
+    return offer
+
+
+def _next_position(offer):
+    return (offer.items.aggregate(last=Max("position"))["last"] or 0) + 1
+
+
+@transaction.atomic
+def offer_item_add(*, offer, need, title, text="", contact="", service=None):
+    """Add a section to a draft, with text typed by the coordinator."""
+    _require_draft(offer)
+    item = OfferItem(
+        offer=offer,
+        need=need,
+        service=service,
+        title=title,
+        text=text,
+        contact=contact,
+        position=_next_position(offer),
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+def offer_item_add_from_service(*, offer, service):
+    """Add a catalogue service to a draft. Its text is copied, so the offer stays readable
+    after the service changes or is withdrawn."""
+    if not MunicipalService.objects.available().filter(pk=service.pk).exists():
+        raise OfferError(SERVICE_NOT_AVAILABLE)
+    return offer_item_add(
+        offer=offer,
+        need=service.category,
+        service=service,
+        title=service.title,
+        text=service.description,
+        contact=service.contact,
+    )
+
+
+def offer_item_add_from_request(*, offer, request):
+    """Add a municipality's answer to one of the coordinator's questions to a draft."""
+    if (
+        request.case_id != offer.case_id
+        or request.status != MunicipalityRequest.Status.ANSWERED
+        or not request.answer.strip()
+    ):
+        raise OfferError(ANSWER_NOT_USABLE)
+    with translation.override(offer.language):
+        title = gettext("Answer from %(municipality)s") % {"municipality": request.municipality}
+    return offer_item_add(
+        offer=offer,
+        need=request.need,
+        title=title,
+        text=request.answer,
+        contact=request.municipality.contact_email,
+    )
+
+
+@transaction.atomic
+def offer_item_update(*, item, title, text, contact):
+    """Change a section of a draft."""
+    _require_draft(item.offer)
+    item.title, item.text, item.contact = title, text, contact
+    item.full_clean()
+    item.save(update_fields=["title", "text", "contact"])
+    return item
+
+
+@transaction.atomic
+def offer_item_delete(*, item):
+    """Remove a section from a draft."""
+    _require_draft(item.offer)
+    item.delete()
+
+
+def offer_pdf(*, offer):
+    """The offer as a PDF, in the offer's language."""
+    with translation.override(offer.language):
+        html = render_to_string("pdf/offer.html", offer_document_context(offer=offer))
+    return render_pdf(html)
+
+
+def offer_pdf_filename(offer):
+    return f"{offer.case.reference}-v{offer.version}.pdf"
+
+
+def _check_sendable(offer):
+    if offer.status != Offer.Status.DRAFT:
+        raise OfferError(OFFER_ALREADY_SENT % {"version": offer.version})
+    items = list(offer.items.all())
+    if not items:
+        raise OfferError(OFFER_HAS_NO_ITEMS)
+    for item in items:
+        if not item.text.strip():
+            raise OfferError(ITEM_HAS_NO_TEXT % {"title": item.title})
+    if not offer.case.returnee.email:
+        raise OfferError(RETURNEE_HAS_NO_EMAIL)
+
+
+@transaction.atomic
+def offer_send(*, offer, actor):
+    """E-mail the offer's PDF to the person through the outbox and move the case to
+    "offer sent". Nothing is stored or sent when any check fails."""
+    offer = Offer.objects.select_for_update().select_related("case__returnee").get(pk=offer.pk)
+    _check_sendable(offer)
+    case = offer.case
+    try:
+        if case.status != Case.Status.OFFER_SENT:
+            _case_to_offer_preparation(case=case, actor=actor)
+            case_transition(
+                case=case,
+                to_status=Case.Status.OFFER_SENT,
+                actor=actor,
+                note=gettext("Offer version %(version)s sent") % {"version": offer.version},
+            )
+    except (CaseError, OfferError) as error:
+        raise OfferError(CASE_CANNOT_RECEIVE_OFFER % {"reason": error.message}) from error
+    offer.status = Offer.Status.SENT
+    offer.sent_at = timezone.now()
+    offer.full_clean()
+    offer.save(update_fields=["status", "sent_at"])
+    pdf = offer_pdf(offer=offer)
+    with translation.override(offer.language):
+        context = offer_document_context(offer=offer)
+        subject = gettext("Your individual offer (%(reference)s)") % {"reference": case.reference}
+        body = render_to_string("offers/email/offer_sent.txt", context)
+    email_enqueue(
+        to=case.returnee.email,
+        subject=subject,
+        body=body,
+        purpose="offer",
+        case=case,
+        attachments=[(offer_pdf_filename(offer), pdf, "application/pdf")],
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_record_response(*, offer, response, actor, note=""):
+    """Record the person's answer to a sent offer and move the case on: accepted → decided to
+    return, wants changes → offer in preparation; declined leaves the case where it is."""
+    offer = Offer.objects.select_for_update().select_related("case").get(pk=offer.pk)
+    if response not in RESPONSE_CASE_STATUS:
+        raise OfferError(UNKNOWN_RESPONSE)
+    if offer.status != Offer.Status.SENT:
+        raise OfferError(OFFER_NOT_AWAITING_RESPONSE)
+    offer.status = response
+    offer.responded_at = timezone.now()
+    offer.full_clean()
+    offer.save(update_fields=["status", "responded_at"])
+    case = offer.case
+    summary = gettext("Response to offer version %(version)s: %(response)s") % {
+        "version": offer.version,
+        "response": Offer.Status(response).label,
+    }
+    if note.strip():
+        summary = f"{summary}\n{note.strip()}"
+    Interaction.objects.create(
+        case=case, kind=Interaction.Kind.OTHER, summary=summary, author=actor
+    )
+    to_status = RESPONSE_CASE_STATUS[response]
+    if to_status is not None and (
+        case.status == to_status or to_status in case.allowed_next_statuses()
+    ):
+        case_transition(case=case, to_status=to_status, actor=actor, note=summary)
+    return offer
