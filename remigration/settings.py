@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "coordinators",
     "offers",
     "outbox",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
     path("", include("coordinators.urls")),
     path("", include("offers.urls")),
+    path("reports/", include("reports.urls")),
     prefix_default_language=False,
 )
