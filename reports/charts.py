@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 BRAND = "#9e3039"
 COLOURS = ("#9e3039", "#1f6feb", "#1a7f37", "#9a6700", "#6e40c9")
-FONT = 'font-family="DejaVu Sans, sans-serif"'
+FONT = 'font-family="Portal Sans, DejaVu Sans, sans-serif"'
 
 
 def _svg(width, height, title, body):
@@ -55,7 +55,7 @@ def bar_chart(rows, *, title, value_key, label_key="label", max_rows=10, width=6
 
 def line_chart(points, *, title, series, width=720, height=280):
     """A monthly trend: one line per (key, label) in `series` over points with a "month"."""
-    left, right, top, bottom = 44, 16, 16, 60
+    left, right, top, bottom = 44, 28, 16, 60
     plot_width, plot_height = width - left - right, height - top - bottom
     largest = max((point[key] for point in points for key, _label in series), default=0)
     scale_max = _nice_ceiling(largest)

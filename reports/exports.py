@@ -55,12 +55,12 @@ def _headline_rows(report):
         (str(label), report.headline[key], str(DEFINITIONS[definition]))
         for key, label, definition in HEADLINES
     ]
+    new_contacts, closed = _("New contacts"), _("Closed")
     rows += [
-        (f"{_('New contacts')}: {source['label']}", source["count"], "")
-        for source in report.sources
+        (f"{new_contacts}: {source['label']}", source["count"], "") for source in report.sources
     ]
     rows += [
-        (f"{_('Closed')}: {reason['label']}", reason["count"], str(DEFINITIONS["closed"]))
+        (f"{closed}: {reason['label']}", reason["count"], str(DEFINITIONS["closed"]))
         for reason in report.closed_by_reason
     ]
     return rows
@@ -101,7 +101,8 @@ def case_csv_stream(filters):
     from .selectors import CASE_EXPORT_COLUMNS
 
     header = [str(label) for _name, label in CASE_EXPORT_COLUMNS]
-    header += [f"{_('Need')}: {need.label}" for need in needs]
+    need = _("Need")
+    header += [f"{need}: {category.label}" for category in needs]
     yield BOM + writer.writerow(header)
     labels = {
         "source": dict(Case.Source.choices),

@@ -9,6 +9,7 @@ of cases; nothing here loops over cases in Python.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import (
     Count,
     DurationField,
@@ -19,6 +20,9 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -207,22 +211,44 @@ FIGURE_KEYS = (
 
 
 def _event_rows(filters):
-    """Events inside the period and scope that any figure counts."""
+    """Events inside the period and scope that the monthly trend counts."""
     return CaseEvent.objects.filter(
         filters.case_q("case__"),
         filters.in_period("created_at"),
-    ).filter(Q(kind=CREATED) | Q(kind=STATUS_CHANGED, to_value__in=[DECIDED, RETURNED, CLOSED]))
+    ).filter(Q(kind=CREATED) | Q(kind=STATUS_CHANGED, to_value__in=[DECIDED, RETURNED]))
 
 
-def _event_aggregates():
-    returned = Q(kind=STATUS_CHANGED, to_value=RETURNED)
+def _changed_to(filters, status):
+    """Ids of the cases whose status changed to `status` within the period (a subquery)."""
+    return CaseEvent.objects.filter(
+        filters.in_period("created_at"), kind=STATUS_CHANGED, to_value=status
+    ).values("case_id")
+
+
+def _case_rows(filters):
+    """The cases in scope that count in any case figure of the period: one row per case, so
+    no figure needs COUNT(DISTINCT); `id IN (subquery)` is evaluated once, not per case."""
+    return Case.objects.filter(filters.case_q()).filter(
+        filters.in_period("created_at")
+        | Q(pk__in=_changed_to(filters, DECIDED))
+        | Q(pk__in=_changed_to(filters, RETURNED))
+    )
+
+
+def _case_aggregates(filters):
+    returned = Q(pk__in=_changed_to(filters, RETURNED))
+    household_size = (
+        HouseholdMember.objects.filter(returnee_id=OuterRef("returnee_id"))
+        .order_by()
+        .values("returnee_id")
+        .annotate(size=Count("id"))
+        .values("size")
+    )
     return {
-        "new_contacts": Count("case_id", distinct=True, filter=Q(kind=CREATED)),
-        "wish_to_return": Count(
-            "case_id", distinct=True, filter=Q(kind=STATUS_CHANGED, to_value=DECIDED)
-        ),
-        "returned": Count("case_id", distinct=True, filter=returned),
-        "household_returned": Count("case__returnee__household", distinct=True, filter=returned),
+        "new_contacts": Count("id", filter=filters.in_period("created_at")),
+        "wish_to_return": Count("id", filter=Q(pk__in=_changed_to(filters, DECIDED))),
+        "returned": Count("id", filter=returned),
+        "household_returned": Sum(Subquery(household_size), filter=returned),
     }
 
 
@@ -247,7 +273,7 @@ def _complete(figures):
 
 def headline_figures(filters):
     """The headline numbers of the period (four queries: events, offers, active, medians x2)."""
-    figures = _event_rows(filters).aggregate(**_event_aggregates())
+    figures = _case_rows(filters).aggregate(**_case_aggregates(filters))
     figures.update(_offer_rows(filters).aggregate(**_offer_aggregates(filters)))
     figures = _complete(figures)
     figures["active"] = active_case_count(filters)
@@ -257,17 +283,27 @@ def headline_figures(filters):
 
 
 def active_case_count(filters):
-    """Cases open at the end of the period, read from the history, not the current status."""
-    status_at_end = (
+    """Cases open at the end of the period, read from the history, not the current status.
+
+    `case_transition` writes Case.status_changed_at and the status event in one transaction,
+    so a case whose last change is before the end of the period still has the status it had
+    then; only the cases changed later read their history (the last status event before the
+    end). The CASE makes the database skip the history for the others.
+    """
+    status_from_history = (
         CaseEvent.objects.filter(
             case=OuterRef("pk"), kind__in=[CREATED, STATUS_CHANGED], created_at__lt=filters.end
         )
         .order_by("-created_at", "-id")
         .values("to_value")[:1]
     )
+    status_at_end = models.Case(
+        When(status_changed_at__lt=filters.end, then=F("status")),
+        default=Subquery(status_from_history),
+    )
     return (
         Case.objects.filter(filters.case_q(), created_at__lt=filters.end)
-        .alias(status_at_end=Subquery(status_at_end))
+        .alias(status_at_end=status_at_end)
         .filter(status_at_end__in=OPEN_STATUSES)
         .count()
     )
@@ -354,26 +390,26 @@ def median_days_to_return(filters):
 
 # The dimensions of the breakdowns: the Case field they group by, and how a value is named.
 def _region_label(row):
-    return row["case__planning_region__name"] or _("not decided yet (national queue)")
+    return row["planning_region__name"] or _("not decided yet (national queue)")
 
 
 def _municipality_label(row):
-    return row["case__municipality__name"] or _("not chosen")
+    return row["municipality__name"] or _("not chosen")
 
 
 def _country_label(row):
-    code = row["case__returnee__country"]
+    code = row["returnee__country"]
     return countries.name(code) if code else _("not known")
 
 
 def _need_label(row):
-    if row["case__needs__code"] is None:
+    if row["needs__code"] is None:
         return _("no needs recorded")
-    return NeedCategory(name=row["case__needs__name"], name_en=row["case__needs__name_en"]).label
+    return NeedCategory(name=row["needs__name"], name_en=row["needs__name_en"]).label
 
 
 def _timeframe_label(row):
-    value = row["case__timeframe"]
+    value = row["timeframe"]
     return Case.Timeframe(value).label if value in Case.Timeframe.values else _("not stated")
 
 
@@ -382,49 +418,55 @@ DIMENSIONS = (
         "region",
         _("By planning region"),
         _("Planning region"),
-        ("case__planning_region__name",),
+        ("planning_region__name",),
         _region_label,
     ),
     (
         "municipality",
         _("By municipality of return"),
         _("Municipality"),
-        ("case__municipality__name",),
+        ("municipality__name",),
         _municipality_label,
     ),
     (
         "country",
         _("By country of residence"),
         _("Country"),
-        ("case__returnee__country",),
+        ("returnee__country",),
         _country_label,
     ),
     (
         "need",
         _("By need category"),
         _("Need"),
-        ("case__needs__code", "case__needs__name", "case__needs__name_en"),
+        ("needs__code", "needs__name", "needs__name_en"),
         _need_label,
     ),
     (
         "timeframe",
         _("By planned timeframe"),
         _("Timeframe"),
-        ("case__timeframe",),
+        ("timeframe",),
         _timeframe_label,
     ),
 )
 
 
 def breakdown(filters, key):
-    """One breakdown: one grouped query over events and one over offers, merged by value."""
+    """One breakdown: one grouped query over cases and one over offers, merged by value."""
     _key, title, heading, fields, label = next(d for d in DIMENSIONS if d[0] == key)
     rows = {}
-    event_rows = _event_rows(filters).values(*fields).annotate(**_event_aggregates()).order_by()
+    case_rows = _case_rows(filters).values(*fields).annotate(**_case_aggregates(filters))
     offer_rows = (
-        _offer_rows(filters).values(*fields).annotate(**_offer_aggregates(filters)).order_by()
+        _offer_rows(filters)
+        .values(*[f"case__{name}" for name in fields])
+        .annotate(**_offer_aggregates(filters))
     )
-    for row in [*event_rows, *offer_rows]:
+    offer_rows = [
+        {name.removeprefix("case__"): value for name, value in row.items()}
+        for row in offer_rows.order_by()
+    ]
+    for row in [*case_rows.order_by(), *offer_rows]:
         group = tuple(row[name] for name in fields)
         merged = rows.setdefault(group, {"label": str(label(row))})
         merged.update({name: value for name, value in row.items() if name in FIGURE_KEYS})
@@ -443,28 +485,53 @@ def _months(filters):
 
 
 def monthly_trend(filters):
-    """Per calendar month of the period: new contacts, offers prepared, wish to return,
-    returned (two grouped queries)."""
+    """Per calendar month of the period, the figures of the breakdowns (three grouped
+    queries: events, household members of the returned, offers). A case that changed to
+    "returned" twice in one month counts once in that month."""
+    returned = Q(kind=STATUS_CHANGED, to_value=RETURNED)
     events = (
         _event_rows(filters)
         .annotate(month=TruncMonth("created_at"))
         .values("month")
-        .annotate(**_event_aggregates())
+        .annotate(
+            # One "created" event per case: no DISTINCT needed.
+            new_contacts=Count("id", filter=Q(kind=CREATED)),
+            wish_to_return=Count(
+                "case_id", distinct=True, filter=Q(kind=STATUS_CHANGED, to_value=DECIDED)
+            ),
+            returned=Count("case_id", distinct=True, filter=returned),
+        )
+        .order_by()
+    )
+    households = (
+        CaseEvent.objects.filter(filters.case_q("case__"), filters.in_period("created_at"))
+        .filter(returned)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(household_returned=Count("case__returnee__household", distinct=True))
         .order_by()
     )
     offers = (
-        Offer.objects.filter(filters.case_q("case__"), filters.in_period("created_at"))
+        _offer_rows(filters)
         .annotate(month=TruncMonth("created_at"))
         .values("month")
-        .annotate(offers_prepared=Count("id"))
+        .annotate(offers_prepared=Count("id", filter=filters.in_period("created_at")))
+        .order_by()
+    )
+    sent = (
+        Offer.objects.filter(filters.case_q("case__"), filters.in_period("sent_at"))
+        .annotate(month=TruncMonth("sent_at"))
+        .values("month")
+        .annotate(offers_sent=Count("id"))
         .order_by()
     )
     by_month = {}
-    for row in [*events, *offers]:
+    for row in [*events, *households, *offers, *sent]:
         month = timezone.localtime(row["month"]).date() if row["month"] else None
-        by_month.setdefault(month, {}).update(
-            {name: value for name, value in row.items() if name in FIGURE_KEYS}
-        )
+        figures = by_month.setdefault(month, {})
+        for name, value in row.items():
+            if name in FIGURE_KEYS:
+                figures[name] = figures.get(name, 0) + value
     return [{"month": month, **_complete(by_month.get(month, {}))} for month in _months(filters)]
 
 
@@ -478,41 +545,41 @@ FUNNEL_STEPS = (
 
 
 def funnel(filters):
-    """The cases created in the period and the furthest step each reached by its end."""
+    """The cases created in the period and the furthest step each reached by its end.
 
-    def reached_status(status):
-        return Exists(
-            CaseEvent.objects.filter(
-                case=OuterRef("pk"),
-                kind=STATUS_CHANGED,
-                to_value=status,
-                created_at__lt=filters.end,
+    One grouped query: a CASE gives each case of the cohort its furthest step, testing
+    `id IN (subquery)` from the last step back; the database evaluates each subquery once.
+    A case's events and offers cannot be older than the case, so the subqueries only read
+    rows from the start of the period on."""
+    in_period = filters.in_period("created_at")
+
+    def reached(status):
+        return Q(
+            pk__in=CaseEvent.objects.filter(in_period, kind=STATUS_CHANGED, to_value=status).values(
+                "case_id"
             )
         )
 
-    offers = Offer.objects.filter(case=OuterRef("pk"))
-    cohort = Case.objects.filter(filters.case_q(), filters.in_period("created_at")).alias(
-        prepared=Exists(offers.filter(created_at__lt=filters.end)),
-        sent=Exists(offers.filter(sent_at__lt=filters.end)),
-        decided=reached_status(DECIDED),
-        returned_=reached_status(RETURNED),
+    offers = Offer.objects.filter(case__created_at__gte=filters.start)
+    furthest = models.Case(
+        When(reached(RETURNED), then=Value(4)),
+        When(reached(DECIDED), then=Value(3)),
+        When(Q(pk__in=offers.filter(sent_at__lt=filters.end).values("case_id")), then=Value(2)),
+        When(Q(pk__in=offers.filter(created_at__lt=filters.end).values("case_id")), then=Value(1)),
+        default=Value(0),
     )
-    returned = Q(returned_=True)
-    decided = returned | Q(decided=True)
-    sent = decided | Q(sent=True)
-    prepared = sent | Q(prepared=True)
-    counts = cohort.aggregate(
-        new_contacts=Count("id"),
-        offer_prepared=Count("id", filter=prepared),
-        offer_sent=Count("id", filter=sent),
-        wish_to_return=Count("id", filter=decided),
-        returned=Count("id", filter=returned),
+    by_step = dict(
+        Case.objects.filter(filters.case_q(), in_period)
+        .annotate(furthest=furthest)
+        .values_list("furthest")
+        .annotate(count=Count("id"))
+        .order_by()
     )
     steps = []
-    first = counts["new_contacts"]
+    first = sum(by_step.values())
     previous = None
-    for key, label in FUNNEL_STEPS:
-        count = counts[key] or 0
+    for index, (key, label) in enumerate(FUNNEL_STEPS):
+        count = sum(number for step, number in by_step.items() if step >= index)
         steps.append(
             {
                 "key": key,

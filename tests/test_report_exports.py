@@ -86,6 +86,7 @@ def test_xlsx_has_one_sheet_per_breakdown_with_exact_rows(client, dataset, kurze
     assert len(trend) == 13
     assert trend[5][0].strftime("%m.%Y") == "05.2022"
     assert list(trend[5][1:]) == [0, 0, 0, 0, 1, 2, 3]
+    assert list(trend[2][1:]) == [0, 1, 1, 1, 0, 0, 0]
     funnel = list(workbook["Funnel"].iter_rows(values_only=True))
     assert [row[1] for row in funnel[1:6]] == data.KURZEME_2022_FUNNEL
     assert funnel[2][3] == pytest.approx(0.25)
@@ -103,6 +104,15 @@ def test_csv_is_utf8_with_bom_and_has_the_headline_table(client, dataset, kurzem
     assert values["People returned in total"] == "5"
     assert values["Median days from first contact to return"] == "161,0"
     assert values["Closed: not returning"] == "1"
+
+
+def test_latvian_csv_keeps_diacritics(client, dataset, kurzeme_coordinator):
+    client.force_login(kurzeme_coordinator)
+    raw = client.get(lv("reports:export_csv"), YEAR_2022).content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8")[1:]), delimiter=";"))
+    assert rows[0] == ["Rādītājs", "Vērtība", "Definīcija"]
+    assert rows[1][0] == "Jauni kontakti"
 
 
 def test_exports_refuse_bad_input_with_a_message_not_a_file(client, dataset, kurzeme_coordinator):
@@ -174,3 +184,29 @@ def test_xlsx_of_another_region_is_never_built_for_a_coordinator(
     values = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True) if row[0]}
     assert values["Planning regions"] == "Zemgales plānošanas reģions"
     assert values["New contacts"] == data.ZEMGALE_2022["new_contacts"]
+
+
+def test_pdf_has_the_figures_charts_and_definitions(client, dataset, kurzeme_coordinator):
+    import re
+
+    from pypdf import PdfReader
+
+    client.force_login(kurzeme_coordinator)
+    response = client.get(en("reports:export_pdf"), YEAR_2022)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    flat = re.sub(r"\s+", " ", text)
+    assert "Remigration report" in flat
+    assert "01.01.2022 – 31.12.2022" in flat
+    assert "Kurzemes plānošanas reģions" in flat
+    assert "New contacts 4 " in flat
+    assert "People in contact (active cases at the end of the period) 2 " in flat
+    assert "Individual offers prepared 2 " in flat
+    assert "Household members who returned with them 3 " in flat
+    assert "People returned in total 5 " in flat
+    assert "Median days from first contact to return 161,0 " in flat
+    assert "Returned: cases whose status changed to “returned” within the period" in flat
+    assert "Liepājas valstspilsēta 2 2 2 2 2 3 5" in flat
+    assert "From contact to return" in flat  # the funnel chart's caption
