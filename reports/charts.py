@@ -2,6 +2,8 @@
 same markup into the PDF. Every label is escaped; each chart has a title for screen readers
 and the page shows the same numbers in a table next to it."""
 
+import math
+
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -58,12 +60,13 @@ def line_chart(points, *, title, series, width=720, height=280):
     left, right, top, bottom = 44, 28, 16, 60
     plot_width, plot_height = width - left - right, height - top - bottom
     largest = max((point[key] for point in points for key, _label in series), default=0)
-    scale_max = _nice_ceiling(largest)
+    step_value, steps = _axis(largest)
+    scale_max = step_value * steps
     count = len(points)
     body = []
-    for step in range(5):
-        value = scale_max * step / 4
-        y = top + plot_height - plot_height * step / 4
+    for step in range(steps + 1):
+        value = step_value * step
+        y = top + plot_height - plot_height * step / steps
         body.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="#d0d7de" stroke-width="1"/>'
@@ -96,7 +99,7 @@ def line_chart(points, *, title, series, width=720, height=280):
         body.append(
             f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
         )
-        legend_x = left + number * 150
+        legend_x = left + number * 175
         legend_y = height - 18
         body.append(
             f'<rect x="{legend_x}" y="{legend_y - 9}" width="12" height="12" fill="{colour}"/>'
@@ -105,15 +108,14 @@ def line_chart(points, *, title, series, width=720, height=280):
     return _svg(width, height, title, body)
 
 
-def _nice_ceiling(value):
-    """A round upper bound for an axis (1, 2, 5 x 10^n), at least 4 so the grid is whole."""
-    if value <= 4:
-        return 4
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for factor in (1, 2, 4, 5, 10):
-        if factor * magnitude >= value:
-            return factor * magnitude
-    return 10 * magnitude
+def _axis(value):
+    """A round step (1, 2 or 5 x 10^n) and the number of grid steps (at most 5) for an axis."""
+    if value <= 0:
+        return 1, 4
+    rough = value / 5
+    magnitude = 10 ** (len(str(int(rough))) - 1) if rough >= 1 else 1
+    step = next(factor * magnitude for factor in (1, 2, 5, 10) if factor * magnitude >= rough)
+    return step, max(1, math.ceil(value / step))
 
 
 def funnel_chart(steps, *, title, width=640):

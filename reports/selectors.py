@@ -271,15 +271,23 @@ def _complete(figures):
     return figures
 
 
-def headline_figures(filters):
-    """The headline numbers of the period (four queries: events, offers, active, medians x2)."""
-    figures = _case_rows(filters).aggregate(**_case_aggregates(filters))
-    figures.update(_offer_rows(filters).aggregate(**_offer_aggregates(filters)))
-    figures = _complete(figures)
+def headline_figures(filters, groups):
+    """The headline numbers: the case and offer figures are the total of `groups` (see
+    `figure_groups`); active cases and the medians are queries of their own."""
+    figures = _complete(_total(groups))
     figures["active"] = active_case_count(filters)
     figures["median_offer"] = median_days_to_first_offer(filters)
     figures["median_return"] = median_days_to_return(filters)
     return figures
+
+
+def _total(rows):
+    """Add up already aggregated rows (never more rows than groups, never one per case)."""
+    total = {}
+    for row in rows:
+        for name in FIGURE_KEYS:
+            total[name] = total.get(name, 0) + (row.get(name) or 0)
+    return total
 
 
 def active_case_count(filters):
@@ -326,16 +334,11 @@ REOPENED = "reopened"
 
 
 def closed_by_reason(filters):
-    """Cases closed in the period by their closing reason (one grouped query)."""
+    """Cases closed in the period by their closing reason (one grouped query over cases)."""
     counts = dict(
-        CaseEvent.objects.filter(
-            filters.case_q("case__"),
-            filters.in_period("created_at"),
-            kind=STATUS_CHANGED,
-            to_value=CLOSED,
-        )
-        .values_list("case__closed_reason")
-        .annotate(count=Count("case_id", distinct=True))
+        Case.objects.filter(filters.case_q(), pk__in=_changed_to(filters, CLOSED))
+        .values_list("closed_reason")
+        .annotate(count=Count("id"))
         .order_by()
     )
     rows = [
@@ -452,10 +455,13 @@ DIMENSIONS = (
 )
 
 
-def breakdown(filters, key):
-    """One breakdown: one grouped query over cases and one over offers, merged by value."""
-    _key, title, heading, fields, label = next(d for d in DIMENSIONS if d[0] == key)
-    rows = {}
+# The case attributes one grouped query counts by; every breakdown except needs (a case may
+# have several) and the headline totals are sums over these groups.
+GROUP_FIELDS = ("planning_region__name", "municipality__name", "returnee__country", "timeframe")
+
+
+def _grouped_figures(filters, fields):
+    """Case and offer figures grouped by `fields`: one query over cases, one over offers."""
     case_rows = _case_rows(filters).values(*fields).annotate(**_case_aggregates(filters))
     offer_rows = (
         _offer_rows(filters)
@@ -466,13 +472,38 @@ def breakdown(filters, key):
         {name.removeprefix("case__"): value for name, value in row.items()}
         for row in offer_rows.order_by()
     ]
-    for row in [*case_rows.order_by(), *offer_rows]:
+    return [*case_rows.order_by(), *offer_rows]
+
+
+def figure_groups(filters):
+    """The figures per (region, municipality, country, timeframe): the source of four
+    breakdowns and of the headline totals, so they always add up to the same numbers."""
+    return _grouped_figures(filters, GROUP_FIELDS)
+
+
+def _roll_up(rows, key):
+    """A Breakdown from grouped rows: add up the rows that share the dimension's value."""
+    _key, title, heading, fields, label = next(d for d in DIMENSIONS if d[0] == key)
+    merged = {}
+    for row in rows:
         group = tuple(row[name] for name in fields)
-        merged = rows.setdefault(group, {"label": str(label(row))})
-        merged.update({name: value for name, value in row.items() if name in FIGURE_KEYS})
-    result = [{"label": row["label"], **_complete(row)} for row in rows.values()]
+        merged.setdefault(group, {"label": str(label(row)), "rows": []})["rows"].append(row)
+    result = [
+        {"label": item["label"], **_complete(_total(item["rows"]))} for item in merged.values()
+    ]
     result.sort(key=lambda row: (-row["people_returned"], -row["new_contacts"], row["label"]))
     return Breakdown(key=key, title=title, heading=heading, rows=result)
+
+
+def breakdowns(filters, groups):
+    """All breakdowns: roll-ups of `groups`, and one query pair for the needs."""
+    needs_fields = next(d for d in DIMENSIONS if d[0] == "need")[3]
+    return [
+        _roll_up(_grouped_figures(filters, needs_fields), key)
+        if key == "need"
+        else _roll_up(groups, key)
+        for key, *_rest in DIMENSIONS
+    ]
 
 
 def _months(filters):
@@ -607,12 +638,13 @@ def _rate(count, base):
 
 def report_build(filters):
     """Every figure of the report for validated filters, in a constant number of queries."""
+    groups = figure_groups(filters)
     return Report(
         filters=filters,
-        headline=headline_figures(filters),
+        headline=headline_figures(filters, groups),
         sources=new_contacts_by_source(filters),
         closed_by_reason=closed_by_reason(filters),
-        breakdowns=[breakdown(filters, key) for key, *_rest in DIMENSIONS],
+        breakdowns=breakdowns(filters, groups),
         trend=monthly_trend(filters),
         funnel=funnel(filters),
         generated_at=timezone.now(),
