@@ -66,8 +66,9 @@ DEFINITIONS = {
         "Returned: cases whose status changed to “returned” within the period; a case counts once."
     ),
     "household_returned": _(
-        "Household members who returned with them: members of the returned people's "
-        "households (partners, children, parents, other relatives), counted separately."
+        "Household members who returned with them: for each returned case, the members of "
+        "the returnee's household (partners, children, parents, other relatives), counted "
+        "separately."
     ),
     "people_returned": _("People returned in total: returned cases plus their household members."),
     "closed": _(
@@ -86,6 +87,10 @@ DEFINITIONS = {
         "Funnel: the cases created within the period and how many of them reached each step "
         "(or a later one) by the end of the period. A person may return without an offer, so "
         "a later step also counts for the earlier ones."
+    ),
+    "case_export": _(
+        "Case-level CSV: one row per case created up to the end of the period, in the chosen "
+        "regions and municipality; no names, contact details or notes."
     ),
     "breakdowns": _(
         "Breakdowns use the case's current planning region, municipality of interest, the "
