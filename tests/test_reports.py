@@ -10,7 +10,9 @@ from django.urls import reverse
 from coordinators.models import Case
 from reports.forms import (
     BEFORE_PROGRAMME,
+    BOTH_DATES_NEEDED,
     INVERTED_PERIOD,
+    MUNICIPALITY_OUTSIDE_REGIONS,
     REGION_OUTSIDE_SCOPE,
     UNKNOWN_MUNICIPALITY,
     ReportForm,
@@ -304,3 +306,16 @@ def test_page_runs_a_constant_number_of_queries(
         data.make_case((2022, 3, 1 + number), municipality=data.LIEPAJA, needs=["work"])
     with django_assert_max_num_queries(first):
         client.get(URL, YEAR_2022)
+
+
+def test_municipality_outside_the_chosen_region_is_refused(client, dataset, national_admin):
+    client.force_login(national_admin)
+    jelgava = factories.municipality(data.JELGAVA)
+    response = client.get(URL, {**YEAR_2022, "region": "KUR", "municipality": jelgava.pk})
+    _shows_error_and_no_figures(response, MUNICIPALITY_OUTSIDE_REGIONS)
+
+
+def test_only_one_date_asks_for_both(client, db, kurzeme_coordinator):
+    client.force_login(kurzeme_coordinator)
+    response = client.get(URL, {"date_from": "01.01.2022"})
+    _shows_error_and_no_figures(response, BOTH_DATES_NEEDED)
