@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import connections
 
 from tests import factories
 from tests import report_data as data
@@ -29,6 +30,9 @@ def browser_page():
         # JavaScript off: the report must be complete without it.
         context = browser.new_context(java_script_enabled=False)
         yield context.new_page()
+        # Queries made while Playwright runs use a connection of their own (another async
+        # context); close it there, or PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
         browser.close()
 
 
