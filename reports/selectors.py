@@ -2,8 +2,9 @@
 
 Figures count from the append-only CaseEvent history and the Offer rows' own dates, so a
 report for a past period gives the same numbers later, however the cases move on.
-Each breakdown is one aggregate query over events plus one over offers, whatever the number
-of cases; nothing here loops over cases in Python.
+A fixed number of grouped queries (18) gives every figure whatever the number of cases;
+Python only adds up already aggregated rows (roll-ups of a few groups), never cases.
+The scope of every report is `report_scope(user)`, here and nowhere else.
 """
 
 import datetime
