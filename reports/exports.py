@@ -207,9 +207,10 @@ def report_xlsx(report):
         _write_cell(summary, row, 1, label)
         _write_cell(summary, row, 2, value if value is not None else "—")
         _write_cell(summary, row, 3, definition)
+    row += 1
     for key in ("funnel", "breakdowns"):
-        row += 2
-        _write_cell(summary, row, 1, str(DEFINITIONS[key]))
+        row += 1
+        _write_cell(summary, row, 3, str(DEFINITIONS[key]))
     _fit_columns(summary, maximum=70, wrap_from=3)
     summary.column_dimensions["C"].width = 90
 
