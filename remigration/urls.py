@@ -19,6 +19,8 @@ urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
     path("", include("coordinators.urls")),
     path("", include("offers.urls")),
+    path("", include("privacy.urls")),
+    path("", include("accounts.urls")),
     path("reports/", include("reports.urls")),
     prefix_default_language=False,
 )

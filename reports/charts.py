@@ -5,26 +5,54 @@ and the page shows the same numbers in a table next to it."""
 import math
 
 from django.utils.formats import number_format
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 BRAND = "#9e3039"
 COLOURS = ("#9e3039", "#1f6feb", "#1a7f37", "#9a6700", "#6e40c9")
-FONT = 'font-family="Portal Sans, DejaVu Sans, sans-serif"'
+FONT = "Portal Sans, DejaVu Sans, sans-serif"
+
+
+def _value(value):
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def _element(tag, content="", **attributes):
+    """One SVG element; names like font_size become font-size; every value is escaped."""
+    attributes_html = format_html_join(
+        " ",
+        '{}="{}"',
+        ((name.replace("_", "-"), _value(value)) for name, value in attributes.items()),
+    )
+    return format_html("<{} {}>{}</{}>", tag, attributes_html, content, tag)
 
 
 def _svg(width, height, title, body):
-    return mark_safe(  # noqa: S308 - every text inside is escaped where it is built
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" class="chart" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(body)}</svg>'
+    return _element(
+        "svg",
+        format_html(
+            "{}{}", _element("title", title), format_html_join("", "{}", ((part,) for part in body))
+        ),
+        xmlns="http://www.w3.org/2000/svg",
+        viewBox=f"0 0 {width} {height}",
+        width=width,
+        height=height,
+        role="img",
+        aria_label=title,
+        **{"class": "chart"},
     )
 
 
 def _text(x, y, text, *, size=12, anchor="start", fill="#1f2328", weight="normal"):
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-        f'fill="{fill}" font-weight="{weight}" {FONT}>{escape(text)}</text>'
+    return _element(
+        "text",
+        text,
+        x=float(x),
+        y=float(y),
+        font_size=size,
+        text_anchor=anchor,
+        fill=fill,
+        font_weight=weight,
+        font_family=FONT,
     )
 
 
@@ -46,8 +74,9 @@ def bar_chart(rows, *, title, value_key, label_key="label", max_rows=10, width=6
             label = label[:29] + "…"
         body.append(_text(label_width - 8, y + 15, label, anchor="end"))
         body.append(
-            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
-            f'fill="{BRAND}" rx="3"/>'
+            _element(
+                "rect", x=label_width, y=y, width=float(length), height=bar_height, fill=BRAND, rx=3
+            )
         )
         body.append(
             _text(label_width + length + 6, y + 15, number_format(row[value_key]), weight="bold")
@@ -68,8 +97,15 @@ def line_chart(points, *, title, series, width=720, height=280):
         value = step_value * step
         y = top + plot_height - plot_height * step / steps
         body.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="#d0d7de" stroke-width="1"/>'
+            _element(
+                "line",
+                x1=left,
+                x2=width - right,
+                y1=float(y),
+                y2=float(y),
+                stroke="#d0d7de",
+                stroke_width=1,
+            )
         )
         body.append(_text(left - 6, y + 4, number_format(round(value)), size=10, anchor="end"))
 
@@ -97,13 +133,11 @@ def line_chart(points, *, title, series, width=720, height=280):
             for index, point in enumerate(points)
         )
         body.append(
-            f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
+            _element("polyline", points=coordinates, fill="none", stroke=colour, stroke_width=2.5)
         )
         legend_x = left + number * 175
         legend_y = height - 18
-        body.append(
-            f'<rect x="{legend_x}" y="{legend_y - 9}" width="12" height="12" fill="{colour}"/>'
-        )
+        body.append(_element("rect", x=legend_x, y=legend_y - 9, width=12, height=12, fill=colour))
         body.append(_text(legend_x + 16, legend_y + 1, str(label), size=11))
     return _svg(width, height, title, body)
 
@@ -133,8 +167,9 @@ def funnel_chart(steps, *, title, width=640):
         narrow = bar_width < 300
         fill = "#e6b8bc" if narrow else BRAND
         body.append(
-            f'<rect x="{x:.1f}" y="{y}" width="{bar_width:.1f}" height="{bar_height}" '
-            f'fill="{fill}" rx="3"/>'
+            _element(
+                "rect", x=float(x), y=y, width=float(bar_width), height=bar_height, fill=fill, rx=3
+            )
         )
         text = f"{step['label']}: {number_format(step['count'])}"
         if index and first:

@@ -210,3 +210,14 @@ def test_pdf_has_the_figures_charts_and_definitions(client, dataset, kurzeme_coo
     assert "Returned: cases whose status changed to “returned” within the period" in flat
     assert "Liepājas valstspilsēta 2 2 2 2 2 3 5" in flat
     assert "From contact to return" in flat  # the funnel chart's caption
+
+
+def test_case_export_is_written_to_the_audit_trail(client, dataset, national_admin):
+    from audit.models import AuditEntry
+
+    client.force_login(national_admin)
+    response = client.get(en("reports:case_export"), YEAR_2022)
+    b"".join(response.streaming_content)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.actor == national_admin
+    assert entry.detail == "reports: case-level CSV 01.01.2022-31.12.2022"

@@ -1,14 +1,10 @@
 """The report page in a real browser: Latvian, charts drawn without JavaScript, presets work."""
 
-import os
-
 import pytest
 from django.db import connections
 
 from tests import factories
 from tests import report_data as data
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -21,7 +17,9 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
+    # Only for this test: left set, it would fail `check --deploy` in tests run later.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
