@@ -21,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("", include("offers.urls")),
     path("", include("privacy.urls")),
     path("", include("accounts.urls")),
+    path("reports/", include("reports.urls")),
     prefix_default_language=False,
 )

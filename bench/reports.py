@@ -1,0 +1,241 @@
+"""Benchmark of the report page and its exports on PostgreSQL with 100,000 cases and about
+1,000,000 case events.
+
+    createdb -h 127.0.0.1 -U postgres wt_reports_bench   # once
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_reports_bench \
+        /work/main/.venv/bin/python bench/reports.py [--cases 100000] [--rebuild]
+
+The data are generated once (bulk_create in batches) and reused by later runs. Each
+measurement is the best of a few runs through Django's test client (middleware, templates,
+exports included), then one more run under tracemalloc for the peak Python memory.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wt_reports_bench"
+)
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+os.environ["DEBUG"] = "0"
+os.environ["ALLOWED_HOSTS"] = "testserver"
+# The benchmark measures the reports, not the second factor of a national admin's login.
+os.environ["OTP_REQUIRED_FOR_NATIONAL_ADMINS"] = "0"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "remigration.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from coordinators.models import (  # noqa: E402
+    ALLOWED_TRANSITIONS,
+    Case,
+    CaseEvent,
+    HouseholdMember,
+    Returnee,
+    User,
+)
+from municipalities.models import Municipality, NeedCategory  # noqa: E402
+from offers.models import Offer  # noqa: E402
+
+BATCH = 5000
+EVENTS_PER_CASE = 10  # "created" + 9 status changes
+COUNTRIES = ["GB", "IE", "DE", "NO", "SE", "NL", "DK", "US", "ES", ""]
+
+
+def generate(total_cases, *, offset=0, seed=2018):
+    """Cases spread from March 2018 to this summer, each walking 9 steps of the pipeline."""
+    # A seeded generator for test data only: repeatable runs, nothing secret.
+    rng = random.Random(seed + offset)  # noqa: S311
+    municipalities = list(Municipality.objects.select_related("planning_region"))
+    needs = list(NeedCategory.objects.all())
+    start = timezone.make_aware(datetime.datetime(2018, 3, 1))
+    span = (timezone.now() - datetime.timedelta(days=150) - start).total_seconds()
+    Through = Case.needs.through
+    made = 0
+    while made < total_cases:
+        size = min(BATCH, total_cases - made)
+        with transaction.atomic():
+            returnees = Returnee.objects.bulk_create(
+                Returnee(
+                    first_name="Bench",
+                    last_name=f"Person{made + i}",
+                    country=rng.choice(COUNTRIES),
+                )
+                for i in range(size)
+            )
+            HouseholdMember.objects.bulk_create(
+                HouseholdMember(returnee=returnee, relation="child", birth_year=2015)
+                for returnee in returnees
+                for _n in range(rng.choice((0, 0, 1, 2, 3)))
+            )
+            cases, walks = [], []
+            for index, returnee in enumerate(returnees):
+                municipality = rng.choice(municipalities)
+                created = start + datetime.timedelta(seconds=rng.random() * span)
+                status, when, steps = Case.Status.NEW, created, []
+                for _step in range(EVENTS_PER_CASE - 1):
+                    target = rng.choice(ALLOWED_TRANSITIONS[status])
+                    when = when + datetime.timedelta(days=rng.randint(1, 15))
+                    steps.append((status, target, when))
+                    status = target
+                cases.append(
+                    Case(
+                        reference=f"B{municipality.planning_region.code}"
+                        f"-{offset + made + index:07d}",
+                        returnee=returnee,
+                        planning_region=municipality.planning_region,
+                        municipality=municipality,
+                        status=status,
+                        closed_reason="no_response" if status == Case.Status.CLOSED else "",
+                        source=rng.choice(Case.Source.values),
+                        timeframe=rng.choice(Case.Timeframe.values + [""]),
+                        created_at=created,
+                        status_changed_at=when,
+                    )
+                )
+                walks.append(steps)
+            Case.objects.bulk_create(cases)
+            events, offers, links = [], [], []
+            for case, steps in zip(cases, walks, strict=True):
+                events.append(
+                    CaseEvent(case=case, kind="created", to_value="new", created_at=case.created_at)
+                )
+                version = 0
+                for from_status, to_status, when in steps:
+                    events.append(
+                        CaseEvent(
+                            case=case,
+                            kind="status_changed",
+                            from_value=from_status,
+                            to_value=to_status,
+                            created_at=when,
+                        )
+                    )
+                    if to_status == Case.Status.OFFER_SENT:
+                        version += 1
+                        offers.append(
+                            Offer(
+                                case=case,
+                                version=version,
+                                status="sent",
+                                created_at=when - datetime.timedelta(days=2),
+                                sent_at=when,
+                            )
+                        )
+                for need in rng.sample(needs, rng.choice((0, 1, 2, 2, 3))):
+                    links.append(Through(case_id=case.pk, needcategory_id=need.pk))
+            CaseEvent.objects.bulk_create(events, batch_size=10000)
+            Offer.objects.bulk_create(offers, batch_size=10000)
+            Through.objects.bulk_create(links, batch_size=10000)
+        made += size
+        print(f"  {made:,} cases", end="\r", flush=True)
+    print()
+
+
+def measure(client, url, query, repeat=3):
+    """Best wall time of `repeat` runs, the response size, and the peak traced memory."""
+
+    def run():
+        response = client.get(url, query, secure=True)
+        assert response.status_code == 200, (url, response.status_code)
+        if response.streaming:
+            return sum(len(chunk) for chunk in response.streaming_content)
+        return len(response.content)
+
+    times = []
+    for _n in range(repeat):
+        started = time.perf_counter()
+        size = run()
+        times.append(time.perf_counter() - started)
+    tracemalloc.start()
+    run()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return min(times), size, peak
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--rebuild", action="store_true", help="delete and generate the data")
+    parser.add_argument("--repeat", type=int, default=3)
+    arguments = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    if arguments.rebuild:
+        print("Deleting the old benchmark data ...")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE offers_offeritem, offers_offer, coordinators_caseevent, "
+                "coordinators_case_needs, coordinators_case, coordinators_householdmember, "
+                "coordinators_returnee CASCADE"
+            )
+    existing = Case.objects.count()
+    if existing < arguments.cases:
+        print(f"Generating {arguments.cases - existing:,} cases ...")
+        started = time.perf_counter()
+        generate(arguments.cases - existing, offset=existing)
+        print(f"  generated in {time.perf_counter() - started:.0f} s")
+    # Fresh statistics and visibility map, as autovacuum keeps them on a live server (the
+    # covering index on case events is only read alone when the visibility map is set).
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"Data: {Case.objects.count():,} cases, {CaseEvent.objects.count():,} events, "
+        f"{Offer.objects.count():,} offers, {HouseholdMember.objects.count():,} household members"
+    )
+
+    admin, _created = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": User.Role.NATIONAL_ADMIN, "is_staff": True}
+    )
+    coordinator, _created = User.objects.get_or_create(
+        username="bench-kurzeme",
+        defaults={
+            "role": User.Role.REGIONAL_COORDINATOR,
+            "planning_region_id": Municipality.objects.get(
+                name="Liepājas valstspilsēta"
+            ).planning_region_id,
+        },
+    )
+    last_year = timezone.localdate().year - 1
+    year = {"date_from": f"01.01.{last_year}", "date_to": f"31.12.{last_year}"}
+    since_start = {"period": "since_start"}
+    cases = [
+        ("page, national admin, last year", admin, "/en/reports/", year),
+        ("page, Kurzeme coordinator, last year", coordinator, "/en/reports/", year),
+        ("page, national admin, since 2018", admin, "/en/reports/", since_start),
+        ("page, Kurzeme coordinator, since 2018", coordinator, "/en/reports/", since_start),
+        ("XLSX, national admin, last year", admin, "/en/reports/export.xlsx", year),
+        ("CSV, national admin, last year", admin, "/en/reports/export.csv", year),
+        ("PDF, national admin, last year", admin, "/en/reports/export.pdf", year),
+        ("PDF, national admin, since 2018", admin, "/en/reports/export.pdf", since_start),
+        ("case CSV, all cases (streamed)", admin, "/en/reports/cases.csv", since_start),
+    ]
+    print(f"\n{'measurement':42} {'best s':>8} {'size':>12} {'peak MiB':>9}")
+    for label, user, url, query in cases:
+        client = Client()
+        client.force_login(user)
+        repeat = 1 if "case CSV" in label else arguments.repeat
+        try:
+            seconds, size, peak = measure(client, url, query, repeat=repeat)
+        except ImportError as error:
+            print(f"{label:42} skipped: {error}")
+            continue
+        print(f"{label:42} {seconds:8.3f} {size:12,} {peak / 2**20:9.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,274 @@
+"""The report as XLSX, CSV and PDF, and the streamed case-level CSV for national admins.
+
+CSV files are UTF-8 with a byte order mark (so Excel shows ā, ķ, ņ) and use ";" between
+columns and "," for decimals, as Excel expects with Latvian regional settings. Every text
+cell goes through escape_formula, so nothing in a file can run as a spreadsheet formula.
+"""
+
+import csv
+import io
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from common.spreadsheets import escape_formula
+from coordinators.models import Case
+
+from .charts import report_charts
+from .selectors import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES, case_export_rows
+
+BOM = "\ufeff"
+CSV_DELIMITER = ";"
+CASE_EXPORT_CHUNK = 2000
+
+
+def filename(report, extension):
+    filters = report.filters
+    return f"remigration-report-{filters.date_from:%Y-%m-%d}-{filters.date_to:%Y-%m-%d}.{extension}"
+
+
+def describe_filters(filters):
+    """The chosen filters as (label, text) pairs, for the page and every export."""
+    if filters.include_national_queue:
+        regions = _("all planning regions and the national queue")
+    else:
+        regions = ", ".join(region.name for region in filters.regions)
+    return [
+        (_("Period"), f"{date_format(filters.date_from)} – {date_format(filters.date_to)}"),
+        (_("Planning regions"), regions),
+        (
+            _("Municipality"),
+            filters.municipality.name if filters.municipality else _("all municipalities"),
+        ),
+    ]
+
+
+def _headline_rows(report):
+    """(label, value, definition) rows of the headline table with the source and reason
+    details; shared by the CSV and the XLSX summary."""
+    rows = [
+        (str(label), report.headline[key], str(DEFINITIONS[definition]))
+        for key, label, definition in HEADLINES
+    ]
+    new_contacts, closed = _("New contacts"), _("Closed")
+    rows += [
+        (f"{new_contacts}: {source['label']}", source["count"], "") for source in report.sources
+    ]
+    rows += [
+        (f"{closed}: {reason['label']}", reason["count"], str(DEFINITIONS["closed"]))
+        for reason in report.closed_by_reason
+    ]
+    return rows
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _csv_value(value):
+    if isinstance(value, float):
+        return number_format(value, decimal_pos=1)
+    if value is None:
+        return ""
+    return escape_formula(str(value))
+
+
+def report_csv(report):
+    """The headline table as CSV bytes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER)
+    writer.writerow([_("Figure"), _("Value"), _("Definition")])
+    for label, value, definition in _headline_rows(report):
+        writer.writerow([_csv_value(label), _csv_value(value), _csv_value(definition)])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+def case_csv_stream(filters):
+    """Yield the case-level CSV line by line from a server-side iterator, never the whole set."""
+    rows, needs = case_export_rows(filters)
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
+    from .selectors import CASE_EXPORT_COLUMNS
+
+    header = [str(label) for _name, label in CASE_EXPORT_COLUMNS]
+    need = _("Need")
+    header += [f"{need}: {category.label}" for category in needs]
+    yield BOM + writer.writerow(header)
+    labels = {
+        "source": dict(Case.Source.choices),
+        "timeframe": dict(Case.Timeframe.choices),
+        "status": dict(Case.Status.choices),
+        "closed_reason": dict(Case.ClosedReason.choices),
+    }
+    label_positions = {
+        index: labels[name]
+        for index, (name, _label) in enumerate(CASE_EXPORT_COLUMNS)
+        if name in labels
+    }
+    for row in rows.iterator(chunk_size=CASE_EXPORT_CHUNK):
+        cells = []
+        for index, value in enumerate(row):
+            if index in label_positions and value:
+                value = label_positions[index].get(value, value)
+            cells.append(_case_cell(value))
+        yield writer.writerow(cells)
+
+
+def _case_cell(value):
+    if value is None:
+        return ""
+    if value is True:
+        return "1"
+    if value is False:
+        return "0"
+    if hasattr(value, "astimezone"):
+        return timezone.localtime(value).strftime("%d.%m.%Y")
+    return escape_formula(str(value))
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="9E3039")
+INTEGER = "#,##0"
+DAYS = "0.0"
+PERCENT = "0.0%"
+
+
+def _sheet_title(text):
+    for character in "[]:*?/\\":
+        text = text.replace(character, " ")
+    return text[:31]
+
+
+def _write_header(sheet, row, headings):
+    for column, heading in enumerate(headings, start=1):
+        cell = sheet.cell(row=row, column=column, value=escape_formula(str(heading)))
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _write_cell(sheet, row, column, value, number_format_=INTEGER):
+    if isinstance(value, str):
+        value = escape_formula(value)
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        cell.number_format = DAYS if isinstance(value, float) else number_format_
+    return cell
+
+
+def _fit_columns(sheet, maximum=60, wrap_from=None):
+    """Column widths from the longest text in each column; long definitions wrap."""
+    widths = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                length = len(str(cell.value))
+                widths[cell.column] = max(widths.get(cell.column, 8), min(length + 2, maximum))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    if wrap_from:
+        for row in sheet.iter_rows(min_col=wrap_from, max_col=wrap_from):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def report_xlsx(report):
+    """A workbook: the summary (filters, headline figures, definitions) and one sheet per
+    breakdown, the monthly trend and the funnel."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _sheet_title(_("Summary"))
+    summary.cell(row=1, column=1, value=_("Remigration report")).font = Font(bold=True, size=14)
+    row = 3
+    for label, text in describe_filters(report.filters):
+        summary.cell(row=row, column=1, value=escape_formula(str(label))).font = Font(bold=True)
+        _write_cell(summary, row, 2, str(text))
+        row += 1
+    summary.cell(row=row, column=1, value=_("Generated")).font = Font(bold=True)
+    _write_cell(
+        summary, row, 2, date_format(timezone.localtime(report.generated_at), "DATETIME_FORMAT")
+    )
+    row += 2
+    _write_header(summary, row, [_("Figure"), _("Value"), _("Definition")])
+    for label, value, definition in _headline_rows(report):
+        row += 1
+        _write_cell(summary, row, 1, label)
+        _write_cell(summary, row, 2, value if value is not None else "—")
+        _write_cell(summary, row, 3, definition)
+    row += 1
+    for key in ("funnel", "breakdowns"):
+        row += 1
+        _write_cell(summary, row, 3, str(DEFINITIONS[key]))
+    _fit_columns(summary, maximum=70, wrap_from=3)
+    summary.column_dimensions["C"].width = 90
+
+    for breakdown in report.breakdowns:
+        sheet = workbook.create_sheet(_sheet_title(str(breakdown.title)))
+        _write_header(sheet, 1, [breakdown.heading] + [label for _key, label in BREAKDOWN_COLUMNS])
+        for index, item in enumerate(breakdown.rows, start=2):
+            _write_cell(sheet, index, 1, item["label"])
+            for column, (key, _label) in enumerate(BREAKDOWN_COLUMNS, start=2):
+                _write_cell(sheet, index, column, item[key])
+        sheet.freeze_panes = "B2"
+        _fit_columns(sheet)
+
+    trend = workbook.create_sheet(_sheet_title(_("Monthly trend")))
+    _write_header(trend, 1, [_("Month")] + [label for _key, label in BREAKDOWN_COLUMNS])
+    for index, point in enumerate(report.trend, start=2):
+        trend.cell(row=index, column=1, value=point["month"]).number_format = "MM.YYYY"
+        for column, (key, _label) in enumerate(BREAKDOWN_COLUMNS, start=2):
+            _write_cell(trend, index, column, point[key])
+    trend.freeze_panes = "B2"
+    _fit_columns(trend)
+    trend.column_dimensions["A"].width = 10
+
+    funnel = workbook.create_sheet(_sheet_title(_("Funnel")))
+    _write_header(
+        funnel, 1, [_("Step"), _("Cases"), _("Of the previous step"), _("Of new contacts")]
+    )
+    for index, step in enumerate(report.funnel, start=2):
+        _write_cell(funnel, index, 1, str(step["label"]))
+        _write_cell(funnel, index, 2, step["count"])
+        for column, key in ((3, "of_previous"), (4, "of_first")):
+            if step[key] is not None:
+                funnel.cell(row=index, column=column, value=step[key]).number_format = PERCENT
+    _write_cell(funnel, len(report.funnel) + 3, 1, str(DEFINITIONS["funnel"]))
+    _fit_columns(funnel, maximum=30)
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+
+def report_pdf(report, *, request=None):
+    """The report with its charts as a PDF for a letter to the ministry."""
+    from common.pdf import render_pdf
+
+    html = render_to_string(
+        "reports/report_pdf.html",
+        {
+            "report": report,
+            "charts": report_charts(report),
+            "filters": describe_filters(report.filters),
+            "headlines": HEADLINES,
+            "columns": BREAKDOWN_COLUMNS,
+            "definitions": DEFINITIONS,
+        },
+        request=request,
+    )
+    return render_pdf(html)

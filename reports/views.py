@@ -1,0 +1,154 @@
+"""The report page and its exports. All of them read the same query string through ReportForm,
+so an export always has exactly the figures of the page it was downloaded from.
+
+Municipal specialists get 403 Forbidden: the report page exists for everybody, it is the
+role that may not use it (unlike a case of another region, nothing is hidden by a 404).
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+
+from . import exports
+from .charts import report_charts
+from .forms import PRESETS, ReportForm
+from .selectors import (
+    BREAKDOWN_COLUMNS,
+    DEFINITIONS,
+    HEADLINES,
+    report_build,
+    reports_allowed,
+)
+
+NO_REPORTS_FOR_ROLE = _("Reports are for planning-region staff and national administrators.")
+EXPORT_REFUSED = _("The export was not made: correct the filters first.")
+CASE_EXPORT_FOR_ADMINS = _("The case-level export is for national administrators only.")
+
+
+def _form(request):
+    if not reports_allowed(request.user):
+        raise PermissionDenied(NO_REPORTS_FOR_ROLE)
+    return ReportForm(request.GET, user=request.user)
+
+
+def _resolved_query(form):
+    """The query string of a valid form with the preset turned into dates, for export links."""
+    data = form.cleaned_data
+    query = [
+        ("date_from", data["date_from"].strftime("%d.%m.%Y")),
+        ("date_to", data["date_to"].strftime("%d.%m.%Y")),
+    ]
+    query += [("region", region.code) for region in data["region"]]
+    if data["municipality"]:
+        query.append(("municipality", data["municipality"].pk))
+    return urlencode(query)
+
+
+def _preset_links(request):
+    keep = [(key, value) for key, value in request.GET.lists() if key in ("region", "municipality")]
+    links = []
+    for value, label in PRESETS:
+        query = [("period", value)] + [(key, item) for key, items in keep for item in items]
+        links.append({"label": label, "query": urlencode(query)})
+    return links
+
+
+@login_required
+def report_page(request):
+    form = _form(request)
+    context = {
+        "form": form,
+        "presets": _preset_links(request),
+        "headlines": HEADLINES,
+        "columns": BREAKDOWN_COLUMNS,
+        "definitions": DEFINITIONS,
+    }
+    if form.is_valid():
+        report = report_build(form.report_filters())
+        context.update(
+            report=report, charts=report_charts(report), export_query=_resolved_query(form)
+        )
+    return render(request, "reports/report.html", context)
+
+
+def _export(request, build):
+    form = _form(request)
+    if not form.is_valid():
+        messages.error(request, EXPORT_REFUSED)
+        return redirect(f"{reverse('reports:report')}?{request.GET.urlencode()}")
+    return build(report_build(form.report_filters()))
+
+
+def _download(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def report_xlsx(request):
+    return _export(
+        request,
+        lambda report: _download(
+            exports.report_xlsx(report),
+            exports.filename(report, "xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    )
+
+
+@login_required
+def report_csv(request):
+    return _export(
+        request,
+        lambda report: _download(
+            exports.report_csv(report),
+            exports.filename(report, "csv"),
+            "text/csv; charset=utf-8",
+        ),
+    )
+
+
+@login_required
+def report_pdf(request):
+    return _export(
+        request,
+        lambda report: _download(
+            exports.report_pdf(report, request=request),
+            exports.filename(report, "pdf"),
+            "application/pdf",
+        ),
+    )
+
+
+@login_required
+def case_export_csv(request):
+    """One row per case, streamed: 100,000 rows never sit in memory at once."""
+    if not request.user.is_national_admin:
+        raise PermissionDenied(CASE_EXPORT_FOR_ADMINS)
+    form = _form(request)
+    if not form.is_valid():
+        messages.error(request, EXPORT_REFUSED)
+        return redirect(f"{reverse('reports:report')}?{request.GET.urlencode()}")
+    filters = form.report_filters()
+    # One row per case is data about people: the export goes into the audit trail.
+    audit_record(
+        action=AuditEntry.Action.EXPORT,
+        request=request,
+        detail=f"reports: case-level CSV {filters.date_from:%d.%m.%Y}-{filters.date_to:%d.%m.%Y}",
+    )
+    response = StreamingHttpResponse(
+        exports.case_csv_stream(filters), content_type="text/csv; charset=utf-8"
+    )
+    name = f"remigration-cases-{filters.date_to:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

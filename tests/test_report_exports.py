@@ -1,0 +1,223 @@
+"""Report exports: the same exact figures in XLSX, CSV and PDF; the streamed case-level CSV."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from reports.exports import BOM
+from tests import factories
+from tests import report_data as data
+
+YEAR_2022 = {"date_from": "01.01.2022", "date_to": "31.12.2022"}
+
+
+@pytest.fixture
+def dataset(db):
+    return data.build()
+
+
+def en(name):
+    with translation.override("en"):
+        return reverse(name)
+
+
+def lv(name):
+    with translation.override("lv"):
+        return reverse(name)
+
+
+def test_xlsx_summary_has_the_headline_figures_filters_and_definitions(
+    client, dataset, kurzeme_coordinator
+):
+    client.force_login(kurzeme_coordinator)
+    response = client.get(en("reports:export_xlsx"), YEAR_2022)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    summary = workbook["Summary"]
+    values = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
+    assert values["Period"] == "01.01.2022 – 31.12.2022"
+    assert values["Planning regions"] == "Kurzemes plānošanas reģions"
+    assert values["New contacts"] == 4
+    assert values["People in contact (active cases at the end of the period)"] == 2
+    assert values["Individual offers prepared"] == 2
+    assert values["Individual offers sent"] == 2
+    assert values["Expressed the wish to return"] == 2
+    assert values["Returned (cases)"] == 2
+    assert values["Household members who returned with them"] == 3
+    assert values["People returned in total"] == 5
+    assert values["Median days from first contact to first offer"] == 14.0
+    assert values["Median days from first contact to return"] == 161.0
+    assert values["New contacts: phone"] == 1
+    assert values["Closed: reopened since"] == 1
+    definitions = [row[2] for row in summary.iter_rows(values_only=True) if len(row) > 2]
+    assert any(d and d.startswith("Returned: cases whose status changed") for d in definitions)
+    new_contacts_row = next(r for r in summary.iter_rows() if r[0].value == "New contacts")
+    assert new_contacts_row[1].number_format == "#,##0"
+    assert summary.column_dimensions["A"].width > 20
+
+
+def test_xlsx_has_one_sheet_per_breakdown_with_exact_rows(client, dataset, kurzeme_coordinator):
+    client.force_login(kurzeme_coordinator)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(en("reports:export_xlsx"), YEAR_2022).content)
+    )
+    assert workbook.sheetnames == [
+        "Summary",
+        "By planning region",
+        "By municipality of return",
+        "By country of residence",
+        "By need category",
+        "By planned timeframe",
+        "Monthly trend",
+        "Funnel",
+    ]
+    rows = list(workbook["By municipality of return"].iter_rows(values_only=True))
+    assert rows[0][0] == "Municipality"
+    assert {row[0]: list(row[1:]) for row in rows[1:]} == {
+        data.LIEPAJA: [2, 2, 2, 2, 2, 3, 5],
+        data.VENTSPILS: [2, 0, 0, 0, 0, 0, 0],
+    }
+    trend = list(workbook["Monthly trend"].iter_rows(values_only=True))
+    assert len(trend) == 13
+    assert trend[5][0].strftime("%m.%Y") == "05.2022"
+    assert list(trend[5][1:]) == [0, 0, 0, 0, 1, 2, 3]
+    assert list(trend[2][1:]) == [0, 1, 1, 1, 0, 0, 0]
+    funnel = list(workbook["Funnel"].iter_rows(values_only=True))
+    assert [row[1] for row in funnel[1:6]] == data.KURZEME_2022_FUNNEL
+    assert funnel[2][3] == pytest.approx(0.25)
+
+
+def test_csv_is_utf8_with_bom_and_has_the_headline_table(client, dataset, kurzeme_coordinator):
+    client.force_login(kurzeme_coordinator)
+    response = client.get(en("reports:export_csv"), YEAR_2022)
+    text = response.content.decode("utf-8")
+    assert text.startswith(BOM)
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert rows[0] == ["Figure", "Value", "Definition"]
+    values = {row[0]: row[1] for row in rows[1:]}
+    assert values["New contacts"] == "4"
+    assert values["People returned in total"] == "5"
+    assert values["Median days from first contact to return"] == "161,0"
+    assert values["Closed: not returning"] == "1"
+
+
+def test_latvian_csv_keeps_diacritics(client, dataset, kurzeme_coordinator):
+    client.force_login(kurzeme_coordinator)
+    raw = client.get(lv("reports:export_csv"), YEAR_2022).content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8")[1:]), delimiter=";"))
+    assert rows[0] == ["Rādītājs", "Vērtība", "Definīcija"]
+    assert rows[1][0] == "Jauni kontakti"
+
+
+def test_exports_refuse_bad_input_with_a_message_not_a_file(client, dataset, kurzeme_coordinator):
+    client.force_login(kurzeme_coordinator)
+    for name in ("reports:export_xlsx", "reports:export_csv", "reports:export_pdf"):
+        response = client.get(en(name), {**YEAR_2022, "region": "ZEM"}, follow=True)
+        assert response.redirect_chain
+        html = response.content.decode()
+        assert "The export was not made" in html
+        assert "figure-value" not in html
+
+
+def test_case_export_streams_one_row_per_case_without_names_or_notes(
+    client, dataset, national_admin
+):
+    kurzeme_case = dataset["K2"]
+    kurzeme_case.returnee.town = "=HYPERLINK(1)"
+    kurzeme_case.returnee.save()
+    client.force_login(national_admin)
+    response = client.get(en("reports:case_export"), YEAR_2022)
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith(BOM)
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    # Created up to 31.12.2022: everything except K6 (2023).
+    assert sorted(row[0] for row in body) == sorted(
+        case.reference for name, case in dataset.items() if name != "K6"
+    )
+    k2 = next(row for row in body if row[0] == kurzeme_case.reference)
+    columns = dict(zip(header, k2, strict=True))
+    assert columns["Planning region"] == "KUR"
+    assert columns["Status now"] == "returned"
+    assert columns["Created"] == "20.01.2022"
+    assert columns["First offer prepared"] == "03.02.2022"
+    assert columns["First return"] == "15.06.2022"
+    assert columns["Household members"] == "1"
+    assert columns["Need: Work"] == "1"
+    assert columns["Need: Housing"] == "0"
+    for forbidden in (kurzeme_case.returnee.first_name, kurzeme_case.returnee.email, "HYPERLINK"):
+        assert forbidden not in text
+
+
+def test_case_export_escapes_formulae(client, db, national_admin):
+    from municipalities.models import Municipality
+
+    Municipality.objects.filter(name=data.LIEPAJA).update(name="=cmd|' /C calc'!A0")
+    data.make_case((2022, 2, 2), municipality="=cmd|' /C calc'!A0")
+    client.force_login(national_admin)
+    response = client.get(en("reports:case_export"), YEAR_2022)
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert ";'=cmd|" in text
+
+
+def test_case_export_is_for_national_admins_only(client, dataset, kurzeme_coordinator):
+    client.force_login(kurzeme_coordinator)
+    assert client.get(en("reports:case_export"), YEAR_2022).status_code == 403
+    client.force_login(factories.AnalystFactory())
+    assert client.get(en("reports:case_export"), YEAR_2022).status_code == 403
+
+
+def test_xlsx_of_another_region_is_never_built_for_a_coordinator(
+    client, dataset, zemgale_coordinator
+):
+    client.force_login(zemgale_coordinator)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(en("reports:export_xlsx"), YEAR_2022).content)
+    )
+    values = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True) if row[0]}
+    assert values["Planning regions"] == "Zemgales plānošanas reģions"
+    assert values["New contacts"] == data.ZEMGALE_2022["new_contacts"]
+
+
+def test_pdf_has_the_figures_charts_and_definitions(client, dataset, kurzeme_coordinator):
+    import re
+
+    from pypdf import PdfReader
+
+    client.force_login(kurzeme_coordinator)
+    response = client.get(en("reports:export_pdf"), YEAR_2022)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    flat = re.sub(r"\s+", " ", text)
+    assert "Remigration report" in flat
+    assert "01.01.2022 – 31.12.2022" in flat
+    assert "Kurzemes plānošanas reģions" in flat
+    assert "New contacts 4 " in flat
+    assert "People in contact (active cases at the end of the period) 2 " in flat
+    assert "Individual offers prepared 2 " in flat
+    assert "Household members who returned with them 3 " in flat
+    assert "People returned in total 5 " in flat
+    assert "Median days from first contact to return 161,0 " in flat
+    assert "Returned: cases whose status changed to “returned” within the period" in flat
+    assert "Liepājas valstspilsēta 2 2 2 2 2 3 5" in flat
+    assert "From contact to return" in flat  # the funnel chart's caption
+
+
+def test_case_export_is_written_to_the_audit_trail(client, dataset, national_admin):
+    from audit.models import AuditEntry
+
+    client.force_login(national_admin)
+    response = client.get(en("reports:case_export"), YEAR_2022)
+    b"".join(response.streaming_content)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.actor == national_admin
+    assert entry.detail == "reports: case-level CSV 01.01.2022-31.12.2022"
