@@ -21,3 +21,13 @@ def kurzeme_coordinator(db):
 @pytest.fixture
 def zemgale_coordinator(db):
     return factories.CoordinatorFactory(username="zemgale", planning_region=factories.region("ZEM"))
+
+
+@pytest.fixture
+def liepaja_specialist(db):
+    return factories.SpecialistFactory(username="liepaja")
+
+
+@pytest.fixture
+def kurzeme_analyst(db):
+    return factories.AnalystFactory(username="analyst")

@@ -1,0 +1,1 @@
+"""Forms of the coordinators app, one module per area (contact form, workspace, ...)."""
