@@ -201,6 +201,7 @@ def test_case_list_keeps_filters_in_page_links(coordinator_client):
 
     assert len(response.context["cases"]) == 50
     assert b"?source=event&amp;page=2" in response.content
+    assert b'<option value="event" selected>' in response.content  # the filter stays shown
     assert len(listed(coordinator_client, source="event", page=2)) == 1
     assert len(listed(coordinator_client, source="event", page=99)) == 1  # last page
 

@@ -13,7 +13,7 @@ from tests.factories import CaseFactory, ReturneeFactory, municipality, need, re
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 12
+LIST_QUERIES = 14
 CASE_PAGE_QUERIES = 20
 
 

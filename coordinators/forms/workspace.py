@@ -60,10 +60,17 @@ class CaseFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("all"))] + Case.Status.choices
     )
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), required=False, queryset=Municipality.objects.none()
+        label=_("Municipality"),
+        required=False,
+        queryset=Municipality.objects.none(),
+        empty_label=_("all"),
     )
     need = forms.ModelChoiceField(
-        label=_("Need"), required=False, queryset=NeedCategory.objects.all(), to_field_name="code"
+        label=_("Need"),
+        required=False,
+        queryset=NeedCategory.objects.all(),
+        to_field_name="code",
+        empty_label=_("all"),
     )
     country = forms.ChoiceField(label=_("Country of residence"), required=False)
     coordinator = forms.ChoiceField(label=_("Coordinator"), required=False)
@@ -191,7 +198,9 @@ class MunicipalityRequestForm(forms.Form):
     """A question to a municipality about one need."""
 
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
-    need = forms.ModelChoiceField(label=_("Need"), queryset=NeedCategory.objects.all())
+    need = forms.ModelChoiceField(
+        label=_("Need"), queryset=NeedCategory.objects.all(), empty_label="—"
+    )
     question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
     share_contact_details = forms.BooleanField(
         label=_("Share the person's name and contact details with the municipality"),

@@ -59,8 +59,9 @@ class CaseListView(CaseScopedMixin, ListView):
         return case_list_select(user=self.request.user, filters=filters)
 
     def paginate_queryset(self, queryset, page_size):
-        # get_page: a page number that is not a number or is too big shows a valid page.
-        paginator = self.get_paginator(queryset, page_size)
+        # Ids only; case_page_rows fetches the rows of the page. get_page: a page number
+        # that is not a number or is too big shows a valid page.
+        paginator = self.get_paginator(queryset.values_list("pk", flat=True), page_size)
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
