@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/", cases.CaseListView.as_view(), name="case_list"),
     path("cases/new/", cases.CaseCreateView.as_view(), name="case_create"),
     path("cases/bulk/", cases.BulkActionView.as_view(), name="case_bulk"),
+    path("cases/search/", cases.CaseSearchView.as_view(), name="case_search"),
     path("cases/<str:reference>/", cases.CaseDetailView.as_view(), name="case_detail"),
     path(
         "cases/<str:reference>/interactions/",

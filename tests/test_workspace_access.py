@@ -66,6 +66,7 @@ MATRIX = [
     ("coordinators:case_assign", "zemgale_case", "post", [LOGIN, 302, 404, 302, 403, 403]),
     ("coordinators:case_request", "zemgale_case", "post", ZEMGALE_CASE),
     ("coordinators:case_bulk", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    ("coordinators:case_search", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
     ("coordinators:request_list", None, "get", [LOGIN, 200, 403, 403, 200, 403]),
     ("coordinators:request_detail", "liepaja_request", "get", [LOGIN, 200, 403, 403, 200, 403]),
     ("coordinators:request_detail", "zemgale_request", "get", [LOGIN, 200, 403, 403, 404, 403]),

@@ -124,7 +124,12 @@ def test_dashboard_counts_link_to_the_matching_filtered_lists(
 # --- Case list
 
 
-def listed(client, **params):
+def listed(client, q=None, **params):
+    """References on the list; a search goes through the search form as in the browser."""
+    if q is not None:
+        response = client.post(reverse("coordinators:case_search"), {"q": q})
+        assert q.lower() not in response["Location"].lower()  # no personal data in URLs
+        params["search"] = "on"
     response = client.get(reverse("coordinators:case_list"), params)
     assert response.status_code == 200
     return [case.reference for case in response.context["cases"]]
@@ -160,6 +165,23 @@ def test_case_list_searches_name_email_phone_and_reference(coordinator_client):
     assert listed(coordinator_client, q="LIGA@example.ie") == [case.reference]
     assert listed(coordinator_client, q="085 1234567") == [case.reference]
     assert listed(coordinator_client, q=case.reference.lower()) == [case.reference]
+
+
+def test_search_keeps_the_filters_and_stays_out_of_the_url(coordinator_client):
+    wanted = CaseFactory(returnee=ReturneeFactory(last_name="Bērziņa"), source=Case.Source.PHONE)
+    CaseFactory(returnee=ReturneeFactory(last_name="Bērziņa"), source=Case.Source.EVENT)
+
+    response = coordinator_client.post(
+        reverse("coordinators:case_search"),
+        {"q": "Bērziņa", "next": "/cases/?source=phone&page=3"},
+    )
+
+    assert response["Location"] == "/cases/?source=phone&search=on"
+    page = coordinator_client.get(response["Location"])
+    assert [case.reference for case in page.context["cases"]] == [wanted.reference]
+    assert 'value="Bērziņa"' in page.content.decode()  # the box shows what is searched
+    cleared = coordinator_client.post(reverse("coordinators:case_search"), {"q": ""})
+    assert cleared["Location"] == "/cases/"
 
 
 def test_case_list_ignores_an_invalid_filter_with_a_message(coordinator_client):

@@ -32,6 +32,14 @@ def municipalities_for(user):
     return queryset
 
 
+class CaseSearchForm(forms.Form):
+    """Free-text search. Sent by POST and kept in the session, because a name, e-mail or
+    phone number must never appear in a URL (browser history, server logs)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
 class CaseFilterForm(forms.Form):
     """The case list's filters, read from the query string so a list can be bookmarked."""
 
@@ -55,7 +63,6 @@ class CaseFilterForm(forms.Form):
         ("status", _("status")),
     ]
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all"))] + Case.Status.choices
     )
@@ -83,6 +90,8 @@ class CaseFilterForm(forms.Form):
     created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput)
     created_to = forms.DateField(label=_("Created until"), required=False, widget=DateInput)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+    # "on": apply the search text kept in the session (see CaseSearchForm).
+    search = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,9 @@
 """Case list, case page and the forms on it, new case by hand, bulk actions."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +17,7 @@ from ...forms.workspace import (
     BulkActionForm,
     CaseCreateForm,
     CaseFilterForm,
+    CaseSearchForm,
     InteractionForm,
     MunicipalityRequestForm,
     NeedsForm,
@@ -37,6 +41,7 @@ from ...services import (
 from .access import CaseScopedMixin, CaseWorkerRequiredMixin
 
 PAGE_SIZE = 50
+SEARCH_SESSION_KEY = "workspace_case_search"
 
 
 class CaseListView(CaseScopedMixin, ListView):
@@ -49,6 +54,8 @@ class CaseListView(CaseScopedMixin, ListView):
     def get_queryset(self):
         self.filter_form = CaseFilterForm(self.request.GET, user=self.request.user)
         filters, ignored = self.filter_form.valid_filters()
+        if filters.pop("search", False):
+            filters["q"] = self.request.session.get(SEARCH_SESSION_KEY, "")
         for label in ignored:
             messages.warning(
                 self.request,
@@ -71,10 +78,34 @@ class CaseListView(CaseScopedMixin, ListView):
         context["filter_form"] = self.filter_form
         context["today"] = timezone.localdate()
         context["filters_active"] = bool(set(self.filters) - {"sort"})
+        context["search_form"] = CaseSearchForm(
+            initial={"q": self.filters.get("q", ""), "next": self.request.get_full_path()}
+        )
         context["bulk_form"] = BulkActionForm(
             cases=Case.objects.none(), user=self.request.user, auto_id="bulk_%s"
         )
         return context
+
+
+class CaseSearchView(CaseWorkerRequiredMixin, View):
+    """Keep the search text in the session and show the list with `search=on`."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = CaseSearchForm(request.POST)
+        form.is_valid()
+        text = form.cleaned_data.get("q", "").strip()
+        url = reverse("coordinators:case_list")
+        # Keep the filters of the list the search was typed on; start on page 1.
+        back = urlsplit(form.cleaned_data.get("next", ""))
+        params = QueryDict(back.query if back.path == url else "", mutable=True)
+        for name in ("page", "search"):
+            params.pop(name, None)
+        request.session[SEARCH_SESSION_KEY] = text
+        if text:
+            params["search"] = "on"
+        return redirect(f"{url}?{params.urlencode()}" if params else url)
 
 
 class CaseDetailView(CaseScopedMixin, DetailView):
