@@ -549,3 +549,14 @@ def test_mail_is_not_sent_to_the_person_by_workspace_actions(coordinator_client)
         {"status-to_status": "contacted", "status-expected_status": "new"},
     )
     assert all(case.returnee.email not in message.to for message in mail.outbox)
+
+
+def test_workspace_is_latvian_by_default_and_english_under_en(coordinator_client):
+    CaseFactory()
+
+    latvian = coordinator_client.get(reverse("coordinators:case_list")).content.decode()
+    english = coordinator_client.get("/en/cases/").content.decode()
+
+    assert "Lietas" in latvian
+    assert "Cases" in english
+    assert "Lietas" not in english
