@@ -22,16 +22,18 @@ system-deps:
 	@sh scripts/system-deps.sh
 
 messages: $(STAMP) system-deps
-	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --verbosity 0
 
 run: messages
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) seed_demo --if-empty
+	@echo "\nOpen http://$(HOST)/ (admin: http://$(HOST)/admin/)\n"
 	DEBUG=1 $(MANAGE) runserver $(HOST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive . --exclude ./.venv,./tests,./bench --severity-level medium
 
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make test  runs the suite on PostgreSQL.
 test: messages lint

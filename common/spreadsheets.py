@@ -7,6 +7,8 @@ The OWASP advice is to prefix such cells with an apostrophe; we do it for every 
 
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UNKNOWN_VALUE = _("Unknown %(model)s “%(value)s”.")
@@ -64,3 +66,9 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
                     % {"model": self.model._meta.verbose_name, "value": ", ".join(sorted(missing))}
                 )
         return found
+
+
+class SpreadsheetAdmin(ImportExportModelAdmin):
+    """Admin with CSV and XLSX import (dry-run preview first) and export, nothing else."""
+
+    formats = [CSV, XLSX]

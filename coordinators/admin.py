@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+
+from common.spreadsheets import SpreadsheetAdmin
 
 from .models import (
     Case,
@@ -61,7 +62,7 @@ class HouseholdMemberInline(admin.TabularInline):
 
 
 @admin.register(Returnee)
-class ReturneeAdmin(ImportExportModelAdmin):
+class ReturneeAdmin(SpreadsheetAdmin):
     resource_classes = [ReturneeResource]
     list_display = [
         "last_name",
@@ -101,7 +102,7 @@ class MunicipalityRequestInline(admin.StackedInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ImportExportModelAdmin):
+class CaseAdmin(SpreadsheetAdmin):
     resource_classes = [CaseResource]
     list_display = [
         "reference",

@@ -67,6 +67,9 @@ class User(AbstractUser):
             ),
         ]
 
+    def __str__(self):
+        return self.get_full_name() or self.get_username()
+
     @property
     def is_national_admin(self):
         return self.is_superuser or self.role == self.Role.NATIONAL_ADMIN

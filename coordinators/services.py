@@ -1,12 +1,16 @@
 """Writes on cases. Every status change goes through `case_transition`."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from outbox.services import email_enqueue
 
@@ -16,6 +20,7 @@ from .models import (
     CaseEvent,
     HouseholdMember,
     Interaction,
+    Language,
     MunicipalityRequest,
     ReferenceSequence,
     Returnee,
@@ -146,6 +151,188 @@ def case_assign(*, case, coordinator, actor, note=""):
         note=note,
         actor=actor,
     )
+
+
+# The public contact form ("Dod ziņu!")
+
+CONTACT_FORM_NOTE = "Dod ziņu!"
+# We have no Russian texts yet: a person who prefers Russian gets the English e-mail.
+MAIL_LANGUAGES = {Language.LATVIAN: "lv", Language.ENGLISH: "en", Language.RUSSIAN: "en"}
+CONFIRMATION_SUBJECT = _("We have received your message – %(reference)s")
+NEW_CASE_SUBJECT = _("New contact form case %(reference)s")
+NEW_MESSAGE_SUBJECT = _("New message on case %(reference)s")
+
+
+@dataclass(frozen=True)
+class ContactSubmission:
+    """What a submission did: the case it went to, and whether that case is new."""
+
+    case: Case
+    is_new_case: bool
+
+
+@transaction.atomic
+def case_create_from_contact_form(*, data, now=None):
+    """Store one contact form submission: returnee, case (or a message on the open case),
+    household, the message as an interaction, and the two e-mails, all in one transaction.
+
+    `data` is the form's cleaned_data. A person whose e-mail already has an open case gets
+    no second case: the message goes to that case, flagged for the coordinator.
+    """
+    now = now or timezone.now()
+    returnee, is_new_returnee = _returnee_for_contact(data=data, now=now)
+    case = (
+        returnee.cases.open().select_for_update().order_by("-created_at").first()
+        if not is_new_returnee
+        else None
+    )
+    is_new_case = case is None
+    if is_new_case:
+        case = case_create(
+            case=Case(
+                returnee=returnee,
+                planning_region=data["planning_region"],
+                municipality=data["municipality"],
+                source=Case.Source.CONTACT_FORM,
+                timeframe=data["timeframe"],
+                created_at=now,
+            ),
+            needs=data["needs"],
+            note=CONTACT_FORM_NOTE,
+        )
+    else:
+        case.needs_attention = True
+        case.save(update_fields=["needs_attention", "updated_at"])
+    interaction = Interaction(
+        case=case,
+        kind=Interaction.Kind.CONTACT_FORM,
+        occurred_on=timezone.localdate(now),
+        summary=_contact_summary(data=data, with_details=not is_new_returnee),
+        created_at=now,
+    )
+    interaction.full_clean()
+    interaction.save()
+    _contact_emails_enqueue(case=case, data=data, is_new_case=is_new_case)
+    return ContactSubmission(case=case, is_new_case=is_new_case)
+
+
+def _returnee_for_contact(*, data, now):
+    """The returnee with this e-mail, or a new one with the household; (returnee, is_new)."""
+    consent = {"consent_given_at": now, "consent_version": settings.CONSENT_TEXT_VERSION}
+    existing = Returnee.objects.select_for_update().filter(email=data["email"]).first()
+    if existing is None:
+        returnee = Returnee(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data["phone"],
+            country=data["country"],
+            town=data["town"],
+            preferred_language=data["preferred_language"],
+            created_at=now,
+            **consent,
+        )
+        returnee.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            # The savepoint lets a simultaneous first submission with the same address win.
+            with transaction.atomic():
+                returnee.save()
+        except IntegrityError:
+            existing = Returnee.objects.select_for_update().get(email=data["email"])
+        else:
+            _household_create(returnee=returnee, data=data, year=timezone.localtime(now).year)
+            return returnee, True
+    # Someone who knows an address must not overwrite that person's record from a public
+    # form: the details they sent go into the interaction; only the new consent is kept.
+    for field, value in consent.items():
+        setattr(existing, field, value)
+    existing.save(update_fields=[*consent, "updated_at"])
+    return existing, False
+
+
+def _household_create(*, returnee, data, year):
+    """The other adults and the children as household rows; birth year from the age given
+    (it may be one year off, which is enough for school and kindergarten planning)."""
+    members = [
+        HouseholdMember(returnee=returnee, relation=HouseholdMember.Relation.OTHER)
+        for _adult in range(data["adults"] - 1)
+    ] + [
+        HouseholdMember(
+            returnee=returnee, relation=HouseholdMember.Relation.CHILD, birth_year=year - age
+        )
+        for age in data["children_ages"]
+    ]
+    for member in members:
+        member.full_clean(exclude=["returnee"])  # saved a moment ago in this transaction
+    HouseholdMember.objects.bulk_create(members)
+
+
+def _contact_summary(*, data, with_details):
+    """The interaction text: the message, and for a known person what else they sent."""
+    message = data["message"].strip()
+    if not with_details:
+        return message or "—"
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "data": data,
+            "country": countries.name(data["country"]),
+            "timeframe": Case.Timeframe(data["timeframe"]).label,
+        }
+        details = render_to_string(
+            "coordinators/contact/email/submission_details.txt", context
+        ).strip()
+    return f"{message}\n\n{details}" if message else details
+
+
+def contact_notification_recipients(*, case):
+    """Who hears about a contact form submission.
+
+    The region's active coordinators (and the region's shared mailbox); for the national
+    queue every active regional coordinator, since any of them may take the case. When no
+    coordinator has an address, the national administrators, so nothing goes unseen.
+    """
+    coordinators = User.objects.filter(is_active=True, role=User.Role.REGIONAL_COORDINATOR).exclude(
+        email=""
+    )
+    if case.planning_region_id:
+        coordinators = coordinators.filter(planning_region_id=case.planning_region_id)
+    addresses = list(coordinators.order_by("email").values_list("email", flat=True))
+    if case.planning_region_id and case.planning_region.coordinator_email:
+        addresses.append(case.planning_region.coordinator_email)
+    if not addresses:
+        addresses = list(
+            User.objects.filter(is_active=True, role=User.Role.NATIONAL_ADMIN)
+            .exclude(email="")
+            .order_by("email")
+            .values_list("email", flat=True)
+        )
+    return list(dict.fromkeys(address.lower() for address in addresses))
+
+
+def _contact_emails_enqueue(*, case, data, is_new_case):
+    """The confirmation to the person (in their language) and the coordinators' notice
+    (in Latvian, with no personal data beyond the reference: they read the rest in the portal).
+    """
+    context = {"case": case, "data": data, "is_new_case": is_new_case}
+    with translation.override(MAIL_LANGUAGES[data["preferred_language"]]):
+        email_enqueue(
+            to=data["email"],
+            subject=str(CONFIRMATION_SUBJECT % {"reference": case.reference}),
+            body=render_to_string("coordinators/contact/email/confirmation.txt", context),
+            purpose="contact_confirmation",
+            case=case,
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = NEW_CASE_SUBJECT if is_new_case else NEW_MESSAGE_SUBJECT
+        body = render_to_string("coordinators/contact/email/notification.txt", context)
+        for address in contact_notification_recipients(case=case):
+            email_enqueue(
+                to=address,
+                subject=str(subject % {"reference": case.reference}),
+                body=body,
+                purpose="contact_notification",
+                case=case,
+            )
 
 
 # --- The coordinators' workspace: interactions, needs, municipality requests, bulk actions.

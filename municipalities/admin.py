@@ -1,5 +1,6 @@
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
+
+from common.spreadsheets import SpreadsheetAdmin
 
 from .models import Municipality, MunicipalService, NeedCategory, PlanningRegion
 from .resources import MunicipalityResource, MunicipalServiceResource
@@ -12,7 +13,7 @@ class PlanningRegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(ImportExportModelAdmin):
+class MunicipalityAdmin(SpreadsheetAdmin):
     resource_classes = [MunicipalityResource]
     list_display = ["name", "kind", "planning_region", "is_pilot", "contact_email"]
     list_filter = ["planning_region", "kind", "is_pilot"]
@@ -29,7 +30,7 @@ class NeedCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(MunicipalService)
-class MunicipalServiceAdmin(ImportExportModelAdmin):
+class MunicipalServiceAdmin(SpreadsheetAdmin):
     resource_classes = [MunicipalServiceResource]
     list_display = ["title", "municipality", "category", "is_active", "valid_until", "updated_at"]
     list_filter = ["category", "is_active", "municipality__planning_region", "municipality"]

@@ -4,9 +4,11 @@ Every variable is listed in `.env.example`. With no environment at all the porta
 on a SQLite file in the project folder; production sets DATABASE_URL, SECRET_KEY etc.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,17 +40,30 @@ INSTALLED_APPS = [
     "coordinators",
     "offers",
     "outbox",
+    "auditlog",
+    "audit",
+    "axes",
+    "privacy",
+    "accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its polite 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "remigration.urls"
@@ -83,9 +98,13 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "coordinators.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses logins of a locked-out name+address pair.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -133,5 +152,78 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
+# Retention: people whose cases were all closed this long ago are anonymised, and the text
+# of sent e-mail is emptied after this many days (`manage.py apply_retention`).
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
+
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-11")
+
+# django-auditlog keeps field-level history of returnees and cases as JSON.
+AUDITLOG_STORE_JSON_CHANGES = True
+
+# --- Login protection and sessions -------------------------------------------------------
+# Five wrong passwords for one login name from one address lock that pair for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # keeps login names and addresses out of the log files
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy, the number of proxies that set X-Forwarded-For; 0: no proxy.
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Two-factor authentication (TOTP apps): open to all staff, required for national
+# administrators (not in DEBUG, so the demo logins work without a phone).
+OTP_REQUIRED_FOR_NATIONAL_ADMINS = env.bool("OTP_REQUIRED_FOR_NATIONAL_ADMINS", default=not DEBUG)
+OTP_TOTP_ISSUER = "Remigrācijas portāls"
+
+# Staff sessions end after an hour without a request, and when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Security headers (production defaults; DEBUG relaxes only what needs HTTPS) ---------
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+if env.int("PROXY_COUNT", default=0):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline scripts anywhere; inline style attributes (Django admin uses a few) are allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The public "Dod ziņu!" contact form: spam and abuse protection without third parties.
+# A person needs at least this many seconds to fill the form (a signed timestamp in it).
+CONTACT_FORM_MIN_FILL_SECONDS = env.int("CONTACT_FORM_MIN_FILL_SECONDS", default=3)
+# Submissions (valid or not) per client IP per window; 0 switches the limit off (benchmarks).
+# The counter lives in the default cache: with several server processes it must be a shared
+# cache, e.g. CACHE_URL=redis://127.0.0.1:6379/1 (needs the `redis` package); LocMem counts
+# per process. The client IP is REMOTE_ADDR: behind a proxy, have the proxy set it.
+CONTACT_FORM_RATE_LIMIT = env.int("CONTACT_FORM_RATE_LIMIT", default=10)
+CONTACT_FORM_RATE_WINDOW_SECONDS = env.int("CONTACT_FORM_RATE_WINDOW_SECONDS", default=3600)
+# Largest request body the form accepts, checked before it is read (the global
+# DATA_UPLOAD_MAX_MEMORY_SIZE stays at Django's default for the admin's bulk actions).
+CONTACT_FORM_MAX_BODY_BYTES = env.int("CONTACT_FORM_MAX_BODY_BYTES", default=64 * 1024)

@@ -20,8 +20,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("login/", LoginView.as_view(), name="login"),
-    path("logout/", LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(next_page="login"), name="logout"),
     path("", include("coordinators.urls")),
     path("", include("offers.urls")),
+    path("", include("privacy.urls")),
+    path("", include("accounts.urls")),
     prefix_default_language=False,
 )

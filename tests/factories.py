@@ -62,7 +62,7 @@ class ReturneeFactory(factory.django.DjangoModelFactory):
     first_name = "Ģirts"
     last_name = factory.Sequence(lambda n: f"Ķēniņš{n}")
     email = factory.Sequence(lambda n: f"person{n}@example.com")
-    phone = "+447700900123"
+    phone = "+447911123456"
     country = "GB"
     town = "London"
     consent_given_at = factory.LazyFunction(timezone.now)

@@ -96,6 +96,9 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities_for(user)
+        for name in ("municipality", "need"):
+            # One query each; the template's loop over the lazy choices would add a COUNT.
+            self.fields[name].choices = list(self.fields[name].choices)
         self.fields["country"].choices = [("", _("all"))] + list(countries)
         self.fields["coordinator"].choices = [
             ("", _("anyone")),

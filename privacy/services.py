@@ -1,0 +1,230 @@
+"""A person's GDPR rights: everything we hold on them, and erasure; plus retention.
+
+Erasure removes what identifies the person (name, e-mail, phone, town, the texts written
+about them, their mail) and keeps the case skeleton (region, municipality, dates, statuses,
+needs, country, household relations and birth years) so the programme's figures stay the same.
+"""
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from coordinators.models import (
+    Case,
+    CaseEvent,
+    HouseholdMember,
+    Interaction,
+    MunicipalityRequest,
+    Returnee,
+)
+from offers.models import OfferItem
+from outbox.models import Attachment, Email
+
+from .models import Erasure
+
+ERASED = "—"
+ALREADY_ERASED = _("This person's data has already been erased.")
+BAD_RETENTION_PERIOD = _("The retention period must be between 1 and 600 months.")
+
+
+class PrivacyError(Exception):
+    """A GDPR action the rules refuse; the message is safe to show."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def is_erased(returnee):
+    return Erasure.objects.filter(returnee=returnee).exists()
+
+
+@transaction.atomic
+def returnee_erase(*, returnee, actor=None, request=None, reason=Erasure.Reason.REQUEST):
+    """Erase the person's identifying data everywhere we keep it. Irreversible."""
+    returnee = Returnee.objects.select_for_update().get(pk=returnee.pk)
+    if is_erased(returnee):
+        raise PrivacyError(ALREADY_ERASED)
+    cases = Case.objects.filter(returnee=returnee)
+    with disable_auditlog():  # the erasure must not copy the old values into the history
+        Returnee.objects.filter(pk=returnee.pk).update(
+            first_name=ERASED, last_name=ERASED, email="", phone="", town="",
+            updated_at=timezone.now(),
+        )  # fmt: skip
+        Interaction.objects.filter(case__in=cases).update(summary=ERASED)
+        MunicipalityRequest.objects.filter(case__in=cases).update(question=ERASED)
+        MunicipalityRequest.objects.filter(case__in=cases).exclude(answer="").update(answer=ERASED)
+        CaseEvent.objects.filter(case__in=cases).update(note="")
+        OfferItem.objects.filter(offer__case__in=cases).update(text="", contact="")
+        emails = Email.objects.filter(case__in=cases)
+        Attachment.objects.filter(email__in=emails).delete()
+        emails.update(to="", subject=ERASED, body="", html_body="", last_error="")
+        cases.update(needs_attention=False)
+    _scrub_history(returnee)
+    Erasure.objects.create(returnee=returnee, reason=reason, erased_by=actor)
+    audit_record(
+        action=AuditEntry.Action.ERASURE, request=request, actor=actor, obj=returnee,
+        reference=cases.values_list("reference", flat=True).first() or "", detail=reason,
+    )  # fmt: skip
+    return returnee
+
+
+def _scrub_history(returnee):
+    """django-auditlog keeps before/after copies of the person and household: empty them.
+    (A case's own history names no one: its fields are codes, dates and ids.)"""
+    types = ContentType.objects.get_for_models(Returnee, HouseholdMember)
+    household = HouseholdMember.objects.filter(returnee=returnee).values_list("pk", flat=True)
+    LogEntry.objects.filter(
+        Q(content_type=types[Returnee], object_pk=str(returnee.pk))
+        | Q(content_type=types[HouseholdMember], object_pk__in=[str(pk) for pk in household])
+    ).update(object_repr=ERASED, changes=None, changes_text="", serialized_data=None)
+
+
+def returnee_data_export(*, returnee, actor=None, request=None):
+    """Everything the portal holds on a person, as a ZIP of JSON (and offer PDFs)."""
+    cases = list(
+        Case.objects.filter(returnee=returnee)
+        .select_related("planning_region", "municipality", "coordinator")
+        .prefetch_related(
+            "needs", "events", "interactions", "municipality_requests__municipality",
+            "municipality_requests__need", "offers__items__need", "emails",
+        )
+    )  # fmt: skip
+    data = {
+        "generated_at": _date(timezone.now()),
+        "person": {
+            "first_name": returnee.first_name,
+            "last_name": returnee.last_name,
+            "email": returnee.email,
+            "phone": returnee.phone,
+            "country_of_residence": returnee.country.code,
+            "town_of_residence": returnee.town,
+            "preferred_language": returnee.preferred_language,
+            "consent_given_at": _date(returnee.consent_given_at),
+            "consent_text_version": returnee.consent_version,
+            "created_at": _date(returnee.created_at),
+        },
+        "household": [
+            {"relation": member.relation, "birth_year": member.birth_year}
+            for member in returnee.household.all()
+        ],
+        "cases": [_case_data(case) for case in cases],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "personal-data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        )
+        for name, content in _offer_pdfs(cases):
+            archive.writestr(name, content)
+    audit_record(
+        action=AuditEntry.Action.ACCESS_REQUEST, request=request, actor=actor, obj=returnee,
+        reference=cases[0].reference if cases else "",
+    )  # fmt: skip
+    return buffer.getvalue()
+
+
+def _case_data(case):
+    return {
+        "reference": case.reference,
+        "planning_region": str(case.planning_region or ""),
+        "municipality": str(case.municipality or ""),
+        "coordinator": str(case.coordinator or ""),
+        "status": case.status,
+        "closed_reason": case.closed_reason,
+        "source": case.source,
+        "needs": [need.code for need in case.needs.all()],
+        "planned_timeframe": case.timeframe,
+        "next_follow_up": _date(case.next_follow_up),
+        "created_at": _date(case.created_at),
+        "history": [
+            {"at": _date(event.created_at), "kind": event.kind, "from": event.from_value,
+             "to": event.to_value, "note": event.note}
+            for event in case.events.all()
+        ],
+        "contacts": [
+            {"date": _date(item.occurred_on), "kind": item.kind, "summary": item.summary,
+             "follow_up": _date(item.follow_up_on)}
+            for item in case.interactions.all()
+        ],
+        "municipality_requests": [
+            {"municipality": str(item.municipality), "need": item.need.code,
+             "question": item.question, "answer": item.answer, "status": item.status}
+            for item in case.municipality_requests.all()
+        ],
+        "offers": [
+            {"version": offer.version, "language": offer.language, "status": offer.status,
+             "sent_at": _date(offer.sent_at),
+             "sections": [{"need": item.need.code, "title": item.title, "text": item.text,
+                           "contact": item.contact} for item in offer.items.all()]}
+            for offer in case.offers.all()
+        ],
+        "emails": [
+            {"to": mail.to, "subject": mail.subject, "text": mail.body, "status": mail.status,
+             "sent_at": _date(mail.sent_at)}
+            for mail in case.emails.all()
+        ],
+    }  # fmt: skip
+
+
+def _offer_pdfs(cases):
+    """The offers as the family received them: (file name, PDF bytes) per sent version."""
+    return []
+
+
+def _date(value):
+    if value is None:
+        return None
+    if hasattr(value, "hour"):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+    return value.strftime("%d.%m.%Y")
+
+
+def retention_candidates(*, months, now=None):
+    """Returnees not yet erased whose every case was closed more than `months` ago."""
+    if not 1 <= months <= 600:
+        raise PrivacyError(BAD_RETENTION_PERIOD)
+    cutoff = (now or timezone.now()) - timedelta(days=round(months * 30.44))
+    recent_or_open = Case.objects.filter(returnee=OuterRef("pk")).filter(
+        ~Q(status=Case.Status.CLOSED) | Q(status_changed_at__gte=cutoff)
+    )
+    return (
+        Returnee.objects.filter(cases__isnull=False, erasure__isnull=True)
+        .exclude(Exists(recent_or_open))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def retention_mail_candidates(*, days, now=None):
+    """Sent e-mail older than `days` whose text is still stored."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return Email.objects.filter(status=Email.Status.SENT, sent_at__lt=cutoff).exclude(
+        body="", html_body=""
+    )
+
+
+@transaction.atomic
+def retention_apply(*, months=None, mail_days=None, now=None):
+    """Erase people past the retention period and empty old sent mail. Returns the counts."""
+    months = settings.RETENTION_MONTHS if months is None else months
+    mail_days = settings.OUTBOX_RETENTION_DAYS if mail_days is None else mail_days
+    people = list(retention_candidates(months=months, now=now))
+    for returnee in people:
+        returnee_erase(returnee=returnee, reason=Erasure.Reason.RETENTION)
+    mails = retention_mail_candidates(days=mail_days, now=now)
+    Attachment.objects.filter(email__in=mails).delete()
+    mail_count = mails.update(body="", html_body="")
+    return len(people), mail_count

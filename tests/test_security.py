@@ -1,0 +1,73 @@
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from tests.test_project import manage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get(reverse("admin:login"))
+    policy = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_deployment_check_with_production_settings_is_clean():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-" * 2,
+        ALLOWED_HOSTS="portal.example.lv",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_defaults_are_strict(settings):
+    # tests.settings relaxes HTTPS-only switches for the test client; the real module must not.
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+        "s.SESSION_COOKIE_HTTPONLY)",
+        DEBUG="0",
+        SECRET_KEY="x" * 60,
+    )
+    assert result.stdout.split()[-5:] == ["True", "True", "True", "31536000", "True"]
+
+
+def test_repeated_failed_logins_lock_the_login_out(client, kurzeme_coordinator):
+    login = reverse("admin:login")
+    statuses = [
+        client.post(login, {"username": "kurzeme", "password": "guess"}).status_code
+        for _attempt in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+
+    locked = client.post(login, {"username": "kurzeme", "password": "parole-123"})
+
+    assert locked.status_code == 429
+    assert "Pārāk daudz" in locked.text
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action="login_failed", username="kurzeme").count() >= 5
+
+
+def test_other_logins_are_not_locked_by_someone_elses_failures(client, kurzeme_coordinator):
+    from tests.factories import CoordinatorFactory
+
+    CoordinatorFactory(username="zemgale")
+    login = reverse("admin:login")
+    for _attempt in range(5):
+        client.post(login, {"username": "kurzeme", "password": "guess"})
+    response = client.post(login, {"username": "zemgale", "password": "parole-123"})
+    assert response.status_code == 302
