@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audit.models import AuditEntry
 from coordinators.models import Case, CaseEvent, HouseholdMember, Interaction, MunicipalityRequest
 from coordinators.services import (
     FOLLOW_UP_BEFORE_INTERACTION,
@@ -287,6 +288,15 @@ def test_case_page_shows_person_household_and_allowed_next_steps(coordinator_cli
     buttons = [value for value, _label in response.context["status_form"].next_statuses]
     assert buttons == ["contacted", "closed"]
     assert 'value="returned"' not in content
+
+
+def test_opening_a_case_page_is_logged_in_the_audit_trail(coordinator_client, kurzeme_coordinator):
+    case = CaseFactory()
+
+    coordinator_client.get(case_url(case))
+
+    entry = AuditEntry.objects.get(action="view")
+    assert (entry.actor, entry.reference) == (kurzeme_coordinator, case.reference)
 
 
 def test_unknown_reference_is_404(coordinator_client):

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, FormView, ListView, View
 
+from audit.models import AuditEntry
+from audit.services import audit_record
+
 from ...forms.workspace import (
     AssignForm,
     BulkActionForm,
@@ -130,6 +133,12 @@ class CaseDetailView(CaseScopedMixin, DetailView):
             ),
             "request_form": MunicipalityRequestForm(case=case, prefix="request"),
         }
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Who saw a person's data is logged (GDPR); the entry names the case, not the person.
+        audit_record(action=AuditEntry.Action.VIEW, request=request, obj=self.object)
+        return response
 
     def get_context_data(self, **kwargs):
         case = self.object

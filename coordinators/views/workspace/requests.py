@@ -5,6 +5,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from audit.models import AuditEntry
+from audit.services import audit_record
+
 from ...forms.workspace import AnswerForm
 from ...models import MunicipalityRequest
 from ...selectors import municipality_requests_for_specialist
@@ -47,6 +50,13 @@ class RequestDetailView(SpecialistRequiredMixin, DetailView):
         return get_object_or_404(
             municipality_requests_for_specialist(user=self.request.user), pk=self.kwargs["pk"]
         )
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.object.share_contact_details:
+            # The specialist saw the person's name and contacts: logged like a case view.
+            audit_record(action=AuditEntry.Action.VIEW, request=request, obj=self.object.case)
+        return response
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("answer_form", AnswerForm())
