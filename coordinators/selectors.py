@@ -201,10 +201,24 @@ def case_timeline(*, case, limit=TIMELINE_LIMIT):
         .only("id", "subject", "status", "sent_at", "created_at", "purpose", "case_id")
         .order_by("-created_at")[:limit]
     )
+    # Assignment events store usernames; show the coordinators' names (one query).
+    usernames = {event.to_value for event in events if event.kind == CaseEvent.Kind.ASSIGNED} - {""}
+    names = (
+        {
+            user.username: user.get_full_name() or user.username
+            for user in User.objects.filter(username__in=usernames).only(
+                "username", "first_name", "last_name"
+            )
+        }
+        if usernames
+        else {}
+    )
     for event in events:
         if event.kind in (CaseEvent.Kind.CREATED, CaseEvent.Kind.STATUS_CHANGED):
             event.from_label = _status_label(event.from_value)
             event.to_label = _status_label(event.to_value)
+        elif event.kind == CaseEvent.Kind.ASSIGNED:
+            event.to_label = names.get(event.to_value, event.to_value)
     entries = [TimelineEntry(event.created_at, "event", event) for event in events]
     for interaction in interactions:
         # A contact logged on its day sorts by when it was written; a back-dated one by its date.

@@ -299,6 +299,18 @@ def test_opening_a_case_page_is_logged_in_the_audit_trail(coordinator_client, ku
     assert (entry.actor, entry.reference) == (kurzeme_coordinator, case.reference)
 
 
+def test_timeline_names_the_assigned_coordinator_not_the_login(coordinator_client):
+    colleague = CoordinatorFactory(username="ksproge", first_name="Ieva", last_name="Sproģe")
+    case = CaseFactory()
+    coordinator_client.post(case_url(case, "case_assign"), {"assign-coordinator": colleague.pk})
+
+    content = coordinator_client.get(case_url(case)).content.decode()
+
+    timeline = content.split('id="timeline"')[1].split("</section>")[0]
+    assert "Ieva Sproģe" in timeline
+    assert "ksproge" not in timeline
+
+
 def test_unknown_reference_is_404(coordinator_client):
     assert coordinator_client.get("/cases/KUR-1999-00001/").status_code == 404
 
