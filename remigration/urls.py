@@ -3,9 +3,11 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
+
+from coordinators.views.workspace.dashboard import HomeView, LoginView
 
 admin.site.site_header = _("Remigration portal")
 admin.site.site_title = _("Remigration portal")
@@ -16,7 +18,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
-    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    path("", HomeView.as_view(), name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(next_page="login"), name="logout"),
     path("", include("coordinators.urls")),
     path("", include("offers.urls")),
     path("", include("privacy.urls")),

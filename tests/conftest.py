@@ -53,3 +53,13 @@ def is_transactional(request):
         or "live_server" in request.fixturenames
         or (marker is not None and marker.kwargs.get("transaction", False))
     )
+
+
+@pytest.fixture
+def liepaja_specialist(db):
+    return factories.SpecialistFactory(username="liepaja")
+
+
+@pytest.fixture
+def kurzeme_analyst(db):
+    return factories.AnalystFactory(username="analyst")

@@ -132,3 +132,15 @@ class OfferItemFactory(factory.django.DjangoModelFactory):
     need = factory.LazyFunction(lambda: need("housing"))
     title = "Pašvaldības dzīvoklis"
     text = "Īres dzīvoklis uz 2 gadiem."
+
+
+class MunicipalityRequestFactory(factory.django.DjangoModelFactory):
+    """A question to the municipality of interest of the case, about the family's needs."""
+
+    class Meta:
+        model = "coordinators.MunicipalityRequest"
+
+    case = factory.SubFactory(CaseFactory)
+    municipality = factory.LazyAttribute(lambda request: request.case.municipality)
+    need = factory.LazyFunction(lambda: need("family"))
+    question = "Vai ir vieta bērnudārzā 2020. gadā dzimušam bērnam?"

@@ -1,0 +1,373 @@
+"""Benchmark of the coordinators' workspace on PostgreSQL: case list and case page.
+
+Fills its own database with N cases and ~10 timeline entries per case (bulk_create in
+batches), then requests the pages in-process through Django's test Client (templates and
+middleware included, DEBUG off) and prints p50/p95 and the number of SQL queries.
+
+    python bench/workspace.py                       # 100,000 cases, ~1,000,000 entries
+    python bench/workspace.py --cases 5000 --repeat 5
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/other python bench/workspace.py
+
+The data is created once and reused while the database holds at least --cases cases.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wt_workspace_bench"
+BATCH = 5000
+FIRST_NAMES = ["Anna", "Jānis", "Līga", "Mārtiņš", "Ilze", "Edgars", "Inese", "Kristaps", "Dace"]
+LAST_NAMES = ["Bērziņš", "Kalniņa", "Ozoliņš", "Liepa", "Krūmiņa", "Zariņš", "Eglīte", "Vītols"]
+COUNTRIES = ["GB", "IE", "DE", "NO", "SE", "NL", "DK", "US", "FI", "BE"]
+
+
+def database_create(url):
+    """Create the benchmark database if it is missing (never touches any other)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    server = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def django_setup(url):
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret")
+    os.environ["DEBUG"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    # The bench administrator has no phone for the second factor; the middleware's cost
+    # (one device query) is still measured for everybody.
+    os.environ["OTP_REQUIRED_FOR_NATIONAL_ADMINS"] = "0"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "remigration.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def staff_create():
+    from coordinators.models import User
+    from municipalities.models import PlanningRegion
+
+    users = {}
+    for region in PlanningRegion.objects.all():
+        for number in range(2):
+            users[(region.code, number)], _ = User.objects.get_or_create(
+                username=f"bench-{region.code.lower()}-{number}",
+                defaults={
+                    "role": User.Role.REGIONAL_COORDINATOR,
+                    "planning_region": region,
+                    "email": f"bench-{region.code.lower()}-{number}@example.lv",
+                    "is_staff": True,
+                },
+            )
+    admin, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": User.Role.NATIONAL_ADMIN, "is_staff": True}
+    )
+    return users, admin
+
+
+def data_fill(target, staff):
+    """Bulk-create cases up to `target`, each with ~10 timeline entries on average."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from coordinators.models import (
+        Case,
+        CaseEvent,
+        Interaction,
+        MunicipalityRequest,
+        Returnee,
+    )
+    from municipalities.models import NeedCategory, PlanningRegion
+    from offers.models import Offer
+    from outbox.models import Email
+
+    existing = Case.objects.count()
+    if existing >= target:
+        print(f"data: {existing:,} cases already there")
+        return
+    rng = random.Random(existing)  # noqa: S311 - test data, not secrets
+    regions = list(PlanningRegion.objects.prefetch_related("municipalities"))
+    needs = list(NeedCategory.objects.all())
+    statuses = list(Case.Status.values)
+    now = timezone.now()
+    started = time.perf_counter()
+    entries = 0
+    for start in range(existing, target, BATCH):
+        size = min(BATCH, target - start)
+        with transaction.atomic():
+            returnees = Returnee.objects.bulk_create(
+                Returnee(
+                    first_name=rng.choice(FIRST_NAMES),
+                    last_name=f"{rng.choice(LAST_NAMES)}{number}",
+                    email=f"bench{number}@example.com",
+                    phone=f"+44770{number:07d}",
+                    country=rng.choice(COUNTRIES),
+                    town="London",
+                )
+                for number in range(start, start + size)
+            )
+            cases = []
+            for number, returnee in zip(range(start, start + size), returnees, strict=True):
+                region = regions[number % 6] if number % 6 < 5 else None
+                status = rng.choice(statuses)
+                cases.append(
+                    Case(
+                        reference=f"{region.code if region else 'LV'}-2025-{number:06d}",
+                        returnee=returnee,
+                        planning_region=region,
+                        municipality=(
+                            rng.choice(list(region.municipalities.all())) if region else None
+                        ),
+                        coordinator=(
+                            staff[(region.code, number % 2)]
+                            if region and rng.random() < 0.7
+                            else None
+                        ),
+                        status=status,
+                        closed_reason="other" if status == "closed" else "",
+                        source=rng.choice(Case.Source.values),
+                        timeframe=rng.choice(Case.Timeframe.values),
+                        next_follow_up=(
+                            date.today() + timedelta(days=rng.randint(-60, 60))
+                            if rng.random() < 0.5
+                            else None
+                        ),
+                        needs_attention=rng.random() < 0.02,
+                        created_at=now - timedelta(days=rng.randint(0, 1100)),
+                    )
+                )
+            cases = Case.objects.bulk_create(cases)
+            Case.needs.through.objects.bulk_create(
+                Case.needs.through(case_id=case.pk, needcategory_id=need.pk)
+                for case in cases
+                for need in rng.sample(needs, rng.randint(1, 3))
+            )
+            events, interactions, requests, offers, emails = [], [], [], [], []
+            for case in cases:
+                for step in range(4):
+                    events.append(
+                        CaseEvent(
+                            case=case,
+                            kind="created" if step == 0 else "status_changed",
+                            from_value="" if step == 0 else "new",
+                            to_value="new" if step == 0 else "contacted",
+                            created_at=case.created_at + timedelta(days=step * 7),
+                        )
+                    )
+                    interactions.append(
+                        Interaction(
+                            case=case,
+                            kind="phone",
+                            summary="Saruna par atgriešanos, bērnudārzu un darbu.",
+                            occurred_on=(case.created_at + timedelta(days=step * 9)).date(),
+                            created_at=case.created_at + timedelta(days=step * 9),
+                        )
+                    )
+                requests.append(
+                    MunicipalityRequest(
+                        case=case,
+                        municipality=case.municipality or regions[0].municipalities.all()[0],
+                        need=needs[0],
+                        question="Vai ir vieta bērnudārzā?",
+                        status="open" if rng.random() < 0.3 else "answered",
+                        created_at=case.created_at + timedelta(days=10),
+                    )
+                )
+                if rng.random() < 0.5:
+                    offers.append(
+                        Offer(
+                            case=case,
+                            status="sent",
+                            sent_at=case.created_at + timedelta(days=30),
+                            created_at=case.created_at + timedelta(days=29),
+                        )
+                    )
+                else:
+                    emails.append(
+                        Email(
+                            case=case,
+                            to=f"bench{case.pk}@example.com",
+                            subject="Jūsu piedāvājums",
+                            body="-",
+                            status="sent",
+                            sent_at=case.created_at + timedelta(days=31),
+                        )
+                    )
+            for model, rows in (
+                (CaseEvent, events),
+                (Interaction, interactions),
+                (MunicipalityRequest, requests),
+                (Offer, offers),
+                (Email, emails),
+            ):
+                model.objects.bulk_create(rows, batch_size=BATCH)
+                entries += len(rows)
+        done = start + size
+        rate = (done - existing) / (time.perf_counter() - started)
+        print(f"\rdata: {done:,}/{target:,} cases, {entries:,} entries ({rate:,.0f}/s)", end="")
+    print()
+    heavy_case_fill(
+        Case.objects.filter(reference__startswith="KUR-").order_by("pk").first(), entries=2000
+    )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # What autovacuum does on a live database: statistics and the visibility map.
+        cursor.execute("VACUUM ANALYZE")
+
+
+def heavy_case_fill(case, entries):
+    """One case with years of history: the worst case page."""
+    from coordinators.models import CaseEvent, Interaction
+
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind="status_changed", from_value="new", to_value="contacted")
+        for _ in range(entries)
+    )
+    Interaction.objects.bulk_create(
+        Interaction(case=case, kind="email", summary="Sarakste.") for _ in range(entries)
+    )
+
+
+def measure(client, url, repeat):
+    from django.db import connection
+
+    # A wrapper, not CaptureQueriesContext: Django clears the query log when a request starts.
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        # HTTPS, as in production (with DEBUG off plain HTTP is redirected).
+        response = client.get(url, secure=True)
+    assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url, secure=True)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+    return statistics.median(timings), p95, len(queries)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    database_create(url)
+    django_setup(url)
+
+    from django.test import Client
+
+    from coordinators.models import Case, CaseEvent, Interaction, MunicipalityRequest
+    from offers.models import Offer
+    from outbox.models import Email
+
+    staff, admin = staff_create()
+    data_fill(args.cases, staff)
+    total_entries = sum(
+        model.objects.count()
+        for model in (CaseEvent, Interaction, MunicipalityRequest, Offer, Email)
+    )
+    print(f"database: {Case.objects.count():,} cases, {total_entries:,} timeline entries")
+
+    coordinator = staff[("KUR", 0)]
+    visible = Case.objects.visible_to(coordinator)
+    sample = visible.order_by("?").values_list("reference", "returnee__last_name")[:1][0]
+    heavy = (
+        Case.objects.filter(reference__startswith="KUR-")
+        .order_by("pk")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    heavy_size = CaseEvent.objects.filter(case__reference=heavy).count()
+    scenarios = [
+        ("list, first page", {}),
+        ("list, page 200", {"page": 200}),
+        ("list, status", {"status": "contacted"}),
+        ("list, need + source", {"need": "housing", "source": "phone"}),
+        ("list, country, sorted by name", {"country": "IE", "sort": "name"}),
+        ("list, mine + follow-up due", {"coordinator": "me", "follow_up": "due"}),
+        ("list, waiting for municipality", {"waiting": "municipality"}),
+        ("list, waiting for decision", {"waiting": "decision"}),
+        ("list, created between", {"created_from": "01.01.2025", "created_to": "30.06.2025"}),
+        ("list, search surname", {"q": sample[1]}),
+        ("list, search reference", {"q": sample[0]}),
+        ("list, search e-mail", {"q": "bench12345@example.com"}),
+        ("list, search phone", {"q": "+44 770 0012345"}),
+        ("list, sorted by follow-up", {"sort": "follow_up"}),
+    ]
+    client = Client()
+    client.force_login(coordinator)
+    rows = []
+    for name, params in scenarios:
+        if "q" in params:
+            # Search text goes by POST into the session (never into a URL).
+            client.post("/cases/search/", {"q": params.pop("q")}, secure=True)
+            params["search"] = "on"
+        url = "/cases/" + ("?" + urlencode(params) if params else "")
+        rows.append((f"coordinator: {name}", *measure(client, url, args.repeat)))
+    references = list(visible.order_by("?").values_list("reference", flat=True)[:20])
+    page_timings = [measure(client, f"/cases/{reference}/", 1) for reference in references]
+    rows.append(
+        (
+            "coordinator: case page, 20 random cases",
+            statistics.median(t[0] for t in page_timings),
+            sorted(t[1] for t in page_timings)[-2],
+            max(t[2] for t in page_timings),
+        )
+    )
+    rows.append(
+        (
+            f"coordinator: case page, {heavy_size:,} events",
+            *measure(client, f"/cases/{heavy}/", args.repeat),
+        )
+    )
+    rows.append(("coordinator: dashboard", *measure(client, "/", args.repeat)))
+    admin_client = Client()
+    admin_client.force_login(admin)
+    rows.append(
+        ("national admin: list, first page", *measure(admin_client, "/cases/", args.repeat))
+    )
+    admin_client.post("/cases/search/", {"q": sample[1]}, secure=True)
+    rows.append(
+        (
+            "national admin: list, search surname",
+            *measure(admin_client, "/cases/?search=on", args.repeat),
+        )
+    )
+    rows.append(("national admin: dashboard", *measure(admin_client, "/", args.repeat)))
+
+    width = max(len(row[0]) for row in rows)
+    print(f"\n{'page':<{width}}  {'p50 ms':>8}  {'p95 ms':>8}  {'queries':>7}")
+    for name, p50, p95, queries in rows:
+        print(f"{name:<{width}}  {p50:8.1f}  {p95:8.1f}  {queries:7d}")
+    print(f"\n{args.repeat} requests a row after a warm-up; {datetime.now():%d.%m.%Y %H:%M}")
+
+
+if __name__ == "__main__":
+    main()

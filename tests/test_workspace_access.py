@@ -1,0 +1,142 @@
+"""Who sees what in the workspace: every staff URL walked by every role."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    AnalystFactory,
+    CaseFactory,
+    CoordinatorFactory,
+    MunicipalityRequestFactory,
+    NationalAdminFactory,
+    SpecialistFactory,
+    municipality,
+    region,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "admin", "kurzeme", "zemgale", "specialist", "analyst"]
+LOGIN = "login"  # anonymous users are sent to the login page
+
+
+@pytest.fixture
+def world():
+    """A Kurzeme case with a request to Liepāja, a Zemgale case, and one user per role."""
+    kurzeme_case = CaseFactory(
+        planning_region=region("KUR"), municipality=municipality("Liepājas valstspilsēta")
+    )
+    zemgale_case = CaseFactory(planning_region=region("ZEM"))
+    liepaja_request = MunicipalityRequestFactory(case=kurzeme_case)
+    zemgale_request = MunicipalityRequestFactory(case=zemgale_case)
+    users = {
+        "anonymous": None,
+        "admin": NationalAdminFactory(),
+        "kurzeme": CoordinatorFactory(),
+        "zemgale": CoordinatorFactory(planning_region=region("ZEM")),
+        "specialist": SpecialistFactory(),
+        "analyst": AnalystFactory(),
+    }
+    return {
+        "users": users,
+        "kurzeme_case": kurzeme_case,
+        "zemgale_case": zemgale_case,
+        "liepaja_request": liepaja_request,
+        "zemgale_request": zemgale_request,
+    }
+
+
+# (URL name, args from the world, method, expected status per role in ROLES order)
+# 302 = redirect (to the login page for anonymous users, or after a successful POST)
+CASE_WORKER_ONLY = [LOGIN, 200, 200, 200, 403, 403]
+KURZEME_CASE = [LOGIN, 200, 200, 404, 403, 403]
+ZEMGALE_CASE = [LOGIN, 200, 404, 200, 403, 403]
+MATRIX = [
+    ("home", None, "get", [LOGIN, 200, 200, 200, 302, 200]),
+    ("coordinators:case_list", None, "get", CASE_WORKER_ONLY),
+    ("coordinators:case_create", None, "get", CASE_WORKER_ONLY),
+    ("coordinators:case_detail", "kurzeme_case", "get", KURZEME_CASE),
+    ("coordinators:case_detail", "zemgale_case", "get", ZEMGALE_CASE),
+    ("coordinators:case_attention", "kurzeme_case", "post", [LOGIN, 302, 302, 404, 403, 403]),
+    ("coordinators:case_attention", "zemgale_case", "post", [LOGIN, 302, 404, 302, 403, 403]),
+    # Empty forms: the page comes back with errors (200) where the case is visible.
+    ("coordinators:case_interaction", "kurzeme_case", "post", KURZEME_CASE),
+    ("coordinators:case_status", "kurzeme_case", "post", KURZEME_CASE),
+    ("coordinators:case_needs", "kurzeme_case", "post", [LOGIN, 302, 302, 404, 403, 403]),
+    ("coordinators:case_assign", "zemgale_case", "post", [LOGIN, 302, 404, 302, 403, 403]),
+    ("coordinators:case_request", "zemgale_case", "post", ZEMGALE_CASE),
+    ("coordinators:case_bulk", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    ("coordinators:case_search", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    ("coordinators:request_list", None, "get", [LOGIN, 200, 403, 403, 200, 403]),
+    ("coordinators:request_detail", "liepaja_request", "get", [LOGIN, 200, 403, 403, 200, 403]),
+    ("coordinators:request_detail", "zemgale_request", "get", [LOGIN, 200, 403, 403, 404, 403]),
+]
+
+
+def url_for(world, name, arg):
+    if arg is None:
+        return reverse(name)
+    obj = world[arg]
+    return reverse(name, args=[getattr(obj, "reference", None) or obj.pk])
+
+
+@pytest.mark.parametrize(("name", "arg", "method", "expected"), MATRIX)
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_every_staff_url_answers_each_role_as_expected(
+    client, world, name, arg, method, expected, role_index
+):
+    user = world["users"][ROLES[role_index]]
+    if user is not None:
+        client.force_login(user)
+    url = url_for(world, name, arg)
+
+    response = getattr(client, method)(url)
+
+    want = expected[role_index]
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == want, (ROLES[role_index], url)
+
+
+def test_case_of_another_region_looks_exactly_like_a_missing_case(client, world):
+    client.force_login(world["users"]["zemgale"])
+
+    other_region = client.get(url_for(world, "coordinators:case_detail", "kurzeme_case"))
+    missing = client.get(reverse("coordinators:case_detail", args=["KUR-2026-99999"]))
+
+    assert other_region.status_code == missing.status_code == 404
+    assert other_region.content == missing.content
+
+
+def test_coordinator_list_shows_own_region_and_national_queue_only(client, world):
+    national_queue_case = CaseFactory(planning_region=None, municipality=None)
+    client.force_login(world["users"]["zemgale"])
+
+    response = client.get(reverse("coordinators:case_list"))
+
+    references = {case.reference for case in response.context["cases"]}
+    assert references == {world["zemgale_case"].reference, national_queue_case.reference}
+
+
+def test_bulk_action_cannot_touch_a_case_of_another_region(client, world):
+    zemgale = world["users"]["zemgale"]
+    client.force_login(zemgale)
+
+    client.post(
+        reverse("coordinators:case_bulk"),
+        {"cases": [world["kurzeme_case"].reference], "action": "status", "to_status": "contacted"},
+    )
+
+    world["kurzeme_case"].refresh_from_db()
+    assert world["kurzeme_case"].status == "new"
+
+
+def test_analyst_home_points_to_reports_without_personal_data(client, world):
+    client.force_login(world["users"]["analyst"])
+
+    response = client.get(reverse("home"))
+
+    assert b"/reports/" in response.content
+    assert world["kurzeme_case"].reference.encode() not in response.content
