@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -32,11 +32,8 @@ def _to_offer(offer):
 
 
 def case_url(case):
-    """The case page (built by the coordinators app), or None while it does not exist."""
-    try:
-        return reverse("coordinators:case_detail", kwargs={"reference": case.reference})
-    except NoReverseMatch:
-        return None
+    """The case page of the coordinators' workspace."""
+    return reverse("coordinators:case_detail", kwargs={"reference": case.reference})
 
 
 def _safe_next(request):

@@ -290,6 +290,19 @@ def test_case_page_shows_person_household_and_allowed_next_steps(coordinator_cli
     assert 'value="returned"' not in content
 
 
+def test_case_page_links_the_offer_versions_and_the_personal_data_page(coordinator_client):
+    case = CaseFactory()
+    OfferFactory(case=case, version=1, status="sent", sent_at=timezone.now())
+    OfferFactory(case=case, version=2)
+
+    content = coordinator_client.get(case_url(case)).content.decode()
+
+    for version in (1, 2):
+        assert reverse("offers:detail", args=[case.reference, version]) in content
+    assert reverse("offers:pdf", args=[case.reference, 1]) in content
+    assert reverse("privacy:case", args=[case.reference]) in content
+
+
 def test_opening_a_case_page_is_logged_in_the_audit_trail(coordinator_client, kurzeme_coordinator):
     case = CaseFactory()
 
