@@ -379,6 +379,11 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     from_value = models.CharField(_("from"), max_length=100, blank=True)
     to_value = models.CharField(_("to"), max_length=100, blank=True)
+    # Kept on the event, not only on the case, so a report of closings by reason stays the
+    # same after the case is reopened or closed again for another reason.
+    closed_reason = models.CharField(
+        _("closing reason"), max_length=20, choices=Case.ClosedReason.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(
         User,

@@ -119,6 +119,7 @@ def case_transition(*, case, to_status, actor, note="", closed_reason="", expect
         kind=CaseEvent.Kind.STATUS_CHANGED,
         from_value=from_status,
         to_value=to_status,
+        closed_reason=case.closed_reason,
         note=note,
         actor=actor,
         created_at=case.status_changed_at,

@@ -73,8 +73,8 @@ DEFINITIONS = {
     ),
     "people_returned": _("People returned in total: returned cases plus their household members."),
     "closed": _(
-        "Closed: cases whose status changed to “closed” within the period, by the closing "
-        "reason the case has now (“reopened since” if it is open again)."
+        "Closed: cases whose status changed to “closed” within the period, by the reason "
+        "given when they were closed."
     ),
     "median_offer": _(
         "Median days to the first offer: for the cases whose first offer was created within "
@@ -336,23 +336,31 @@ def new_contacts_by_source(filters):
     ]
 
 
-REOPENED = "reopened"
-
-
 def closed_by_reason(filters):
-    """Cases closed in the period by their closing reason (one grouped query over cases)."""
+    """Cases closed in the period by the reason given when they were closed (one grouped
+    query over the closing events; a case closed twice in the period counts once, by its
+    last closing)."""
+    last_closing = (
+        CaseEvent.objects.filter(
+            filters.in_period("created_at"),
+            case_id=OuterRef("pk"),
+            kind=STATUS_CHANGED,
+            to_value=CLOSED,
+        )
+        .order_by("-created_at", "-id")
+        .values("closed_reason")[:1]
+    )
     counts = dict(
         Case.objects.filter(filters.case_q(), pk__in=_changed_to(filters, CLOSED))
-        .values_list("closed_reason")
+        .annotate(reason=Subquery(last_closing))
+        .values_list("reason")
         .annotate(count=Count("id"))
         .order_by()
     )
-    rows = [
+    return [
         {"key": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Case.ClosedReason.choices
     ]
-    rows.append({"key": REOPENED, "label": _("reopened since"), "count": counts.get("", 0)})
-    return rows
 
 
 def _median(queryset, expression):

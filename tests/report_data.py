@@ -156,7 +156,9 @@ KURZEME_2022 = {
     "median_return": 161.0,  # K1: 176 days, K2: 146 days (less an hour of summer time)
 }
 KURZEME_2022_SOURCES = {"contact_form": 2, "email": 0, "phone": 1, "event": 1, "other": 0}
-KURZEME_2022_CLOSED = {"no_response": 0, "not_returning": 1, "other": 1, "reopened": 1}
+# K3 was closed for no response in July and reopened in September: it still counts as a
+# closing of the period, by the reason given then.
+KURZEME_2022_CLOSED = {"no_response": 1, "not_returning": 1, "other": 1}
 KURZEME_2022_FUNNEL = [4, 1, 1, 1, 1]
 # All regions and the national queue, 2022.
 NATIONAL_2022 = {

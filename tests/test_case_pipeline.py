@@ -53,6 +53,7 @@ def test_allowed_transition_changes_status_and_records_event(source, target, kur
     assert case.status == target
     assert case.closed_reason == reason
     assert (event.kind, event.from_value, event.to_value) == ("status_changed", source, target)
+    assert event.closed_reason == reason
     assert event.actor == kurzeme_coordinator
     assert event.note == "zvans"
 

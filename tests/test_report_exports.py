@@ -53,7 +53,7 @@ def test_xlsx_summary_has_the_headline_figures_filters_and_definitions(
     assert values["Median days from first contact to first offer"] == 14.0
     assert values["Median days from first contact to return"] == 161.0
     assert values["New contacts: phone"] == 1
-    assert values["Closed: reopened since"] == 1
+    assert values["Closed: no response"] == 1
     definitions = [row[2] for row in summary.iter_rows(values_only=True) if len(row) > 2]
     assert any(d and d.startswith("Returned: cases whose status changed") for d in definitions)
     new_contacts_row = next(r for r in summary.iter_rows() if r[0].value == "New contacts")

@@ -161,11 +161,13 @@ def test_municipality_filter_counts_only_that_municipality(client, dataset, kurz
 def test_a_past_report_does_not_change_when_cases_move_on(client, dataset, kurzeme_coordinator):
     client.force_login(kurzeme_coordinator)
     before = figures(client.get(URL, YEAR_2022))
+    reasons_before = keyed_counts(client.get(URL, YEAR_2022), "reason")
     data.move(dataset["K3"], Case.Status.CLOSED, (2023, 5, 1), reason="not_returning")
     data.move(dataset["K5"], Case.Status.CONTACTED, (2023, 5, 2))
     data.move(dataset["K5"], Case.Status.RETURNED, (2023, 6, 2))
     data.offer(dataset["K5"], 1, (2023, 5, 3), (2023, 5, 4))
     assert figures(client.get(URL, YEAR_2022)) == before
+    assert keyed_counts(client.get(URL, YEAR_2022), "reason") == reasons_before
     later = figures(client.get(URL, {"date_from": "01.01.2023", "date_to": "31.12.2023"}))
     assert later["returned"] == 2  # K6, K5
     assert later["active"] == 0

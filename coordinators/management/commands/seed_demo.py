@@ -398,10 +398,10 @@ class Command(BaseCommand):
             if status not in Case.FINAL_STATUSES and closing_age > 365 and rnd.random() < 0.5:
                 moment = moment + timedelta(days=rnd.randint(30, 200))
                 if moment < now and Case.Status.CLOSED in ALLOWED_TRANSITIONS[status]:
-                    events.append(
-                        status_event(case, status, Case.Status.CLOSED, coordinator, moment)
-                    )
                     case.closed_reason = rnd.choice(Case.ClosedReason.values)
+                    event = status_event(case, status, Case.Status.CLOSED, coordinator, moment)
+                    event.closed_reason = case.closed_reason
+                    events.append(event)
                     status = Case.Status.CLOSED
             if status == Case.Status.DECIDED_TO_RETURN and offers and offers[-1].case is case:
                 offers[-1].status = Offer.Status.ACCEPTED
