@@ -177,7 +177,7 @@ def test_coordinator_walks_from_login_to_a_case_and_logs_a_call(live_server, bro
     page.fill("#id_username", "koordinatore")
     page.fill("#id_password", "parole-123")
     page.click("button[type=submit]:has-text('Pieteikties')")
-    page.wait_for_selector("h1:has-text('Pārskats')")
+    page.wait_for_selector("h1:has-text('Sākums')")
     shoot("dashboard")
 
     page.click("a.stat:has-text('nokavētas saziņas')")

@@ -406,6 +406,11 @@ class Command(BaseCommand):
             if status == Case.Status.DECIDED_TO_RETURN and offers and offers[-1].case is case:
                 offers[-1].status = Offer.Status.ACCEPTED
                 offers[-1].responded_at = moment
+            waiting = status in (Case.Status.NEEDS_ASSESSED, Case.Status.OFFER_PREPARATION)
+            if waiting and requests and requests[-1].case is case:
+                # The coordinator is still waiting for what the municipality can offer.
+                requests[-1].status = MunicipalityRequest.Status.OPEN
+                requests[-1].answer, requests[-1].answered_at = "", None
             case.status = status
             case.status_changed_at = moment
             if case.is_open:
