@@ -64,6 +64,7 @@ class HouseholdMemberInline(admin.TabularInline):
 @admin.register(Returnee)
 class ReturneeAdmin(SpreadsheetAdmin):
     resource_classes = [ReturneeResource]
+    audit_views = True
     list_display = [
         "last_name",
         "first_name",
@@ -104,6 +105,7 @@ class MunicipalityRequestInline(admin.StackedInline):
 @admin.register(Case)
 class CaseAdmin(SpreadsheetAdmin):
     resource_classes = [CaseResource]
+    audit_views = True
     list_display = [
         "reference",
         "returnee",

@@ -10,6 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AuditEntry
+from audit.services import audit_record
+
 from . import selectors, services
 from .forms import (
     OfferItemAddForm,
@@ -114,6 +117,7 @@ def offer_create(request, reference):
 @require_GET
 def offer_detail(request, reference, version):
     case, offer = _case_and_offer(request, reference, version)
+    audit_record(action=AuditEntry.Action.VIEW, request=request, obj=offer, reference=reference)
     return render_detail(request, case, offer)
 
 
@@ -122,6 +126,7 @@ def offer_detail(request, reference, version):
 def offer_pdf(request, reference, version):
     """The offer as the person receives it (for a draft: as it would look now)."""
     case, offer = _case_and_offer(request, reference, version)
+    audit_record(action=AuditEntry.Action.DOWNLOAD, request=request, obj=offer, reference=reference)
     response = HttpResponse(services.offer_pdf(offer=offer), content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = (

@@ -74,3 +74,39 @@ def test_field_level_history_keeps_before_and_after(client, superuser):
     change = LogEntry.objects.get_for_object(returnee).filter(action=LogEntry.Action.UPDATE).get()
     assert change.changes_dict["town"] == ["London", "Cork"]
     assert Returnee.objects.get().town == "Cork"
+
+
+def test_admin_views_and_exports_of_personal_data_are_recorded(client, superuser):
+    case = CaseFactory()
+    client.force_login(superuser)
+
+    client.get(reverse("admin:coordinators_case_change", args=[case.pk]))
+    client.get(reverse("admin:coordinators_returnee_change", args=[case.returnee.pk]))
+    client.post(
+        reverse("admin:coordinators_returnee_export"),
+        {"format": "0", "resource": "0", "returneeresource_last_name": "on"},
+    )
+
+    entries = list(AuditEntry.objects.order_by("id").values_list("action", "object_type"))
+    assert entries[-3:] == [
+        ("view", "coordinators.case"),
+        ("view", "coordinators.returnee"),
+        ("export", ""),
+    ]
+    assert AuditEntry.objects.get(action="export").detail == "coordinators.returnee: 1 rows"
+
+
+def test_opening_an_offer_and_its_pdf_is_recorded(client, kurzeme_coordinator):
+    from tests.factories import OfferItemFactory
+
+    offer = OfferItemFactory().offer
+    client.force_login(kurzeme_coordinator)
+    reference = offer.case.reference
+
+    client.get(reverse("offers:detail", args=[reference, offer.version]))
+    client.get(reverse("offers:pdf", args=[reference, offer.version]))
+
+    actions = list(
+        AuditEntry.objects.filter(reference=reference).order_by("id").values_list("action")
+    )
+    assert actions == [("view",), ("download",)]
