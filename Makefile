@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint install system-deps messages
+.PHONY: run test lint install system-deps messages audit
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,10 @@ lint: $(STAMP)
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make test  runs the suite on PostgreSQL.
 test: messages lint
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# Known vulnerabilities in the pinned dependencies. Needs the PyPI/OSV vulnerability service,
+# which this project's CI machine cannot reach, so it is not part of `make test`; --strict
+# makes it fail, rather than pass silently, when a package could not be checked.
+audit: $(STAMP)
+	$(BIN)/pip install --quiet pip-audit==2.10.1
+	$(BIN)/pip-audit --strict --progress-spinner off -r constraints.txt --no-deps --disable-pip
