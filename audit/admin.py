@@ -5,15 +5,10 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.spreadsheets import escape_formula
+from common.spreadsheets import Echo, escape_formula
 
 from .models import AuditEntry
 from .services import audit_record
-
-
-class Echo:
-    def write(self, value):
-        return value
 
 
 @admin.register(AuditEntry)
