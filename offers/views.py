@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from common.redirects import safe_next_url
 
 from . import selectors, services
 from .forms import (
@@ -34,15 +35,6 @@ def _to_offer(offer):
 def case_url(case):
     """The case page of the coordinators' workspace."""
     return reverse("coordinators:case_detail", kwargs={"reference": case.reference})
-
-
-def _safe_next(request):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
 
 
 def _item_form(item, bound_item):
@@ -98,11 +90,8 @@ def offer_create(request, reference):
         draft = case.offers.filter(status=Offer.Status.DRAFT).first()
         if draft is not None:
             return _to_offer(draft)
-        latest = case.offers.order_by("-version").first()
-        target = _safe_next(request) or case_url(case)
-        if target:
-            return redirect(target)
-        return _to_offer(latest) if latest else redirect("home")
+        back = safe_next_url(request, request.POST.get("next", ""), default=case_url(case))
+        return redirect(back)
     messages.success(
         request,
         _("Version %(version)s of the offer is ready to edit.") % {"version": offer.version},
