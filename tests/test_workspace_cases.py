@@ -509,18 +509,18 @@ def test_municipality_mail_is_latvian_when_the_coordinator_works_in_english(
 ):
     liepaja = municipality("Liepājas valstspilsēta")
     case = CaseFactory(municipality=liepaja)
+    # The override also restores the language the English request activates in this thread.
     with translation.override("en"):
         url = case_url(case, "case_request")
-    assert url.startswith("/en/")
-
-    coordinator_client.post(
-        url,
-        {
-            "request-municipality": liepaja.pk,
-            "request-need": need("housing").pk,
-            "request-question": "Is there a flat to rent?",
-        },
-    )
+        assert url.startswith("/en/")
+        coordinator_client.post(
+            url,
+            {
+                "request-municipality": liepaja.pk,
+                "request-need": need("housing").pk,
+                "request-question": "Is there a flat to rent?",
+            },
+        )
 
     email = Email.objects.get(purpose="municipality_request")
     assert email.subject == f"Remigrācija: jautājums par lietu {case.reference}"

@@ -85,10 +85,10 @@ def test_answer_lands_on_the_case_timeline_and_notifies_the_coordinator(
 def test_answer_notice_is_latvian_when_the_specialist_works_in_english(
     specialist_client, liepaja_request
 ):
+    # The override also restores the language the English request activates in this thread.
     with translation.override("en"):
         url = reverse("coordinators:request_detail", args=[liepaja_request.pk])
-
-    specialist_client.post(url, {"answer": "A kindergarten place from 1 March."})
+        specialist_client.post(url, {"answer": "A kindergarten place from 1 March."})
 
     notice = Email.objects.get(purpose="municipality_answer")
     assert notice.body.startswith("Atbilde ir lietas lapā: /")
