@@ -28,7 +28,7 @@ from ...forms.workspace import (
 )
 from ...models import Case
 from ...selectors import case_list as case_list_select
-from ...selectors import case_offers, case_page_rows, case_timeline
+from ...selectors import case_page_rows, case_timeline
 from ...services import (
     CaseError,
     case_assign,
@@ -145,7 +145,6 @@ class CaseDetailView(CaseScopedMixin, DetailView):
         context = {**self.case_forms(case), **kwargs}
         context = super().get_context_data(**context)
         context["timeline"], context["timeline_truncated"] = case_timeline(case=case)
-        context["offers"] = case_offers(case=case)
         context["household"] = list(case.returnee.household.all())
         return context
 
