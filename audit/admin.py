@@ -2,9 +2,9 @@ import csv
 
 from django.contrib import admin
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import datetime_text
 from common.spreadsheets import Echo, escape_formula
 
 from .models import AuditEntry
@@ -44,7 +44,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         writer = csv.writer(Echo())
         rows = (
             writer.writerow(
-                [timezone.localtime(row[0]).strftime("%d.%m.%Y %H:%M:%S")]
+                [datetime_text(row[0], seconds=True)]
                 + [escape_formula(str(value or "")) for value in row[1:]]
             )
             for row in queryset.order_by("created_at").values_list(*fields).iterator()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from common.dates import date_text
 from outbox.services import email_enqueue
 
 from .models import (
@@ -539,7 +540,7 @@ def followup_digest_send(*, today=None, stdout=None):
         if not coordinator.email:
             continue
         lines = [
-            f"{case.reference}  {case.next_follow_up:%d.%m.%Y}  "
+            f"{case.reference}  {date_text(case.next_follow_up)}  "
             f"{reverse('coordinators:case_detail', args=[case.reference])}"
             for case in cases
         ]
@@ -549,7 +550,7 @@ def followup_digest_send(*, today=None, stdout=None):
                 to=coordinator.email,
                 subject=gettext("Follow-ups due: %(count)d cases") % {"count": len(cases)},
                 body=gettext("Cases whose follow-up is due today or overdue (%(date)s):")
-                % {"date": f"{today:%d.%m.%Y}"}
+                % {"date": date_text(today)}
                 + "\n\n"
                 + "\n".join(lines),
                 purpose="followup_digest",

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from common.dates import date_text
 from common.spreadsheets import Echo, escape_formula
 from coordinators.models import Case
 
@@ -125,7 +126,7 @@ def _case_cell(value):
     if value is False:
         return "0"
     if hasattr(value, "astimezone"):
-        return timezone.localtime(value).strftime("%d.%m.%Y")
+        return date_text(value)
     return escape_formula(str(value))
 
 
