@@ -1,6 +1,7 @@
 from importlib import import_module
 
 import pytest
+from django.utils import translation
 
 from tests import factories
 
@@ -90,3 +91,12 @@ def browser():
             )
             yield chromium
             chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Latvian: a request under /en/ leaves English active in the test
+    thread (LocaleMiddleware does not reset it), and a later test's reverse() would then
+    give /en/ URLs, so the suite passed or failed by the order of its tests."""
+    yield
+    translation.deactivate()
