@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ReadOnlyAdminMixin
 from common.dates import datetime_text
 from common.spreadsheets import Echo, escape_formula
 
@@ -12,7 +13,7 @@ from .services import audit_record
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included; national administrators only."""
 
     list_display = ["created_at", "username", "action", "object_type", "reference", "ip_address"]
@@ -26,15 +27,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Export the selected entries (CSV)"))
     def export_csv(self, request, queryset):
