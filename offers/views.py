@@ -250,7 +250,7 @@ def offer_response(request, reference, version):
     case, offer = _case_and_offer(request, reference, version)
     form = OfferResponseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the person's response."))
+        messages.error(request, services.UNKNOWN_RESPONSE)
         return render_detail(request, case, offer, response_form=form, status=400)
     return _run(
         request,
