@@ -487,15 +487,14 @@ def test_asking_a_municipality_notifies_its_specialist(coordinator_client):
     case = CaseFactory(municipality=liepaja)
     specialist = SpecialistFactory(email="speciaiste@liepaja.lv")
 
-    with pytest.MonkeyPatch.context():
-        coordinator_client.post(
-            case_url(case, "case_request"),
-            {
-                "request-municipality": liepaja.pk,
-                "request-need": need("housing").pk,
-                "request-question": "Vai ir īres dzīvoklis?",
-            },
-        )
+    coordinator_client.post(
+        case_url(case, "case_request"),
+        {
+            "request-municipality": liepaja.pk,
+            "request-need": need("housing").pk,
+            "request-question": "Vai ir īres dzīvoklis?",
+        },
+    )
 
     request = MunicipalityRequest.objects.get(case=case)
     assert (request.municipality, request.status) == (liepaja, "open")
