@@ -7,10 +7,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 from django_otp import user_has_device
+
+from common.redirects import safe_next_url
 
 from .forms import OutboxPasswordResetForm, TokenForm
 from .services import WRONG_CODE, totp_confirm, totp_pending_device, totp_qr_svg, totp_verify
@@ -51,9 +52,7 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
         if not totp_verify(request=self.request, token=form.cleaned_data["token"]):
             form.add_error("token", WRONG_CODE)
             return self.form_invalid(form)
-        target = self.request.GET.get("next", "")
-        safe = url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()})
-        return redirect(target if safe and target else "/")
+        return redirect(safe_next_url(self.request, self.request.GET.get("next", ""), default="/"))
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -2,22 +2,18 @@ import csv
 
 from django.contrib import admin
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.spreadsheets import escape_formula
+from common.admin import ReadOnlyAdminMixin
+from common.dates import datetime_text
+from common.spreadsheets import Echo, escape_formula
 
 from .models import AuditEntry
 from .services import audit_record
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included; national administrators only."""
 
     list_display = ["created_at", "username", "action", "object_type", "reference", "ip_address"]
@@ -32,15 +28,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Export the selected entries (CSV)"))
     def export_csv(self, request, queryset):
         audit_record(action=AuditEntry.Action.EXPORT, request=request, detail="audit trail")
@@ -49,7 +36,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         writer = csv.writer(Echo())
         rows = (
             writer.writerow(
-                [timezone.localtime(row[0]).strftime("%d.%m.%Y %H:%M:%S")]
+                [datetime_text(row[0], seconds=True)]
                 + [escape_formula(str(value or "")) for value in row[1:]]
             )
             for row in queryset.order_by("created_at").values_list(*fields).iterator()

@@ -24,6 +24,14 @@ def escape_formula(value):
     return value
 
 
+class Echo:
+    """A pseudo-buffer whose write returns the line, so csv.writer output can be streamed
+    (Django's "Streaming large CSV files" recipe)."""
+
+    def write(self, value):
+        return value
+
+
 def unescape_formula(value):
     """Undo escape_formula on import, so an exported file can be imported back unchanged."""
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ReadOnlyAdminMixin
 from common.spreadsheets import SpreadsheetAdmin
 
 from .models import (
@@ -146,7 +147,7 @@ class CaseAdmin(SpreadsheetAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(CaseScopedAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdminMixin, CaseScopedAdminMixin, admin.ModelAdmin):
     """Append-only: the pipeline writes these; nobody edits or removes them."""
 
     list_display = ["created_at", "case", "kind", "from_value", "to_value", "actor"]
@@ -154,15 +155,6 @@ class CaseEventAdmin(CaseScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["case__reference"]
     list_select_related = ["case", "actor"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Interaction)

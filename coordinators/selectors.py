@@ -240,11 +240,6 @@ def case_timeline(*, case, limit=TIMELINE_LIMIT):
     return entries[:limit], truncated
 
 
-def case_offers(*, case):
-    """The versions of a case's offer, newest first (the offer pages live in the offers app)."""
-    return list(Offer.objects.filter(case=case).order_by("-version"))
-
-
 def dashboard_counts(*, user):
     """The numbers on a coordinator's dashboard, in a handful of queries."""
     today = timezone.localdate()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from common.dates import date_text
 from outbox.services import email_enqueue
 
 from .models import (
@@ -426,24 +427,26 @@ def municipality_request_create(
         .exclude(email="")
         .values_list("email", flat=True)
     ) or ({municipality.contact_email} if municipality.contact_email else set())
-    for address in sorted(recipients):
-        email_enqueue(
-            to=address,
-            subject=gettext("Remigration: a question about case %(reference)s")
-            % {"reference": case.reference},
-            body=gettext(
-                "The regional remigration coordinator has asked %(municipality)s a question "
-                "about %(need)s for case %(reference)s.\n\n"
-                "Please answer in the remigration portal: %(path)s"
+    # Staff mail is in Latvian, whatever language the coordinator's page was in.
+    with translation.override(settings.LANGUAGE_CODE):
+        for address in sorted(recipients):
+            email_enqueue(
+                to=address,
+                subject=gettext("Remigration: a question about case %(reference)s")
+                % {"reference": case.reference},
+                body=gettext(
+                    "The regional remigration coordinator has asked %(municipality)s a question "
+                    "about %(need)s for case %(reference)s.\n\n"
+                    "Please answer in the remigration portal: %(path)s"
+                )
+                % {
+                    "municipality": municipality.name,
+                    "need": need.label,
+                    "reference": case.reference,
+                    "path": reverse("coordinators:request_detail", args=[request.pk]),
+                },
+                purpose="municipality_request",
             )
-            % {
-                "municipality": municipality.name,
-                "need": need.label,
-                "reference": case.reference,
-                "path": reverse("coordinators:request_detail", args=[request.pk]),
-            },
-            purpose="municipality_request",
-        )
     return request
 
 
@@ -462,15 +465,16 @@ def municipality_request_answer(*, request, answer, actor):
     case = request.case
     coordinator = case.coordinator or request.created_by
     if coordinator is not None and coordinator.email:
-        email_enqueue(
-            to=coordinator.email,
-            subject=gettext("%(municipality)s answered about case %(reference)s")
-            % {"municipality": request.municipality.name, "reference": case.reference},
-            body=gettext("The answer is on the case page: %(path)s")
-            % {"path": reverse("coordinators:case_detail", args=[case.reference])},
-            purpose="municipality_answer",
-            case=case,
-        )
+        with translation.override(settings.LANGUAGE_CODE):  # staff mail is in Latvian
+            email_enqueue(
+                to=coordinator.email,
+                subject=gettext("%(municipality)s answered about case %(reference)s")
+                % {"municipality": request.municipality.name, "reference": case.reference},
+                body=gettext("The answer is on the case page: %(path)s")
+                % {"path": reverse("coordinators:case_detail", args=[case.reference])},
+                purpose="municipality_answer",
+                case=case,
+            )
     return request
 
 
@@ -537,7 +541,7 @@ def followup_digest_send(*, today=None, stdout=None):
         if not coordinator.email:
             continue
         lines = [
-            f"{case.reference}  {case.next_follow_up:%d.%m.%Y}  "
+            f"{case.reference}  {date_text(case.next_follow_up)}  "
             f"{reverse('coordinators:case_detail', args=[case.reference])}"
             for case in cases
         ]
@@ -547,7 +551,7 @@ def followup_digest_send(*, today=None, stdout=None):
                 to=coordinator.email,
                 subject=gettext("Follow-ups due: %(count)d cases") % {"count": len(cases)},
                 body=gettext("Cases whose follow-up is due today or overdue (%(date)s):")
-                % {"date": f"{today:%d.%m.%Y}"}
+                % {"date": date_text(today)}
                 + "\n\n"
                 + "\n".join(lines),
                 purpose="followup_digest",

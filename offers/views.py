@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from common.redirects import safe_next_url
 
 from . import selectors, services
 from .forms import (
@@ -37,15 +37,6 @@ def _to_offer(offer):
 def case_url(case):
     """The case page of the coordinators' workspace."""
     return reverse("coordinators:case_detail", kwargs={"reference": case.reference})
-
-
-def _safe_next(request):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
 
 
 def _item_form(item, bound_item):
@@ -101,11 +92,8 @@ def offer_create(request, reference):
         draft = case.offers.filter(status=Offer.Status.DRAFT).first()
         if draft is not None:
             return _to_offer(draft)
-        latest = case.offers.order_by("-version").first()
-        target = _safe_next(request) or case_url(case)
-        if target:
-            return redirect(target)
-        return _to_offer(latest) if latest else redirect("home")
+        back = safe_next_url(request, request.POST.get("next", ""), default=case_url(case))
+        return redirect(back)
     messages.success(
         request,
         _("Version %(version)s of the offer is ready to edit.") % {"version": offer.version},
@@ -266,7 +254,7 @@ def offer_response(request, reference, version):
     case, offer = _case_and_offer(request, reference, version)
     form = OfferResponseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the person's response."))
+        messages.error(request, services.UNKNOWN_RESPONSE)
         return render_detail(request, case, offer, response_form=form, status=400)
     return _run(
         request,

@@ -46,8 +46,11 @@ def email_send(*, email):
     except Exception as error:  # noqa: BLE001 - any failure must leave the mail queued
         email.record_failure(error)
         email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-        # The log names the row, never the address or the text.
-        logger.warning("E-mail %s not sent (attempt %s): %s", email.pk, email.attempts, error)
+        # The log names the row and the kind of error, never the address or the text: an
+        # SMTP error's message may carry the recipient (SMTPRecipientsRefused does).
+        logger.warning(
+            "E-mail %s not sent (attempt %s): %s", email.pk, email.attempts, type(error).__name__
+        )
         return False
     email.status = Email.Status.SENT
     email.sent_at = timezone.now()

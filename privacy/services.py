@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from common.dates import date_text, datetime_text
 from coordinators.models import (
     Case,
     CaseEvent,
@@ -191,9 +192,7 @@ def _offer_pdfs(cases):
 def _date(value):
     if value is None:
         return None
-    if hasattr(value, "hour"):
-        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
-    return value.strftime("%d.%m.%Y")
+    return datetime_text(value) if hasattr(value, "hour") else date_text(value)
 
 
 def retention_candidates(*, months, now=None):

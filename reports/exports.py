@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from common.spreadsheets import escape_formula
+from common.dates import date_text
+from common.spreadsheets import Echo, escape_formula
 from coordinators.models import Case
 
 from .charts import report_charts
@@ -87,17 +88,10 @@ def report_csv(report):
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
-
-
 def case_csv_stream(filters):
     """Yield the case-level CSV line by line from a server-side iterator, never the whole set."""
     rows, needs = case_export_rows(filters)
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
+    writer = csv.writer(Echo(), delimiter=CSV_DELIMITER)
     from .selectors import CASE_EXPORT_COLUMNS
 
     header = [str(label) for _name, label in CASE_EXPORT_COLUMNS]
@@ -132,7 +126,7 @@ def _case_cell(value):
     if value is False:
         return "0"
     if hasattr(value, "astimezone"):
-        return timezone.localtime(value).strftime("%d.%m.%Y")
+        return date_text(value)
     return escape_formula(str(value))
 
 

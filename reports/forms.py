@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import date_text
 from municipalities.models import Municipality
 
 from .selectors import PROGRAMME_START, ReportFilters, report_scope
@@ -94,8 +95,8 @@ class ReportForm(forms.Form):
                 data = data.copy()
                 data.pop("period", None)
                 start, end = preset_period(preset, self.today)
-                data["date_from"] = start.strftime("%d.%m.%Y")
-                data["date_to"] = end.strftime("%d.%m.%Y")
+                data["date_from"] = date_text(start)
+                data["date_to"] = date_text(end)
             else:
                 self.preset_error = UNKNOWN_PRESET
         super().__init__(data, **kwargs)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from common.dates import date_text
 
 from . import exports
 from .charts import report_charts
@@ -44,8 +45,8 @@ def _resolved_query(form):
     """The query string of a valid form with the preset turned into dates, for export links."""
     data = form.cleaned_data
     query = [
-        ("date_from", data["date_from"].strftime("%d.%m.%Y")),
-        ("date_to", data["date_to"].strftime("%d.%m.%Y")),
+        ("date_from", date_text(data["date_from"])),
+        ("date_to", date_text(data["date_to"])),
     ]
     query += [("region", region.code) for region in data["region"]]
     if data["municipality"]:

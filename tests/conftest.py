@@ -1,6 +1,7 @@
 from importlib import import_module
 
 import pytest
+from django.utils import translation
 
 from tests import factories
 
@@ -63,3 +64,39 @@ def liepaja_specialist(db):
 @pytest.fixture
 def kurzeme_analyst(db):
     return factories.AnalystFactory(username="analyst")
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, launched once per browser-test module."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    # Playwright's sync API runs an event loop in this thread, so Django would refuse the ORM
+    # calls of the test and the live server; only while the browser runs: left set, the
+    # variable would fail `check --deploy` in tests run later.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Latvian: a request under /en/ leaves English active in the test
+    thread (LocaleMiddleware does not reset it), and a later test's reverse() would then
+    give /en/ URLs, so the suite passed or failed by the order of its tests."""
+    yield
+    translation.deactivate()

@@ -2,19 +2,14 @@
 live server, and an axe-core accessibility check (axe.min.js ships inside the
 axe-playwright-python wheel, so nothing is fetched at test time)."""
 
-import os
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
-from playwright.sync_api import sync_playwright
 
 from coordinators.models import Case, HouseholdMember
 from outbox.models import Email
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,14 +18,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 SERIOUS = {"serious", "critical"}
 FIRST_NAME = re.compile(r"^Vārds")  # the label also holds the "required" star
 
@@ -39,16 +26,6 @@ FIRST_NAME = re.compile(r"^Vārds")  # the label also holds the "required" star
 def contact_settings(settings):
     settings.CONTACT_FORM_MIN_FILL_SECONDS = 0
     cache.clear()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

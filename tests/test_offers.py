@@ -291,6 +291,9 @@ def test_editing_a_section_with_an_empty_title_shows_the_error_and_keeps_the_tex
     page = response.content.decode()
     assert "Mans teksts &lt;b&gt;" in page
     assert "errorlist" in page
+    # The field's aria-describedby names the error list, so a screen reader reads the error.
+    assert f'aria-describedby="id_{prefix}-title_error"' in page
+    assert f'<ul class="errorlist" id="id_{prefix}-title_error">' in page
     item.refresh_from_db()
     assert item.text == ""
 

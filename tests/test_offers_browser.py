@@ -1,7 +1,5 @@
 """The offer builder driven in headless Chromium, as a coordinator uses it."""
 
-import os
-
 import pytest
 from django.db import connections
 from django.urls import reverse
@@ -26,27 +24,12 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def browser_page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser.new_page(viewport={"width": 1280, "height": 900})
-        browser.close()
+def browser_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
 
 
 def test_coordinator_builds_and_sends_an_offer_in_the_browser(live_server, browser_page):

@@ -1,5 +1,5 @@
 from datetime import timedelta
-from smtplib import SMTPServerDisconnected
+from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 
 import pytest
 from django.core import mail
@@ -43,6 +43,23 @@ def test_failing_mail_server_keeps_the_mail_queued_with_the_error(
     assert email.attempts == 1
     assert "Connection unexpectedly closed" in email.last_error
     assert email.next_attempt_at > timezone.now()
+
+
+def test_failed_mail_is_logged_without_the_address(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def refuse(self, *args, **kwargs):
+        raise SMTPRecipientsRefused({"ilze@example.com": (550, b"No such user")})
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    with (
+        caplog.at_level("WARNING", logger="outbox.services"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        email = enqueue()
+
+    assert f"E-mail {email.pk} not sent (attempt 1): SMTPRecipientsRefused" in caplog.text
+    assert "ilze@example.com" not in caplog.text
 
 
 def test_send_outbox_retries_mail_that_is_due(capsys):

@@ -251,6 +251,15 @@ def test_coordinator_asking_for_another_region_gets_a_message_not_its_figures(
     _shows_error_and_no_figures(response, REGION_OUTSIDE_SCOPE)
 
 
+def test_error_summary_links_to_the_region_checkboxes(client, dataset, kurzeme_coordinator):
+    client.force_login(kurzeme_coordinator)
+    response = client.get(URL, {**YEAR_2022, "region": "ZEM"})
+    html = response.content.decode()
+    # The checkboxes' fieldset carries the field's id; "#" alone would lead nowhere.
+    assert '<fieldset id="id_region">' in html
+    assert '<a href="#id_region">' in html
+
+
 def test_municipality_of_another_region_or_unknown_is_refused(client, dataset, kurzeme_coordinator):
     client.force_login(kurzeme_coordinator)
     jelgava = factories.municipality(data.JELGAVA)

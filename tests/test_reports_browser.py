@@ -6,32 +6,16 @@ from django.db import connections
 from tests import factories
 from tests import report_data as data
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    # Only for this test: left set, it would fail `check --deploy` in tests run later.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        # JavaScript off: the report must be complete without it.
-        context = browser.new_context(java_script_enabled=False)
-        yield context.new_page()
-        # Queries made while Playwright runs use a connection of their own (another async
-        # context); close it there, or PostgreSQL cannot drop the test database at the end.
-        connections.close_all()
-        browser.close()
+def browser_page(browser):
+    # JavaScript off: the report must be complete without it.
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    # Queries made while Playwright runs use a connection of their own (another async
+    # context); close it there, or PostgreSQL cannot drop the test database at the end.
+    connections.close_all()
+    context.close()
 
 
 @pytest.mark.browser

@@ -28,9 +28,6 @@ from tests.factories import (
     region,
 )
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-playwright = pytest.importorskip("playwright.sync_api")
-
 # The live server needs committed data. `available_apps` (all of them) keeps the flush after
 # the test from re-creating content types, so the contact form's serialized-rollback browser
 # tests still find an empty database to restore; the reference data this walk needs is
@@ -42,14 +39,6 @@ pytestmark = [
     ),
 ]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PEOPLE = [
     ("Līga", "Bērziņa", "IE", "Dublin", ["family", "housing"]),
     ("Jānis", "Ozoliņš", "NO", "Bergen", ["work"]),
@@ -152,14 +141,6 @@ def demo_data():
         author=coordinator,
     )
     return coordinator, star
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_coordinator_walks_from_login_to_a_case_and_logs_a_call(live_server, browser):

@@ -487,21 +487,43 @@ def test_asking_a_municipality_notifies_its_specialist(coordinator_client):
     case = CaseFactory(municipality=liepaja)
     specialist = SpecialistFactory(email="speciaiste@liepaja.lv")
 
-    with pytest.MonkeyPatch.context():
-        coordinator_client.post(
-            case_url(case, "case_request"),
-            {
-                "request-municipality": liepaja.pk,
-                "request-need": need("housing").pk,
-                "request-question": "Vai ir īres dzīvoklis?",
-            },
-        )
+    coordinator_client.post(
+        case_url(case, "case_request"),
+        {
+            "request-municipality": liepaja.pk,
+            "request-need": need("housing").pk,
+            "request-question": "Vai ir īres dzīvoklis?",
+        },
+    )
 
     request = MunicipalityRequest.objects.get(case=case)
     assert (request.municipality, request.status) == (liepaja, "open")
     email = Email.objects.get(to=specialist.email)
     assert case.reference in email.subject
     assert case.returnee.last_name not in email.body
+
+
+def test_municipality_mail_is_latvian_when_the_coordinator_works_in_english(
+    coordinator_client, liepaja_specialist
+):
+    liepaja = municipality("Liepājas valstspilsēta")
+    case = CaseFactory(municipality=liepaja)
+    # The override also restores the language the English request activates in this thread.
+    with translation.override("en"):
+        url = case_url(case, "case_request")
+        assert url.startswith("/en/")
+        coordinator_client.post(
+            url,
+            {
+                "request-municipality": liepaja.pk,
+                "request-need": need("housing").pk,
+                "request-question": "Is there a flat to rent?",
+            },
+        )
+
+    email = Email.objects.get(purpose="municipality_request")
+    assert email.subject == f"Remigrācija: jautājums par lietu {case.reference}"
+    assert "/en/" not in email.body
 
 
 def test_marking_the_new_message_as_seen_clears_attention(coordinator_client):

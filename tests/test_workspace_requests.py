@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from coordinators.models import HouseholdMember, MunicipalityRequest
 from outbox.models import Email
@@ -79,6 +80,19 @@ def test_answer_lands_on_the_case_timeline_and_notifies_the_coordinator(
     )
     assert "answer" in [entry.kind for entry in case_page.context["timeline"]]
     assert "Zīlīte" in case_page.content.decode()
+
+
+def test_answer_notice_is_latvian_when_the_specialist_works_in_english(
+    specialist_client, liepaja_request
+):
+    # The override also restores the language the English request activates in this thread.
+    with translation.override("en"):
+        url = reverse("coordinators:request_detail", args=[liepaja_request.pk])
+        specialist_client.post(url, {"answer": "A kindergarten place from 1 March."})
+
+    notice = Email.objects.get(purpose="municipality_answer")
+    assert notice.body.startswith("Atbilde ir lietas lapā: /")
+    assert "/en/" not in notice.body
 
 
 def test_answering_twice_or_empty_is_refused(specialist_client, liepaja_request):

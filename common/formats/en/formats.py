@@ -1,16 +1,13 @@
-"""Dates as dd.mm.yyyy whatever the interface language."""
+"""English pages write dates and numbers as the Latvian ones do: dd.mm.yyyy."""
 
-DATE_FORMAT = "d.m.Y"
-SHORT_DATE_FORMAT = "d.m.Y"
-DATETIME_FORMAT = "d.m.Y H:i"
-SHORT_DATETIME_FORMAT = "d.m.Y H:i"
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
-DATETIME_INPUT_FORMATS = [
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-]
-FIRST_DAY_OF_WEEK = 1
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\xa0"
+from common.formats.lv.formats import (  # noqa: F401 - Django reads these names from here
+    DATE_FORMAT,
+    DATE_INPUT_FORMATS,
+    DATETIME_FORMAT,
+    DATETIME_INPUT_FORMATS,
+    DECIMAL_SEPARATOR,
+    FIRST_DAY_OF_WEEK,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+    THOUSAND_SEPARATOR,
+)

@@ -7,13 +7,13 @@ from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, FormView, ListView, View
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from common.redirects import safe_next_url
 
 from ...forms.workspace import (
     AssignForm,
@@ -28,7 +28,7 @@ from ...forms.workspace import (
 )
 from ...models import Case
 from ...selectors import case_list as case_list_select
-from ...selectors import case_offers, case_page_rows, case_timeline
+from ...selectors import case_page_rows, case_timeline
 from ...services import (
     CaseError,
     case_assign,
@@ -145,7 +145,6 @@ class CaseDetailView(CaseScopedMixin, DetailView):
         context = {**self.case_forms(case), **kwargs}
         context = super().get_context_data(**context)
         context["timeline"], context["timeline_truncated"] = case_timeline(case=case)
-        context["offers"] = case_offers(case=case)
         context["household"] = list(case.returnee.household.all())
         return context
 
@@ -304,11 +303,9 @@ class BulkActionView(CaseScopedMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        back = request.POST.get("next", "")
-        if not back.startswith("/") or not url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}
-        ):
-            back = reverse("coordinators:case_list")
+        back = safe_next_url(
+            request, request.POST.get("next", ""), default=reverse("coordinators:case_list")
+        )
         form = BulkActionForm(request.POST, cases=self.get_queryset(), user=request.user)
         if not form.is_valid():
             for errors in form.errors.values():
