@@ -1,6 +1,7 @@
 """The public "Dod ziņu!" form, through the test client: what a submission stores, who is
 told, and how bad input, spam and abuse are turned away without storing anything."""
 
+import re
 import time
 from smtplib import SMTPServerDisconnected
 
@@ -244,6 +245,19 @@ def test_same_email_with_an_open_case_adds_a_message_to_that_case(client, kurzem
     thanks = client.get(response["Location"])
     assert existing.reference in thanks.content.decode()
     assert Email.objects.filter(purpose="contact_notification", case=existing).count() == 1
+
+
+def test_thank_you_page_does_not_tell_whether_the_address_had_a_case(client):
+    CaseFactory(returnee=ReturneeFactory(email="girts.kenins@example.com"))
+    known = client.get(submit(client)["Location"]).content.decode()
+    client.cookies.clear()
+    new = client.get(submit(client, email="cits@example.com")["Location"]).content.decode()
+
+    def words(page):
+        main = re.search(r"<main.*</main>", page, flags=re.DOTALL).group(0)
+        return re.sub(r"[A-Z]{2,3}-\d{4}-\d{5}", "REF", main)
+
+    assert words(known) == words(new)
 
 
 def test_same_email_with_only_a_closed_case_opens_a_new_case(client):

@@ -90,10 +90,7 @@ class ContactFormView(FormView):
     def form_valid(self, form):
         submission = case_create_from_contact_form(data=form.cleaned_data)
         # The reference travels in the session, never in the URL.
-        self.request.session[SESSION_KEY] = {
-            "reference": submission.case.reference,
-            "is_new_case": submission.is_new_case,
-        }
+        self.request.session[SESSION_KEY] = {"reference": submission.case.reference}
         return redirect("coordinators:contact_thanks")
 
     def form_invalid(self, form):
