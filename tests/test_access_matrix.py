@@ -58,12 +58,14 @@ def world():
 
 def url_for(world, name, args):
     """Placeholders in the matrix: K/Z = the Kurzeme/Zemgale case reference, KI = the item of
-    the Kurzeme offer; anything else is passed as it is."""
+    the Kurzeme offer, KR/ZR = their municipality requests; anything else is passed as is."""
     cases = world["cases"]
     values = {
         "K": cases["KUR"].reference,
         "Z": cases["ZEM"].reference,
         "KI": cases["KUR"].offers.get().items.get().pk,
+        "KR": cases["KUR"].municipality_requests.get().pk,
+        "ZR": cases["ZEM"].municipality_requests.get().pk,
     }
     return reverse(name, args=[values.get(arg, arg) for arg in args])
 
@@ -241,3 +243,56 @@ def test_guard_sees_the_urls_of_every_namespace():
 
     assert {name.split(":")[0] for name in names if ":" in name} == GUARDED_NAMESPACES
     assert {"home", "login", "logout", "set_language"} <= names
+
+
+# Pages a national administrator who has not entered the second factor may still open.
+OPEN_BEFORE_TWO_FACTOR = {
+    "coordinators:contact",
+    "coordinators:contact_thanks",
+    "coordinators:privacy",
+    "logout",
+    "set_language",
+    "accounts:two_factor_setup",
+    "accounts:two_factor_verify",
+}
+
+
+# The workspace matrix names its objects; here they are the same objects of this world.
+WORKSPACE_ARGS = {
+    None: [],
+    "kurzeme_case": ["K"],
+    "zemgale_case": ["Z"],
+    "liepaja_request": ["KR"],
+    "zemgale_request": ["ZR"],
+}
+
+
+def rows_behind_two_factor():
+    rows = {(name, tuple(args), method) for name, args, method, _expected in MATRIX}
+    rows |= {
+        (name, tuple(WORKSPACE_ARGS[arg]), method)
+        for name, arg, method, _expected in test_workspace_access.MATRIX
+    }
+    return sorted(
+        (
+            row
+            for row in rows
+            if row[0] not in OPEN_BEFORE_TWO_FACTOR
+            and row[0] != "login"
+            and not row[0].startswith("accounts:password")
+        ),
+        key=str,
+    )
+
+
+@pytest.mark.parametrize(("name", "args", "method"), rows_behind_two_factor())
+def test_national_admin_without_second_factor_reaches_no_staff_page(
+    client, world, settings, name, args, method
+):
+    settings.OTP_REQUIRED_FOR_NATIONAL_ADMINS = True
+    client.force_login(world["users"]["admin"])
+
+    response = getattr(client, method)(url_for(world, name, args))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor_setup")
