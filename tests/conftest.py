@@ -45,6 +45,21 @@ def reference_data(request):
 
     if Municipality.objects.count() != 43:
         import_module("municipalities.migrations.0002_reference_data").load(apps, None)
+    content_types_ensure()
+
+
+def content_types_ensure():
+    """A flush with `available_apps` (the workspace browser test) leaves no content types
+    behind; the audit log then writes rows pointing at ids that are gone. Put them back."""
+    from django.apps import apps
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
+
+    if ContentType.objects.exists():
+        return
+    ContentType.objects.clear_cache()
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
 
 
 def is_transactional(request):
@@ -100,3 +115,37 @@ def default_language():
     give /en/ URLs, so the suite passed or failed by the order of its tests."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def browser_test_connections_closed(request):
+    """Close the database connections a browser test leaves open in this thread.
+
+    Playwright's sync API runs the test's ORM calls in another context (asgiref keys Django's
+    connections by context), so pytest-django's teardown never sees that connection and
+    PostgreSQL cannot drop the test database at the end ("is being accessed by other users").
+    The live server's own threads close theirs; this closes the ones made in this thread.
+    """
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    import threading
+
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    opened = []
+    test_thread = threading.get_ident()
+
+    def remember(sender, connection, **kwargs):
+        if threading.get_ident() == test_thread:
+            opened.append(connection)
+
+    connection_created.connect(remember, weak=False)
+    try:
+        yield
+    finally:
+        connection_created.disconnect(remember)
+        for wrapper in opened:
+            if wrapper is not connections[wrapper.alias]:
+                wrapper.close()

@@ -71,3 +71,38 @@ def test_other_logins_are_not_locked_by_someone_elses_failures(client, kurzeme_c
         client.post(login, {"username": "kurzeme", "password": "guess"})
     response = client.post(login, {"username": "zemgale", "password": "parole-123"})
     assert response.status_code == 302
+
+
+def test_portal_login_page_locks_out_like_the_admin_login(client, kurzeme_coordinator):
+    """Staff log in at /login/, not only at /admin/login/: the lockout must hold there too."""
+    login = reverse("login")
+    statuses = [
+        client.post(login, {"username": "kurzeme", "password": "guess"}).status_code
+        for _attempt in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+
+    locked = client.post(login, {"username": "kurzeme", "password": "parole-123"})
+
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_guessing_two_factor_codes_is_throttled(client, kurzeme_coordinator):
+    """After wrong codes even the right one is refused for a while, so six digits cannot be
+    guessed by trying them all."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=kurzeme_coordinator, name="app", confirmed=True)
+    client.force_login(kurzeme_coordinator)
+    verify = reverse("accounts:two_factor_verify")
+    right = f"{totp(device.bin_key):06d}"
+    wrong = "000000" if right != "000000" else "111111"
+    for _attempt in range(3):
+        client.post(verify, {"token": wrong})
+
+    response = client.post(verify, {"token": right})
+
+    assert response.status_code == 200  # the form again, with its error
+    assert "otp_device_id" not in client.session

@@ -1,0 +1,298 @@
+"""Who reaches what outside the workspace: every other URL of the portal walked by every role.
+
+The workspace URLs have their matrix in test_workspace_access.py; the guard at the end checks
+that the two matrices together name every URL of the portal, so a new page cannot be added
+without deciding who may open it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from coordinators.services import case_transition
+from offers.models import Offer
+from tests import test_workspace_access
+from tests.factories import (
+    AnalystFactory,
+    CaseFactory,
+    CoordinatorFactory,
+    MunicipalityRequestFactory,
+    NationalAdminFactory,
+    OfferItemFactory,
+    SpecialistFactory,
+    municipality,
+    region,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = test_workspace_access.ROLES  # anonymous, admin, kurzeme, zemgale, specialist, analyst
+LOGIN = "login"  # anonymous users are sent to the (staff or admin) login page
+MISSING = "KUR-2026-99999"
+
+
+@pytest.fixture
+def world():
+    """A contacted Kurzeme case in Liepāja with a draft offer and a request, the same in
+    Zemgale, and one user per role."""
+    admin = NationalAdminFactory()
+    cases = {}
+    for code in ("KUR", "ZEM"):
+        place = {"municipality": municipality("Liepājas valstspilsēta")} if code == "KUR" else {}
+        case = CaseFactory(planning_region=region(code), **place)
+        case_transition(case=case, to_status="contacted", actor=admin)
+        OfferItemFactory(offer__case=case)
+        MunicipalityRequestFactory(case=case)
+        cases[code] = case
+    return {
+        "users": {
+            "anonymous": None,
+            "admin": admin,
+            "kurzeme": CoordinatorFactory(),
+            "zemgale": CoordinatorFactory(planning_region=region("ZEM")),
+            "specialist": SpecialistFactory(),
+            "analyst": AnalystFactory(),
+        },
+        "cases": cases,
+    }
+
+
+def url_for(world, name, args):
+    """Placeholders in the matrix: K/Z = the Kurzeme/Zemgale case reference, KI = the item of
+    the Kurzeme offer, KR/ZR = their municipality requests; anything else is passed as is."""
+    cases = world["cases"]
+    values = {
+        "K": cases["KUR"].reference,
+        "Z": cases["ZEM"].reference,
+        "KI": cases["KUR"].offers.get().items.get().pk,
+        "KR": cases["KUR"].municipality_requests.get().pk,
+        "ZR": cases["ZEM"].municipality_requests.get().pk,
+    }
+    return reverse(name, args=[values.get(arg, arg) for arg in args])
+
+
+# (URL name, args, method, expected status per role in ROLES order). The POSTs send an empty
+# form: 400/200 means the form was reached and refused, 302 that the action ran or was refused
+# with a message. Specialists and analysts find no case through Case.objects.visible_to, so
+# every case-level page is the same 404 for them as for a case of another region.
+EVERYONE_200 = [200] * 6
+PUBLIC_REDIRECT = [302] * 6
+OWN_KURZEME = [LOGIN, 200, 200, 404, 404, 404]
+OWN_ZEMGALE = [LOGIN, 200, 404, 200, 404, 404]
+KURZEME_POST_REDIRECT = [LOGIN, 302, 302, 404, 404, 404]
+KURZEME_POST_INVALID = [LOGIN, 400, 400, 404, 404, 404]
+REPORTS = [LOGIN, 200, 200, 200, 403, 200]
+STAFF_200 = [LOGIN, 200, 200, 200, 200, 200]
+MATRIX = [
+    # The public contact form and its pages.
+    ("coordinators:contact", [], "get", EVERYONE_200),
+    ("coordinators:contact", [], "post", EVERYONE_200),  # empty form: errors shown again
+    ("coordinators:contact_thanks", [], "get", PUBLIC_REDIRECT),  # no submission: to the form
+    ("coordinators:privacy", [], "get", EVERYONE_200),
+    # Logging in and out, the language switch.
+    ("login", [], "get", [200, 302, 302, 302, 302, 302]),  # logged in: to the home page
+    ("logout", [], "post", PUBLIC_REDIRECT),
+    ("logout", [], "get", [405] * 6),  # a link cannot log anybody out
+    ("set_language", [], "post", PUBLIC_REDIRECT),
+    # Offers: own region only; another region's case or offer is a 404.
+    ("offers:create", ["K"], "post", KURZEME_POST_REDIRECT),
+    ("offers:create", ["Z"], "post", [LOGIN, 302, 404, 302, 404, 404]),
+    ("offers:create", [MISSING], "post", [LOGIN, 404, 404, 404, 404, 404]),
+    ("offers:detail", ["K", 1], "get", OWN_KURZEME),
+    ("offers:detail", ["Z", 1], "get", OWN_ZEMGALE),
+    ("offers:detail", ["K", 9], "get", [LOGIN, 404, 404, 404, 404, 404]),
+    ("offers:detail", ["K", 1], "post", [LOGIN, 405, 405, 405, 405, 405]),
+    ("offers:pdf", ["K", 1], "get", OWN_KURZEME),
+    ("offers:pdf", ["Z", 1], "get", OWN_ZEMGALE),
+    ("offers:send", ["K", 1], "post", KURZEME_POST_REDIRECT),
+    ("offers:send", ["Z", 1], "post", [LOGIN, 302, 404, 302, 404, 404]),
+    ("offers:send", ["K", 1], "get", [LOGIN, 405, 405, 405, 405, 405]),
+    ("offers:response", ["K", 1], "post", KURZEME_POST_INVALID),
+    ("offers:language", ["K", 1], "post", KURZEME_POST_INVALID),
+    ("offers:item_add", ["K", 1], "post", KURZEME_POST_INVALID),
+    ("offers:item_add_service", ["K", 1], "post", KURZEME_POST_REDIRECT),
+    ("offers:item_add_request", ["K", 1], "post", KURZEME_POST_REDIRECT),
+    ("offers:item_update", ["K", 1, "KI"], "post", KURZEME_POST_INVALID),
+    ("offers:item_update", ["K", 1, 999999], "post", [LOGIN, 404, 404, 404, 404, 404]),
+    ("offers:item_delete", ["K", 1, "KI"], "post", KURZEME_POST_REDIRECT),
+    # The personal-data page: coordinators of the region and national administrators only.
+    ("privacy:case", ["K"], "get", OWN_KURZEME),
+    ("privacy:case", ["Z"], "get", OWN_ZEMGALE),
+    ("privacy:case", [MISSING], "get", [LOGIN, 404, 404, 404, 404, 404]),
+    ("privacy:export", ["K"], "post", OWN_KURZEME),  # the ZIP
+    ("privacy:export", ["Z"], "post", OWN_ZEMGALE),
+    ("privacy:erase", ["K"], "post", OWN_KURZEME),  # without the reference typed: asks again
+    ("privacy:erase", ["Z"], "post", OWN_ZEMGALE),
+    ("privacy:erase", ["K"], "get", [LOGIN, 404, 404, 404, 404, 404]),
+    # Reports: planning-region staff and national administrators; case rows for admins only.
+    ("reports:report", [], "get", REPORTS),
+    ("reports:export_xlsx", [], "get", REPORTS),
+    ("reports:export_csv", [], "get", REPORTS),
+    ("reports:export_pdf", [], "get", REPORTS),
+    ("reports:case_export", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
+    # Accounts: two-factor for every logged-in user, password reset for everybody.
+    ("accounts:two_factor_setup", [], "get", STAFF_200),
+    ("accounts:two_factor_verify", [], "get", STAFF_200),
+    ("accounts:password_reset", [], "get", EVERYONE_200),
+    ("accounts:password_reset_done", [], "get", EVERYONE_200),
+    ("accounts:password_reset_confirm", ["MQ", "set-password"], "get", EVERYONE_200),
+    ("accounts:password_reset_complete", [], "get", EVERYONE_200),
+    # The audit trail in the admin: national administrators only.
+    ("admin:audit_auditentry_changelist", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
+]
+
+# URL names of these namespaces and top-level names must all appear in one of the matrices.
+GUARDED_NAMESPACES = {"coordinators", "offers", "privacy", "reports", "accounts"}
+
+
+@pytest.mark.parametrize(("name", "args", "method", "expected"), MATRIX)
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_every_url_answers_each_role_as_expected(
+    client, world, name, args, method, expected, role_index
+):
+    user = world["users"][ROLES[role_index]]
+    if user is not None:
+        client.force_login(user)
+    url = url_for(world, name, args)
+
+    response = getattr(client, method)(url)
+
+    want = expected[role_index]
+    if want == LOGIN:
+        assert response.status_code == 302
+        login_url = reverse("admin:login") if name.startswith("admin:") else reverse("login")
+        assert response["Location"].startswith(login_url)
+    else:
+        assert response.status_code == want, (ROLES[role_index], method, url)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "method"),
+    [
+        ("offers:detail", ["{}", 1], "get"),
+        ("offers:pdf", ["{}", 1], "get"),
+        ("offers:send", ["{}", 1], "post"),
+        ("privacy:case", ["{}"], "get"),
+        ("privacy:export", ["{}"], "post"),
+    ],
+)
+def test_offer_or_case_of_another_region_looks_exactly_like_a_missing_one(
+    client, world, name, args, method
+):
+    client.force_login(world["users"]["zemgale"])
+    kurzeme = [arg.format(world["cases"]["KUR"].reference) if arg == "{}" else arg for arg in args]
+    missing = [arg.format(MISSING) if arg == "{}" else arg for arg in args]
+
+    other_region = getattr(client, method)(reverse(name, args=kurzeme))
+    nonexistent = getattr(client, method)(reverse(name, args=missing))
+
+    assert other_region.status_code == nonexistent.status_code == 404
+    assert other_region.content.replace(kurzeme[0].encode(), b"") == nonexistent.content.replace(
+        MISSING.encode(), b""
+    )
+
+
+def test_actions_refused_with_404_change_nothing(client, world):
+    """A Zemgale coordinator who guesses Kurzeme URLs can neither send, erase nor delete."""
+    case = world["cases"]["KUR"]
+    offer = case.offers.get()
+    item = offer.items.get()
+    client.force_login(world["users"]["zemgale"])
+
+    client.post(reverse("offers:send", args=[case.reference, 1]))
+    client.post(reverse("offers:item_delete", args=[case.reference, 1, item.pk]))
+    client.post(reverse("privacy:erase", args=[case.reference]), {"confirmation": case.reference})
+
+    offer.refresh_from_db()
+    case.returnee.refresh_from_db()
+    assert offer.status == Offer.Status.DRAFT
+    assert offer.items.filter(pk=item.pk).exists()
+    assert case.returnee.last_name.startswith("Ķēniņš")
+
+
+def portal_url_names():
+    """Every named URL of the guarded namespaces, plus the top-level names (home, login...)."""
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                if inner == "admin":
+                    continue
+                yield from walk(pattern.url_patterns, inner)
+            elif (
+                isinstance(pattern, URLPattern)
+                and pattern.name
+                and (namespace is None or namespace in GUARDED_NAMESPACES)
+            ):
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns, None))
+
+
+def test_every_portal_url_is_in_an_access_matrix():
+    covered = {row[0] for row in MATRIX} | {row[0] for row in test_workspace_access.MATRIX}
+
+    unlisted = portal_url_names() - covered
+
+    assert unlisted == set(), f"add these URLs to an access matrix: {sorted(unlisted)}"
+
+
+def test_guard_sees_the_urls_of_every_namespace():
+    """The guard would pass vacuously if the walk found nothing; it must see every app."""
+    names = portal_url_names()
+
+    assert {name.split(":")[0] for name in names if ":" in name} == GUARDED_NAMESPACES
+    assert {"home", "login", "logout", "set_language"} <= names
+
+
+# Pages a national administrator who has not entered the second factor may still open.
+OPEN_BEFORE_TWO_FACTOR = {
+    "coordinators:contact",
+    "coordinators:contact_thanks",
+    "coordinators:privacy",
+    "logout",
+    "set_language",
+    "accounts:two_factor_setup",
+    "accounts:two_factor_verify",
+}
+
+
+# The workspace matrix names its objects; here they are the same objects of this world.
+WORKSPACE_ARGS = {
+    None: [],
+    "kurzeme_case": ["K"],
+    "zemgale_case": ["Z"],
+    "liepaja_request": ["KR"],
+    "zemgale_request": ["ZR"],
+}
+
+
+def rows_behind_two_factor():
+    rows = {(name, tuple(args), method) for name, args, method, _expected in MATRIX}
+    rows |= {
+        (name, tuple(WORKSPACE_ARGS[arg]), method)
+        for name, arg, method, _expected in test_workspace_access.MATRIX
+    }
+    return sorted(
+        (
+            row
+            for row in rows
+            if row[0] not in OPEN_BEFORE_TWO_FACTOR
+            and row[0] != "login"
+            and not row[0].startswith("accounts:password")
+        ),
+        key=str,
+    )
+
+
+@pytest.mark.parametrize(("name", "args", "method"), rows_behind_two_factor())
+def test_national_admin_without_second_factor_reaches_no_staff_page(
+    client, world, settings, name, args, method
+):
+    settings.OTP_REQUIRED_FOR_NATIONAL_ADMINS = True
+    client.force_login(world["users"]["admin"])
+
+    response = getattr(client, method)(url_for(world, name, args))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor_setup")
