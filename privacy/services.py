@@ -38,6 +38,10 @@ from .models import Erasure
 
 ERASED = "—"
 ALREADY_ERASED = _("This person's data has already been erased.")
+OTHER_REGION_CASES = _(
+    "This person also has a case in another planning region. Ask a national administrator, "
+    "who sees all of the person's cases, to answer the request."
+)
 BAD_RETENTION_PERIOD = _("The retention period must be between 1 and 600 months.")
 
 
@@ -53,10 +57,23 @@ def is_erased(returnee):
     return Erasure.objects.filter(returnee=returnee).exists()
 
 
+def _check_whole_person_in_scope(*, returnee, actor):
+    """A data request or erasure covers every case of the person, so the user must be
+    allowed to see every one of them (the system itself, actor None, always is)."""
+    if actor is None:
+        return
+    hidden = Case.objects.filter(returnee=returnee).exclude(
+        pk__in=Case.objects.visible_to(actor).values("pk")
+    )
+    if hidden.exists():
+        raise PrivacyError(OTHER_REGION_CASES)
+
+
 @transaction.atomic
 def returnee_erase(*, returnee, actor=None, request=None, reason=Erasure.Reason.REQUEST):
     """Erase the person's identifying data everywhere we keep it. Irreversible."""
     returnee = Returnee.objects.select_for_update().get(pk=returnee.pk)
+    _check_whole_person_in_scope(returnee=returnee, actor=actor)
     if is_erased(returnee):
         raise PrivacyError(ALREADY_ERASED)
     cases = Case.objects.filter(returnee=returnee)
@@ -96,6 +113,7 @@ def _scrub_history(returnee):
 
 def returnee_data_export(*, returnee, actor=None, request=None):
     """Everything the portal holds on a person, as a ZIP of JSON (and offer PDFs)."""
+    _check_whole_person_in_scope(returnee=returnee, actor=actor)
     cases = list(
         Case.objects.filter(returnee=returnee)
         .select_related("planning_region", "municipality", "coordinator")

@@ -42,9 +42,13 @@ class CasePrivacyView(CasePrivacyMixin, TemplateView):
 
 class DataExportView(CasePrivacyMixin, View):
     def post(self, request, reference):
-        content = returnee_data_export(
-            returnee=self.case.returnee, actor=request.user, request=request
-        )
+        try:
+            content = returnee_data_export(
+                returnee=self.case.returnee, actor=request.user, request=request
+            )
+        except PrivacyError as error:
+            messages.error(request, error.message)
+            return redirect("privacy:case", reference=reference)
         response = HttpResponse(content, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{reference}-personal-data.zip"'
         return response

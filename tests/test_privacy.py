@@ -16,7 +16,13 @@ from coordinators.services import case_transition
 from outbox.models import Email
 from outbox.services import email_enqueue
 from privacy.models import Erasure
-from privacy.services import ALREADY_ERASED, BAD_RETENTION_PERIOD, PrivacyError, returnee_erase
+from privacy.services import (
+    ALREADY_ERASED,
+    BAD_RETENTION_PERIOD,
+    OTHER_REGION_CASES,
+    PrivacyError,
+    returnee_erase,
+)
 from tests.factories import (
     CaseFactory,
     HouseholdMemberFactory,
@@ -225,3 +231,26 @@ def test_retention_with_a_nonsensical_period_is_refused(person_case, kurzeme_coo
     with pytest.raises(CommandError, match=str(BAD_RETENTION_PERIOD)):
         call_command("apply_retention", "--months", months)
     assert findable(NAME)
+
+
+def test_person_with_a_case_in_another_region_is_left_to_a_national_admin(
+    client, person_case, kurzeme_coordinator, national_admin
+):
+    CaseFactory(returnee=person_case.returnee, planning_region=region("ZEM"))
+    client.force_login(kurzeme_coordinator)
+    reference = person_case.reference
+
+    export = client.post(reverse("privacy:export", args=[reference]), follow=True)
+    erase = client.post(
+        reverse("privacy:erase", args=[reference]), {"confirmation": reference}, follow=True
+    )
+
+    for response in (export, erase):
+        assert [str(m) for m in response.context["messages"]] == [str(OTHER_REGION_CASES)]
+    assert findable(NAME) and not Erasure.objects.exists()
+    assert not AuditEntry.objects.filter(action__in=["access_request", "erasure"]).exists()
+
+    client.force_login(national_admin)
+    response = client.post(reverse("privacy:export", args=[reference]))
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("personal-data.json"))
+    assert len(data["cases"]) == 2
