@@ -330,3 +330,21 @@ def test_only_one_date_asks_for_both(client, db, kurzeme_coordinator):
     client.force_login(kurzeme_coordinator)
     response = client.get(URL, {"date_from": "01.01.2022"})
     _shows_error_and_no_figures(response, BOTH_DATES_NEEDED)
+
+
+def test_erasing_people_leaves_every_figure_of_the_report_unchanged(
+    client, dataset, national_admin
+):
+    from privacy.services import returnee_erase
+
+    client.force_login(national_admin)
+    since_start = {"date_from": "01.03.2018", "date_to": "31.12.2023"}
+    page = client.get(URL, since_start)
+    before = (figures(page), keyed_counts(page, "reason"), keyed_counts(page, "source"))
+    assert before[0]["returned"] > 0
+
+    for case in dataset.values():
+        returnee_erase(returnee=case.returnee)
+
+    page = client.get(URL, since_start)
+    assert (figures(page), keyed_counts(page, "reason"), keyed_counts(page, "source")) == before
