@@ -74,7 +74,8 @@ DEFINITIONS = {
     "people_returned": _("People returned in total: returned cases plus their household members."),
     "closed": _(
         "Closed: cases whose status changed to “closed” within the period, by the reason "
-        "given when they were closed."
+        "given when they were closed (a case closed twice for different reasons counts "
+        "under each)."
     ),
     "median_offer": _(
         "Median days to the first offer: for the cases whose first offer was created within "
@@ -337,24 +338,18 @@ def new_contacts_by_source(filters):
 
 
 def closed_by_reason(filters):
-    """Cases closed in the period by the reason given when they were closed (one grouped
-    query over the closing events; a case closed twice in the period counts once, by its
-    last closing)."""
-    last_closing = (
+    """Cases closed in the period by the reason given at the closing, which the closing event
+    records (one grouped query over the period's closing events). A case closed twice in the
+    period for different reasons counts under each."""
+    counts = dict(
         CaseEvent.objects.filter(
+            filters.case_q("case__"),
             filters.in_period("created_at"),
-            case_id=OuterRef("pk"),
             kind=STATUS_CHANGED,
             to_value=CLOSED,
         )
-        .order_by("-created_at", "-id")
-        .values("closed_reason")[:1]
-    )
-    counts = dict(
-        Case.objects.filter(filters.case_q(), pk__in=_changed_to(filters, CLOSED))
-        .annotate(reason=Subquery(last_closing))
-        .values_list("reason")
-        .annotate(count=Count("id"))
+        .values_list("closed_reason")
+        .annotate(count=Count("case_id", distinct=True))
         .order_by()
     )
     return [
