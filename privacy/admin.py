@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdminMixin
+
 from .models import Erasure
 
 
 @admin.register(Erasure)
-class ErasureAdmin(admin.ModelAdmin):
+class ErasureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The record of erasures: read-only (an erasure is made on the case's personal-data page
     and cannot be undone)."""
 
@@ -12,12 +14,3 @@ class ErasureAdmin(admin.ModelAdmin):
     list_filter = ["reason", "erased_at"]
     list_select_related = ["returnee", "erased_by"]
     date_hierarchy = "erased_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
