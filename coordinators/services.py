@@ -218,22 +218,29 @@ def case_create_from_contact_form(*, data, now=None):
     return ContactSubmission(case=case, is_new_case=is_new_case)
 
 
+# The person's own details, as both the public form and "new case by hand" collect them.
+RETURNEE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "country",
+    "town",
+    "preferred_language",
+)
+
+
+def returnee_build(*, data, **extra):
+    """An unsaved returnee from a form's cleaned data (and any other fields in `extra`)."""
+    return Returnee(**{name: data[name] for name in RETURNEE_FIELDS}, **extra)
+
+
 def _returnee_for_contact(*, data, now):
     """The returnee with this e-mail, or a new one with the household; (returnee, is_new)."""
     consent = {"consent_given_at": now, "consent_version": settings.CONSENT_TEXT_VERSION}
     existing = Returnee.objects.select_for_update().filter(email=data["email"]).first()
     if existing is None:
-        returnee = Returnee(
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            phone=data["phone"],
-            country=data["country"],
-            town=data["town"],
-            preferred_language=data["preferred_language"],
-            created_at=now,
-            **consent,
-        )
+        returnee = returnee_build(data=data, created_at=now, **consent)
         returnee.full_clean(validate_unique=False, validate_constraints=False)
         try:
             # The savepoint lets a simultaneous first submission with the same address win.

@@ -9,9 +9,9 @@ from django_countries import countries
 from common.validators import normalise_phone
 from municipalities.models import Municipality, NeedCategory, PlanningRegion
 
-from ..models import ALLOWED_TRANSITIONS, Case, HouseholdMember, Interaction, Language, Returnee
+from ..models import ALLOWED_TRANSITIONS, Case, HouseholdMember, Interaction, Language
 from ..selectors import coordinators_for
-from ..services import CLOSED_REASON_REQUIRED, interaction_dates_check
+from ..services import CLOSED_REASON_REQUIRED, interaction_dates_check, returnee_build
 
 DATE_PLACEHOLDER = _("dd.mm.yyyy")
 
@@ -325,15 +325,7 @@ class CaseCreateForm(forms.Form):
     def instances(self):
         """The unsaved returnee and case, the needs and household for the service."""
         data = self.cleaned_data
-        returnee = Returnee(
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            phone=data["phone"],
-            country=data["country"],
-            town=data["town"],
-            preferred_language=data["preferred_language"],
-        )
+        returnee = returnee_build(data=data)
         case = Case(
             planning_region=data["region"],
             municipality=data["municipality"],
