@@ -149,3 +149,29 @@ def browser_test_connections_closed(request):
         for wrapper in opened:
             if wrapper is not connections[wrapper.alias]:
                 wrapper.close()
+
+
+@pytest.fixture
+def listening_server():
+    """A web server on 127.0.0.1 that records every request made to it: (base URL, paths).
+    Tests use it to prove the PDF renderer fetches nothing a person typed."""
+    import http.server
+    import threading
+
+    requests = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", requests
+    server.shutdown()
+    server.server_close()

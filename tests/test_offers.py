@@ -1,8 +1,6 @@
 """Individual offers: the builder, versions, the PDF, sending through the outbox, the response."""
 
-import http.server
 import io
-import threading
 
 import pytest
 from django.core import mail
@@ -537,36 +535,20 @@ def test_a_very_long_word_wraps_instead_of_running_off_the_page(
 
 
 def test_typed_markup_is_printed_as_text_and_its_image_never_fetched(
-    client_kurzeme, case, kurzeme_coordinator
+    client_kurzeme, case, kurzeme_coordinator, listening_server
 ):
-    requests = []
+    base, requests = listening_server
+    offer = ready_offer(case, kurzeme_coordinator)
+    item = offer.items.first()
+    item.text = f'Skat. <img src="{base}/x.png"> šeit'
+    item.save()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the name http.server calls
-            requests.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        offer = ready_offer(case, kurzeme_coordinator)
-        item = offer.items.first()
-        item.text = f'Skat. <img src="http://127.0.0.1:{server.server_port}/x.png"> šeit'
-        item.save()
-
-        content = client_kurzeme.get(url("pdf", offer)).content
-        page = client_kurzeme.get(detail_url(offer)).content.decode()
-    finally:
-        server.shutdown()
-        server.server_close()
+    content = client_kurzeme.get(url("pdf", offer)).content
+    page = client_kurzeme.get(detail_url(offer)).content.decode()
 
     assert requests == []
     assert "<img src=" in pdf_text(content)
-    assert f'<img src="http://127.0.0.1:{server.server_port}' not in page
+    assert f'<img src="{base}' not in page
 
 
 def test_a_withdrawn_service_stays_readable_in_old_offers(

@@ -1,8 +1,6 @@
 """common.pdf: PDFs render with the shipped fonts and never fetch anything outside static/."""
 
-import http.server
 import io
-import threading
 from pathlib import Path
 
 import pytest
@@ -10,29 +8,6 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from common.pdf import StaticURLFetcher, render_pdf, static_base_url
-
-
-@pytest.fixture
-def local_http_server():
-    """A tiny HTTP server on 127.0.0.1 that records every request it receives."""
-    requests = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the name http.server calls
-            requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", requests
-    server.shutdown()
-    server.server_close()
 
 
 def pdf_text(pdf):
@@ -108,8 +83,8 @@ def test_fetcher_refuses_everything_outside_static(url):
         StaticURLFetcher().fetch(url)
 
 
-def test_render_pdf_does_not_fetch_external_images(local_http_server):
-    base, requests = local_http_server
+def test_render_pdf_does_not_fetch_external_images(listening_server):
+    base, requests = listening_server
     html = (
         f'<p>Before</p><img src="{base}/tracker.png"><img src="file:///etc/passwd">'
         f'<link rel="stylesheet" href="{base}/style.css">'

@@ -7,10 +7,8 @@ the specialist's answer form and the offer builder.
 """
 
 import csv
-import http.server
 import io
 import json
-import threading
 import zipfile
 
 import pytest
@@ -312,27 +310,6 @@ def test_formula_in_an_email_address_is_escaped_in_both_admin_exports():
         )
         assert "'" + email in cells_of_csv(response.content)
         assert email not in cells_of_csv(response.content)
-
-
-@pytest.fixture
-def listening_server():
-    """A web server on 127.0.0.1 that records every request made to it."""
-    requests = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the name http.server calls
-            requests.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", requests
-    server.shutdown()
-    server.server_close()
 
 
 def test_offer_pdf_fetches_nothing_that_the_typed_text_points_to(listening_server):
