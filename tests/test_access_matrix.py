@@ -149,20 +149,12 @@ GUARDED_NAMESPACES = {"coordinators", "offers", "privacy", "reports", "accounts"
 def test_every_url_answers_each_role_as_expected(
     client, world, name, args, method, expected, role_index
 ):
-    user = world["users"][ROLES[role_index]]
-    if user is not None:
-        client.force_login(user)
-    url = url_for(world, name, args)
-
-    response = getattr(client, method)(url)
-
-    want = expected[role_index]
-    if want == LOGIN:
-        assert response.status_code == 302
-        login_url = reverse("admin:login") if name.startswith("admin:") else reverse("login")
-        assert response["Location"].startswith(login_url)
-    else:
-        assert response.status_code == want, (ROLES[role_index], method, url)
+    role = ROLES[role_index]
+    login_url = reverse("admin:login") if name.startswith("admin:") else reverse("login")
+    test_workspace_access.assert_answer(
+        client, world["users"][role], method, url_for(world, name, args), expected[role_index],
+        login_url=login_url, role=role,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(

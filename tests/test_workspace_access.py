@@ -85,19 +85,21 @@ def url_for(world, name, arg):
 def test_every_staff_url_answers_each_role_as_expected(
     client, world, name, arg, method, expected, role_index
 ):
-    user = world["users"][ROLES[role_index]]
+    role = ROLES[role_index]
+    assert_answer(client, world["users"][role], method, url_for(world, name, arg),
+                  expected[role_index], login_url=reverse("login"), role=role)  # fmt: skip
+
+
+def assert_answer(client, user, method, url, want, *, login_url, role):
+    """Request `url` as `user` (None: anonymous); `want` is a status code or LOGIN."""
     if user is not None:
         client.force_login(user)
-    url = url_for(world, name, arg)
-
     response = getattr(client, method)(url)
-
-    want = expected[role_index]
     if want == LOGIN:
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(login_url)
     else:
-        assert response.status_code == want, (ROLES[role_index], url)
+        assert response.status_code == want, (role, method, url)
 
 
 def test_case_of_another_region_looks_exactly_like_a_missing_case(client, world):
