@@ -86,6 +86,29 @@ class User(AbstractUser):
     def is_regional_analyst(self):
         return self.role == self.Role.REGIONAL_ANALYST
 
+    # What a role may do: views, the menu and reports ask these, never the roles themselves.
+
+    @property
+    def can_work_cases(self):
+        """Case pages and personal data: national administrators and regional coordinators."""
+        return self.is_active and (self.is_national_admin or self.is_regional_coordinator)
+
+    @property
+    def can_answer_requests(self):
+        """The municipality-request pages: specialists answer, national administrators look on."""
+        return self.is_active and (self.is_municipal_specialist or self.is_national_admin)
+
+    @property
+    def can_see_reports(self):
+        """Aggregate figures: national administrators, and a region's coordinators and analysts."""
+        return self.is_active and (
+            self.is_national_admin
+            or (
+                (self.is_regional_coordinator or self.is_regional_analyst)
+                and self.planning_region_id is not None
+            )
+        )
+
 
 class Language(models.TextChoices):
     LATVIAN = "lv", _("Latvian")
