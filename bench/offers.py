@@ -42,7 +42,8 @@ PARAGRAPH = (
 def build_offer():
     """A case in Liepāja with four needs and an offer of 2–3 pages."""
     from coordinators.models import Case, Returnee, User
-    from coordinators.services import case_create, case_transition
+    from coordinators.services.cases import case_create
+    from coordinators.services.pipeline import case_transition
     from municipalities.models import Municipality, NeedCategory, PlanningRegion
     from offers.services import offer_create_draft, offer_item_update
 
@@ -93,7 +94,7 @@ def main():
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
-    from offers.services import offer_pdf
+    from offers.pdf import offer_pdf
 
     offer = build_offer()
     connection.queries_log.clear()

@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from audit.spreadsheets import SpreadsheetAdmin
 from common.admin import ReadOnlyAdminMixin
-from common.spreadsheets import SpreadsheetAdmin
+from coordinators.services.cases import case_create
 
 from .models import (
     Case,
@@ -17,7 +18,6 @@ from .models import (
     User,
 )
 from .resources import CaseResource, ReturneeResource
-from .services import case_create
 
 
 class CaseScopedAdminMixin:

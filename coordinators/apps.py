@@ -7,3 +7,13 @@ class CoordinatorsConfig(AppConfig):
 
     name = "coordinators"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Case, HouseholdMember, Returnee
+
+        # Field-level before/after history of the personal data (erasure empties it).
+        auditlog.register(Returnee, exclude_fields=["updated_at"])
+        auditlog.register(HouseholdMember)
+        auditlog.register(Case, exclude_fields=["updated_at"], m2m_fields={"needs"})

@@ -9,10 +9,10 @@ from django.utils import timezone
 from import_export import fields
 
 from common.spreadsheets import LookupWidget, SafeModelResource, StrictManyToManyWidget
+from coordinators.services.references import reference_allocate, reference_prefix
 from municipalities.models import Municipality, NeedCategory, PlanningRegion
 
 from .models import Case, CaseEvent, Returnee
-from .services import reference_allocate, reference_prefix
 
 
 class ReturneeResource(SafeModelResource):

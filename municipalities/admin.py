@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from common.spreadsheets import SpreadsheetAdmin
+from audit.spreadsheets import SpreadsheetAdmin
 
 from .models import Municipality, MunicipalService, NeedCategory, PlanningRegion
 from .resources import MunicipalityResource, MunicipalServiceResource

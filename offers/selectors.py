@@ -124,3 +124,22 @@ def answered_requests_queryset(*, case, user):
     return MunicipalityRequest.objects.visible_to(user).filter(
         case=case, status=MunicipalityRequest.Status.ANSWERED
     )
+
+
+def offer_builder_sections(*, offer, case, user):
+    """The builder's sections, one per need of the offer (for a draft, of the case too):
+    its items and, for a draft, the catalogue's services and the municipalities' answers."""
+    items = offer_items(offer=offer)
+    is_draft = offer.status == offer.Status.DRAFT
+    needs = list(case.needs.all()) if is_draft else []
+    catalogue = catalogue_for_case(case=case) if is_draft else {}
+    answers = answered_requests_for_case(case=case, user=user) if is_draft else {}
+    return [
+        {
+            "need": need,
+            "items": need_items,
+            "services": catalogue.get(need.pk, []),
+            "answers": answers.get(need.pk, []),
+        }
+        for need, need_items in offer_sections(offer=offer, items=items, needs=needs)
+    ]

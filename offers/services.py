@@ -6,19 +6,18 @@ what the family received stays readable. Case status changes go through `case_tr
 
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.pdf import render_pdf
+from common.errors import DomainError
 from coordinators.models import Case, Interaction, Language, MunicipalityRequest
-from coordinators.services import CaseError, case_transition
+from coordinators.services.pipeline import case_transition
 from municipalities.models import MunicipalService
-from outbox.services import email_enqueue
 
+from . import emails
 from .models import Offer, OfferItem
-from .selectors import offer_document_context
+from .pdf import offer_pdf
 
 OFFER_LANGUAGES = (Language.LATVIAN, Language.ENGLISH)
 
@@ -51,20 +50,12 @@ RESPONSE_CASE_STATUS = {
 }
 
 
-class OfferError(Exception):
-    """An offer operation the rules refuse; the message is safe to show to the user."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
 def _require_draft(offer):
     """Lock the offer's row and refuse unless it is still a draft: an edit can never land
     on a version that was sent meanwhile."""
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
     if locked.status != Offer.Status.DRAFT:
-        raise OfferError(OFFER_NOT_EDITABLE % {"version": locked.version})
+        raise DomainError(OFFER_NOT_EDITABLE % {"version": locked.version})
     return locked
 
 
@@ -74,8 +65,8 @@ def _case_to_offer_preparation(*, case, actor, note=""):
         return
     try:
         case_transition(case=case, to_status=Case.Status.OFFER_PREPARATION, actor=actor, note=note)
-    except CaseError as error:
-        raise OfferError(CASE_NOT_READY % {"status": case.get_status_display()}) from error
+    except DomainError as error:
+        raise DomainError(CASE_NOT_READY % {"status": case.get_status_display()}) from error
 
 
 def offer_default_language(case):
@@ -94,7 +85,7 @@ def offer_create_draft(*, case, actor):
     case = Case.objects.select_for_update().get(pk=case.pk)
     draft = case.offers.filter(status=Offer.Status.DRAFT).first()
     if draft is not None:
-        raise OfferError(DRAFT_EXISTS % {"version": draft.version})
+        raise DomainError(DRAFT_EXISTS % {"version": draft.version})
     latest = case.offers.order_by("-version").first()
     if latest is not None:
         return offer_new_version(offer=latest, actor=actor)
@@ -124,11 +115,11 @@ def offer_new_version(*, offer, actor):
     """A new draft copying a sent offer's items; the sent version stays as it was."""
     offer = Offer.objects.get(pk=offer.pk)
     if offer.status == Offer.Status.DRAFT:
-        raise OfferError(OFFER_IS_DRAFT % {"version": offer.version})
+        raise DomainError(OFFER_IS_DRAFT % {"version": offer.version})
     case = Case.objects.select_for_update().get(pk=offer.case_id)
     draft = case.offers.filter(status=Offer.Status.DRAFT).first()
     if draft is not None:
-        raise OfferError(DRAFT_EXISTS % {"version": draft.version})
+        raise DomainError(DRAFT_EXISTS % {"version": draft.version})
     _case_to_offer_preparation(case=case, actor=actor, note=gettext("New version of the offer"))
     next_version = (case.offers.aggregate(last=Max("version"))["last"] or 0) + 1
     new_offer = Offer(
@@ -160,7 +151,7 @@ def offer_update(*, offer, actor, language):
     """Change a draft's language (the language of the PDF and the e-mail)."""
     offer = _require_draft(offer)
     if language not in OFFER_LANGUAGES:
-        raise OfferError(LANGUAGE_NOT_SUPPORTED)
+        raise DomainError(LANGUAGE_NOT_SUPPORTED)
     offer.language = language
     offer.full_clean()
     offer.save(update_fields=["language"])
@@ -193,7 +184,7 @@ def offer_item_add_from_service(*, offer, service):
     """Add a catalogue service to a draft. Its text is copied, so the offer stays readable
     after the service changes or is withdrawn."""
     if not MunicipalService.objects.available().filter(pk=service.pk).exists():
-        raise OfferError(SERVICE_NOT_AVAILABLE)
+        raise DomainError(SERVICE_NOT_AVAILABLE)
     return offer_item_add(
         offer=offer,
         need=service.category,
@@ -211,7 +202,7 @@ def offer_item_add_from_request(*, offer, request):
         or request.status != MunicipalityRequest.Status.ANSWERED
         or not request.answer.strip()
     ):
-        raise OfferError(ANSWER_NOT_USABLE)
+        raise DomainError(ANSWER_NOT_USABLE)
     with translation.override(offer.language):
         title = gettext("Answer from %(municipality)s") % {"municipality": request.municipality}
     return offer_item_add(
@@ -240,28 +231,17 @@ def offer_item_delete(*, item):
     item.delete()
 
 
-def offer_pdf(*, offer):
-    """The offer as a PDF, in the offer's language."""
-    with translation.override(offer.language):
-        html = render_to_string("pdf/offer.html", offer_document_context(offer=offer))
-    return render_pdf(html)
-
-
-def offer_pdf_filename(offer):
-    return f"{offer.case.reference}-v{offer.version}.pdf"
-
-
 def _check_sendable(offer):
     if offer.status != Offer.Status.DRAFT:
-        raise OfferError(OFFER_ALREADY_SENT % {"version": offer.version})
+        raise DomainError(OFFER_ALREADY_SENT % {"version": offer.version})
     items = list(offer.items.all())
     if not items:
-        raise OfferError(OFFER_HAS_NO_ITEMS)
+        raise DomainError(OFFER_HAS_NO_ITEMS)
     for item in items:
         if not item.text.strip():
-            raise OfferError(ITEM_HAS_NO_TEXT % {"title": item.title})
+            raise DomainError(ITEM_HAS_NO_TEXT % {"title": item.title})
     if not offer.case.returnee.email:
-        raise OfferError(RETURNEE_HAS_NO_EMAIL)
+        raise DomainError(RETURNEE_HAS_NO_EMAIL)
 
 
 @transaction.atomic
@@ -280,25 +260,13 @@ def offer_send(*, offer, actor):
                 actor=actor,
                 note=gettext("Offer version %(version)s sent") % {"version": offer.version},
             )
-    except (CaseError, OfferError) as error:
-        raise OfferError(CASE_CANNOT_RECEIVE_OFFER % {"reason": error.message}) from error
+    except DomainError as error:
+        raise DomainError(CASE_CANNOT_RECEIVE_OFFER % {"reason": error.message}) from error
     offer.status = Offer.Status.SENT
     offer.sent_at = timezone.now()
     offer.full_clean()
     offer.save(update_fields=["status", "sent_at"])
-    pdf = offer_pdf(offer=offer)
-    with translation.override(offer.language):
-        context = offer_document_context(offer=offer)
-        subject = gettext("Your individual offer (%(reference)s)") % {"reference": case.reference}
-        body = render_to_string("offers/email/offer_sent.txt", context)
-    email_enqueue(
-        to=case.returnee.email,
-        subject=subject,
-        body=body,
-        purpose="offer",
-        case=case,
-        attachments=[(offer_pdf_filename(offer), pdf, "application/pdf")],
-    )
+    emails.offer_sent_enqueue(offer=offer, pdf=offer_pdf(offer=offer))
     return offer
 
 
@@ -308,9 +276,9 @@ def offer_record_response(*, offer, response, actor, note=""):
     return, wants changes → offer in preparation; declined leaves the case where it is."""
     offer = Offer.objects.select_for_update().select_related("case").get(pk=offer.pk)
     if response not in RESPONSE_CASE_STATUS:
-        raise OfferError(UNKNOWN_RESPONSE)
+        raise DomainError(UNKNOWN_RESPONSE)
     if offer.status != Offer.Status.SENT:
-        raise OfferError(OFFER_NOT_AWAITING_RESPONSE)
+        raise DomainError(OFFER_NOT_AWAITING_RESPONSE)
     offer.status = response
     offer.responded_at = timezone.now()
     offer.full_clean()

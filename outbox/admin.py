@@ -3,8 +3,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from coordinators.models import Case
-
 from .models import Email
 from .services import email_send_due
 
@@ -23,7 +21,9 @@ class EmailAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_national_admin:
             return queryset
-        return queryset.filter(case__in=Case.objects.visible_to(request.user))
+        # The outbox imports no domain model: the case comes from the foreign key's target.
+        cases = Email._meta.get_field("case").related_model.objects
+        return queryset.filter(case__in=cases.visible_to(request.user))
 
     def has_add_permission(self, request):
         return False

@@ -25,11 +25,22 @@ class Email(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed (gave up)")
 
+    class Purpose(models.TextChoices):
+        """Which mail this is: each is composed by one function in an app's `emails.py`."""
+
+        CONTACT_CONFIRMATION = "contact_confirmation", _("contact form: confirmation")
+        CONTACT_NOTIFICATION = "contact_notification", _("contact form: notice to coordinators")
+        MUNICIPALITY_REQUEST = "municipality_request", _("question to a municipality")
+        MUNICIPALITY_ANSWER = "municipality_answer", _("a municipality's answer")
+        FOLLOWUP_DIGEST = "followup_digest", _("follow-up digest")
+        OFFER = "offer", _("individual offer")
+        PASSWORD_RESET = "password_reset", _("password reset")
+
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML text"), blank=True)
-    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=40, choices=Purpose.choices)
     case = models.ForeignKey(
         "coordinators.Case",
         on_delete=models.CASCADE,

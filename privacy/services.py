@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from audit.services import audit_record
 from common.dates import date_text, datetime_text
+from common.errors import DomainError
 from coordinators.models import (
     Case,
     CaseEvent,
@@ -31,7 +32,7 @@ from coordinators.models import (
     Returnee,
 )
 from offers.models import Offer, OfferItem
-from offers.services import offer_pdf, offer_pdf_filename
+from offers.pdf import offer_pdf, offer_pdf_filename
 from outbox.models import Attachment, Email
 
 from .models import Erasure
@@ -43,14 +44,6 @@ OTHER_REGION_CASES = _(
     "who sees all of the person's cases, to answer the request."
 )
 BAD_RETENTION_PERIOD = _("The retention period must be between 1 and 600 months.")
-
-
-class PrivacyError(Exception):
-    """A GDPR action the rules refuse; the message is safe to show."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def is_erased(returnee):
@@ -66,7 +59,7 @@ def _check_whole_person_in_scope(*, returnee, actor):
         pk__in=Case.objects.visible_to(actor).values("pk")
     )
     if hidden.exists():
-        raise PrivacyError(OTHER_REGION_CASES)
+        raise DomainError(OTHER_REGION_CASES)
 
 
 @transaction.atomic
@@ -75,7 +68,7 @@ def returnee_erase(*, returnee, actor=None, request=None, reason=Erasure.Reason.
     returnee = Returnee.objects.select_for_update().get(pk=returnee.pk)
     _check_whole_person_in_scope(returnee=returnee, actor=actor)
     if is_erased(returnee):
-        raise PrivacyError(ALREADY_ERASED)
+        raise DomainError(ALREADY_ERASED)
     cases = Case.objects.filter(returnee=returnee)
     with disable_auditlog():  # the erasure must not copy the old values into the history
         Returnee.objects.filter(pk=returnee.pk).update(
@@ -216,7 +209,7 @@ def _date(value):
 def retention_candidates(*, months, now=None):
     """Returnees not yet erased whose every case was closed more than `months` ago."""
     if not 1 <= months <= 600:
-        raise PrivacyError(BAD_RETENTION_PERIOD)
+        raise DomainError(BAD_RETENTION_PERIOD)
     cutoff = (now or timezone.now()) - timedelta(days=round(months * 30.44))
     recent_or_open = Case.objects.filter(returnee=OuterRef("pk")).filter(
         ~Q(status=Case.Status.CLOSED) | Q(status_changed_at__gte=cutoff)

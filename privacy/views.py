@@ -1,52 +1,59 @@
 """A case's personal-data page: download everything held on the person, or erase it.
 
-Reached through the case reference (never a name in the URL) and the case scoping rule, so
-a person outside the user's scope is a 404. Municipal specialists and analysts never get here.
+Reached through the case reference (never a name in the URL) and the case views' bases of
+`coordinators.views`: a person outside the user's scope is a 404, and roles that do not work
+cases (municipal specialists, analysts) get 403.
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import TemplateView
 
-from coordinators.models import Case
+from common.errors import DomainError
+from coordinators.views import CaseActionView, CaseScopedMixin
 
 from .forms import ErasureForm
-from .services import PrivacyError, is_erased, returnee_data_export, returnee_erase
+from .services import is_erased, returnee_data_export, returnee_erase
 
 
-class CasePrivacyMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.case = get_object_or_404(
-                Case.objects.visible_to(request.user).select_related("returnee"),
-                reference=kwargs["reference"],
-            )
-        return super().dispatch(request, *args, **kwargs)
+class CasePrivacyMixin(CaseScopedMixin):
+    def get_queryset(self):
+        return super().get_queryset().select_related("returnee")
+
+    def render_page(self, form=None):
+        case = self.object
+        context = {
+            "case": case,
+            "erased": is_erased(case.returnee),
+            "form": form or ErasureForm(reference=case.reference),
+        }
+        return TemplateResponse(self.request, "privacy/case_privacy.html", context)
 
 
-class CasePrivacyView(CasePrivacyMixin, TemplateView):
-    template_name = "privacy/case_privacy.html"
+class CasePrivacyView(CasePrivacyMixin, View):
+    http_method_names = ["get", "head"]
 
-    def get_context_data(self, form=None, **kwargs):
-        return super().get_context_data(
-            case=self.case,
-            erased=is_erased(self.case.returnee),
-            form=form or ErasureForm(reference=self.case.reference),
-            **kwargs,
-        )
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_page()
 
 
 class DataExportView(CasePrivacyMixin, View):
+    """The person's data as a ZIP; a refusal (another region's case) is said on the page."""
+
+    http_method_names = ["post"]
+
     def post(self, request, reference):
+        case = self.get_object()
         try:
             content = returnee_data_export(
-                returnee=self.case.returnee, actor=request.user, request=request
+                returnee=case.returnee, actor=request.user, request=request
             )
-        except PrivacyError as error:
+        except DomainError as error:
             messages.error(request, error.message)
             return redirect("privacy:case", reference=reference)
         response = HttpResponse(content, content_type="application/zip")
@@ -54,20 +61,22 @@ class DataExportView(CasePrivacyMixin, View):
         return response
 
 
-class ErasureView(CasePrivacyMixin, View):
-    def post(self, request, reference):
-        form = ErasureForm(request.POST, reference=self.case.reference)
-        if not form.is_valid():
-            page = CasePrivacyView(request=request, kwargs={"reference": reference})
-            page.case = self.case
-            return page.render_to_response(page.get_context_data(form=form))
-        try:
-            returnee_erase(returnee=self.case.returnee, actor=request.user, request=request)
-        except PrivacyError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The person's identifying data has been erased."))
-        return redirect("privacy:case", reference=reference)
+class ErasureView(CasePrivacyMixin, CaseActionView):
+    form_class = ErasureForm
+    http_method_names = ["get", "post"]
 
-    def get(self, request, reference):
+    def get(self, request, *args, **kwargs):
         raise Http404
+
+    def get_form_kwargs(self):
+        return {"reference": self.object.reference}
+
+    def form_invalid(self, form):
+        return self.render_page(form)
+
+    def perform(self, form):
+        returnee_erase(returnee=self.object.returnee, actor=self.request.user, request=self.request)
+        return _("The person's identifying data has been erased.")
+
+    def get_success_url(self):
+        return reverse("privacy:case", args=[self.object.reference])

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "municipalities",
     "coordinators",
     "offers",
+    "intake",
+    "workspace",
     "outbox",
     "reports",
     "auditlog",

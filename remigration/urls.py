@@ -7,7 +7,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from coordinators.views.workspace.dashboard import HomeView, LoginView
+from workspace.views.dashboard import HomeView, LoginView
 
 admin.site.site_header = _("Remigration portal")
 admin.site.site_title = _("Remigration portal")
@@ -21,7 +21,8 @@ urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(next_page="login"), name="logout"),
-    path("", include("coordinators.urls")),
+    path("", include("intake.urls")),
+    path("", include("workspace.urls")),
     path("", include("offers.urls")),
     path("", include("privacy.urls")),
     path("", include("accounts.urls")),

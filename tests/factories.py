@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from coordinators.models import Case, HouseholdMember, Interaction, Returnee, User
-from coordinators.services import case_create
+from coordinators.services.cases import case_create
 from municipalities.models import Municipality, MunicipalService, NeedCategory, PlanningRegion
 from offers.models import Offer, OfferItem
 

@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 
 from coordinators.models import Case, CaseEvent, HouseholdMember
-from coordinators.services import case_transition
+from coordinators.services.pipeline import case_transition
 from offers.models import Offer
 from tests import factories
 

@@ -1,13 +1,12 @@
 import pytest
 
+from common.errors import DomainError
 from coordinators.models import ALLOWED_TRANSITIONS, Case, CaseEvent
-from coordinators.services import (
+from coordinators.services.cases import COORDINATOR_OUTSIDE_REGION, case_assign
+from coordinators.services.pipeline import (
     CLOSED_REASON_REQUIRED,
-    COORDINATOR_OUTSIDE_REGION,
     STALE_CASE,
     TRANSITION_NOT_ALLOWED,
-    CaseError,
-    case_assign,
     case_transition,
 )
 from tests.factories import CaseFactory, region
@@ -63,7 +62,7 @@ def test_forbidden_transition_is_refused_and_changes_nothing(source, target, kur
     case = case_in(source)
     events_before = case.events.count()
 
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         case_transition(case=case, to_status=target, actor=kurzeme_coordinator)
 
     labels = {"from": Case.Status(source).label, "to": Case.Status(target).label}
@@ -76,7 +75,7 @@ def test_forbidden_transition_is_refused_and_changes_nothing(source, target, kur
 
 def test_closing_needs_a_reason(kurzeme_coordinator):
     case = CaseFactory()
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         case_transition(case=case, to_status=Case.Status.CLOSED, actor=kurzeme_coordinator)
     assert error.value.message == CLOSED_REASON_REQUIRED
     case.refresh_from_db()
@@ -101,7 +100,7 @@ def test_stale_status_is_not_overwritten(kurzeme_coordinator):
     seen_by_user = case.status
     case_transition(case=case, to_status=Case.Status.CONTACTED, actor=kurzeme_coordinator)
 
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         case_transition(
             case=Case.objects.get(pk=case.pk),
             to_status=Case.Status.CLOSED,
@@ -160,6 +159,6 @@ def test_taking_a_case_from_the_national_queue_moves_it_to_the_region(kurzeme_co
 
 def test_coordinator_of_another_region_cannot_be_assigned(zemgale_coordinator):
     case = CaseFactory()
-    with pytest.raises(CaseError) as error:
+    with pytest.raises(DomainError) as error:
         case_assign(case=case, coordinator=zemgale_coordinator, actor=zemgale_coordinator)
     assert error.value.message == COORDINATOR_OUTSIDE_REGION

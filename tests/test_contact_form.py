@@ -12,15 +12,15 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from coordinators.forms.contact import (
+from coordinators.models import Case, HouseholdMember, Interaction, Returnee
+from intake.forms import (
     CHILDREN_AGES_INVALID,
     CONSENT_REQUIRED,
     MUNICIPALITY_NOT_IN_REGION,
     TOO_FAST,
     timestamp_token,
 )
-from coordinators.models import Case, HouseholdMember, Interaction, Returnee
-from coordinators.views.contact import RATE_LIMITED, TOO_LARGE
+from intake.views import RATE_LIMITED, TOO_LARGE
 from municipalities.models import NeedCategory
 from outbox.models import Email
 from tests.factories import CaseFactory, CoordinatorFactory, ReturneeFactory, municipality, need
@@ -93,7 +93,7 @@ def test_english_form_is_at_en_let_us_know(client):
     assert response.status_code == 200
     assert "Let us know!" in response.content.decode()
     with translation.override("lv"):
-        assert reverse("coordinators:contact") == LV_URL
+        assert reverse("intake:contact") == LV_URL
 
 
 def test_language_switch_leads_to_the_english_address(client):
@@ -106,7 +106,7 @@ def test_valid_submission_creates_one_case_routed_to_the_chosen_region(client):
 
     case = Case.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("coordinators:contact_thanks")
+    assert response["Location"] == reverse("intake:contact_thanks")
     assert case.reference.startswith(f"KUR-{timezone.localdate().year}-")
     assert case.status == Case.Status.NEW
     assert case.source == Case.Source.CONTACT_FORM
@@ -134,7 +134,7 @@ def test_thank_you_page_shows_the_reference_without_personal_data_in_the_url(cli
 
 
 def test_thank_you_page_without_a_submission_leads_to_the_form(client):
-    response = client.get(reverse("coordinators:contact_thanks"))
+    response = client.get(reverse("intake:contact_thanks"))
     assert response["Location"] == LV_URL
 
 
@@ -149,10 +149,10 @@ def test_consent_time_and_privacy_notice_version_are_stored(client, settings):
 
 def test_privacy_notice_shows_its_version(client, settings):
     settings.CONSENT_TEXT_VERSION = "2026-11b"
-    response = client.get(reverse("coordinators:privacy"))
+    response = client.get(reverse("intake:privacy"))
     assert response.status_code == 200
     assert "2026-11b" in response.content.decode()
-    assert reverse("coordinators:privacy") == "/dod-zinu/privatuma-pazinojums/"
+    assert reverse("intake:privacy") == "/dod-zinu/privatuma-pazinojums/"
 
 
 def test_household_becomes_rows_with_birth_years_from_the_ages(client):

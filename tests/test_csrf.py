@@ -14,9 +14,9 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from coordinators.forms.contact import timestamp_token
 from coordinators.models import Case
-from coordinators.services import case_transition
+from coordinators.services.pipeline import case_transition
+from intake.forms import timestamp_token
 from offers import services as offer_services
 from tests.factories import (
     CaseFactory,
@@ -110,16 +110,16 @@ def endpoints(world):
     """(name, who is logged in, URL, valid form data) for every POST the portal takes."""
     case, offer, item = world["case"], world["offer"], world["item"]
     reference = case.reference
-    case_url = lambda name: reverse(f"coordinators:{name}", args=[reference])  # noqa: E731
+    case_url = lambda name: reverse(f"workspace:{name}", args=[reference])  # noqa: E731
     uid = urlsafe_base64_encode(force_bytes(world["coordinator"].pk))
     return {
-        "contact": (None, reverse("coordinators:contact"), contact_form()),
+        "contact": (None, reverse("intake:contact"), contact_form()),
         "login": (None, reverse("login"), {"username": "kurzeme", "password": "parole-123"}),
         "logout": ("coordinator", reverse("logout"), {}),
         "set_language": ("coordinator", reverse("set_language"), {"language": "en"}),
         "case_create": (
             "coordinator",
-            reverse("coordinators:case_create"),
+            reverse("workspace:case_create"),
             {
                 "first_name": "Jānis",
                 "last_name": "Ozols",
@@ -157,13 +157,13 @@ def endpoints(world):
         "case_attention": ("coordinator", case_url("case_attention"), {}),
         "case_bulk": (
             "coordinator",
-            reverse("coordinators:case_bulk"),
+            reverse("workspace:case_bulk"),
             {"cases": [reference], "action": "assign", "coordinator": ""},
         ),
-        "case_search": ("coordinator", reverse("coordinators:case_search"), {"q": reference}),
+        "case_search": ("coordinator", reverse("workspace:case_search"), {"q": reference}),
         "request_answer": (
             "specialist",
-            reverse("coordinators:request_detail", args=[world["open_request"].pk]),
+            reverse("workspace:request_detail", args=[world["open_request"].pk]),
             {"answer": "Ir vieta."},
         ),
         # The first case has its draft already: a new version is made for the sent one.
@@ -254,7 +254,7 @@ def browser_for(world, who, url, data):
     if url.endswith("set-password/"):
         token = default_token_generator.make_token(world["coordinator"])
         client.get(url.replace("set-password", token))
-    elif "two-factor" in url or url == reverse("coordinators:contact"):
+    elif "two-factor" in url or url == reverse("intake:contact"):
         client.get(url)
     if data in ("totp", "totp-pending"):
         data = totp_data(world, who)
@@ -305,19 +305,21 @@ def test_every_post_endpoint_of_the_portal_is_covered():
     from tests.test_access_matrix import portal_url_names
 
     post_free = {
-        "home", "coordinators:case_list", "coordinators:contact_thanks", "coordinators:privacy",
-        "coordinators:case_detail", "coordinators:request_list", "offers:detail", "offers:pdf",
+        "home", "workspace:case_list", "intake:contact_thanks", "intake:privacy",
+        "workspace:case_detail", "workspace:request_list", "offers:detail", "offers:pdf",
         "privacy:case", "reports:report", "reports:export_xlsx", "reports:export_csv",
         "reports:export_pdf", "reports:case_export", "accounts:password_reset_done",
         "accounts:password_reset_complete",
     }  # fmt: skip
-    aliases = {"request_answer": "coordinators:request_detail"}
+    aliases = {"request_answer": "workspace:request_detail"}
     covered = set()
     for name in ENDPOINT_NAMES:
         if name in aliases:
             covered.add(aliases[name])
-        elif name.startswith(("case_", "contact")):
-            covered.add(f"coordinators:{name}")
+        elif name.startswith("case_"):
+            covered.add(f"workspace:{name}")
+        elif name.startswith("contact"):
+            covered.add(f"intake:{name}")
         elif name.startswith("offer_"):
             covered.add(f"offers:{name.removeprefix('offer_')}")
         elif name.startswith("privacy_"):

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from coordinators.models import Case
-from coordinators.services import case_transition
+from coordinators.services.pipeline import case_transition
 from outbox.models import Email
 from tests.factories import CaseFactory, CoordinatorFactory, region
 

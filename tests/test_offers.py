@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
+from common.errors import DomainError
 from coordinators.models import Case, CaseEvent, Interaction, Language, MunicipalityRequest
-from coordinators.services import case_transition
+from coordinators.services.pipeline import case_transition
 from municipalities.models import MunicipalService
 from offers import services
 from offers.models import Offer, OfferItem
@@ -114,7 +115,7 @@ def test_prepare_offer_creates_a_draft_with_one_section_per_need(client_kurzeme,
 def test_prepare_offer_is_refused_for_a_case_not_yet_contacted(client_kurzeme, kurzeme_coordinator):
     new_case = CaseFactory(coordinator=kurzeme_coordinator)
 
-    with pytest.raises(services.OfferError) as error:
+    with pytest.raises(DomainError) as error:
         services.offer_create_draft(case=new_case, actor=kurzeme_coordinator)
     assert error.value.message == services.CASE_NOT_READY % {
         "status": new_case.get_status_display()
@@ -228,7 +229,7 @@ def test_an_unanswered_request_or_another_cases_answer_cannot_be_used(case, kurz
             status=status,
             answer="Atbilde.",
         )
-        with pytest.raises(services.OfferError) as error:
+        with pytest.raises(DomainError) as error:
             services.offer_item_add_from_request(offer=offer, request=request)
         assert error.value.message == services.ANSWER_NOT_USABLE
 
@@ -352,7 +353,7 @@ def test_a_sent_offer_is_never_edited_and_a_change_makes_a_new_version(
     )
     item.refresh_from_db()
     assert item.title != "Cits"
-    with pytest.raises(services.OfferError):
+    with pytest.raises(DomainError):
         services.offer_item_delete(item=item)
 
     response = client_kurzeme.post(reverse("offers:create", args=[case.reference]))
@@ -438,7 +439,7 @@ def test_sending_to_a_closed_case_is_refused(case, kurzeme_coordinator):
     offer = ready_offer(case, kurzeme_coordinator)
     Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED, closed_reason="other")
 
-    with pytest.raises(services.OfferError):
+    with pytest.raises(DomainError):
         services.offer_send(offer=offer, actor=kurzeme_coordinator)
     offer.refresh_from_db()
     assert offer.status == Offer.Status.DRAFT
@@ -597,7 +598,7 @@ def test_the_persons_response_moves_the_case_on(
 
 def test_a_response_is_refused_for_a_draft_and_recorded_only_once(case, kurzeme_coordinator):
     offer = ready_offer(case, kurzeme_coordinator)
-    with pytest.raises(services.OfferError):
+    with pytest.raises(DomainError):
         services.offer_record_response(
             offer=offer, response=Offer.Status.ACCEPTED, actor=kurzeme_coordinator
         )
@@ -605,7 +606,7 @@ def test_a_response_is_refused_for_a_draft_and_recorded_only_once(case, kurzeme_
     services.offer_record_response(
         offer=offer, response=Offer.Status.ACCEPTED, actor=kurzeme_coordinator
     )
-    with pytest.raises(services.OfferError) as error:
+    with pytest.raises(DomainError) as error:
         services.offer_record_response(
             offer=offer, response=Offer.Status.DECLINED, actor=kurzeme_coordinator
         )

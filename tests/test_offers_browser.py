@@ -5,7 +5,7 @@ from django.db import connections
 from django.urls import reverse
 
 from coordinators.models import Case
-from coordinators.services import case_transition
+from coordinators.services.pipeline import case_transition
 from offers import services
 from offers.models import Offer
 from outbox.models import Email

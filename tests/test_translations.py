@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from common.errors import DomainError
 from coordinators.models import Case
-from coordinators.services import CaseError, case_transition
+from coordinators.services.pipeline import case_transition
 from tests.factories import CaseFactory
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "lv" / "LC_MESSAGES" / "django.po"
@@ -28,7 +29,7 @@ def test_every_interface_text_has_a_latvian_translation():
 def test_pipeline_errors_speak_latvian_by_default_and_english_on_request(kurzeme_coordinator):
     case = CaseFactory()
     for language, expected in [("lv", "Lietu nevar pārvietot"), ("en", "A case cannot move")]:
-        with translation.override(language), pytest.raises(CaseError) as error:
+        with translation.override(language), pytest.raises(DomainError) as error:
             case_transition(case=case, to_status=Case.Status.RETURNED, actor=kurzeme_coordinator)
         assert str(error.value.message).startswith(expected)
 

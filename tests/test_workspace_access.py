@@ -53,23 +53,23 @@ KURZEME_CASE = [LOGIN, 200, 200, 404, 403, 403]
 ZEMGALE_CASE = [LOGIN, 200, 404, 200, 403, 403]
 MATRIX = [
     ("home", None, "get", [LOGIN, 200, 200, 200, 302, 200]),
-    ("coordinators:case_list", None, "get", CASE_WORKER_ONLY),
-    ("coordinators:case_create", None, "get", CASE_WORKER_ONLY),
-    ("coordinators:case_detail", "kurzeme_case", "get", KURZEME_CASE),
-    ("coordinators:case_detail", "zemgale_case", "get", ZEMGALE_CASE),
-    ("coordinators:case_attention", "kurzeme_case", "post", [LOGIN, 302, 302, 404, 403, 403]),
-    ("coordinators:case_attention", "zemgale_case", "post", [LOGIN, 302, 404, 302, 403, 403]),
+    ("workspace:case_list", None, "get", CASE_WORKER_ONLY),
+    ("workspace:case_create", None, "get", CASE_WORKER_ONLY),
+    ("workspace:case_detail", "kurzeme_case", "get", KURZEME_CASE),
+    ("workspace:case_detail", "zemgale_case", "get", ZEMGALE_CASE),
+    ("workspace:case_attention", "kurzeme_case", "post", [LOGIN, 302, 302, 404, 403, 403]),
+    ("workspace:case_attention", "zemgale_case", "post", [LOGIN, 302, 404, 302, 403, 403]),
     # Empty forms: the page comes back with errors (200) where the case is visible.
-    ("coordinators:case_interaction", "kurzeme_case", "post", KURZEME_CASE),
-    ("coordinators:case_status", "kurzeme_case", "post", KURZEME_CASE),
-    ("coordinators:case_needs", "kurzeme_case", "post", [LOGIN, 302, 302, 404, 403, 403]),
-    ("coordinators:case_assign", "zemgale_case", "post", [LOGIN, 302, 404, 302, 403, 403]),
-    ("coordinators:case_request", "zemgale_case", "post", ZEMGALE_CASE),
-    ("coordinators:case_bulk", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
-    ("coordinators:case_search", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
-    ("coordinators:request_list", None, "get", [LOGIN, 200, 403, 403, 200, 403]),
-    ("coordinators:request_detail", "liepaja_request", "get", [LOGIN, 200, 403, 403, 200, 403]),
-    ("coordinators:request_detail", "zemgale_request", "get", [LOGIN, 200, 403, 403, 404, 403]),
+    ("workspace:case_interaction", "kurzeme_case", "post", KURZEME_CASE),
+    ("workspace:case_status", "kurzeme_case", "post", KURZEME_CASE),
+    ("workspace:case_needs", "kurzeme_case", "post", [LOGIN, 302, 302, 404, 403, 403]),
+    ("workspace:case_assign", "zemgale_case", "post", [LOGIN, 302, 404, 302, 403, 403]),
+    ("workspace:case_request", "zemgale_case", "post", ZEMGALE_CASE),
+    ("workspace:case_bulk", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    ("workspace:case_search", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    ("workspace:request_list", None, "get", [LOGIN, 200, 403, 403, 200, 403]),
+    ("workspace:request_detail", "liepaja_request", "get", [LOGIN, 200, 403, 403, 200, 403]),
+    ("workspace:request_detail", "zemgale_request", "get", [LOGIN, 200, 403, 403, 404, 403]),
 ]
 
 
@@ -105,8 +105,8 @@ def assert_answer(client, user, method, url, want, *, login_url, role):
 def test_case_of_another_region_looks_exactly_like_a_missing_case(client, world):
     client.force_login(world["users"]["zemgale"])
 
-    other_region = client.get(url_for(world, "coordinators:case_detail", "kurzeme_case"))
-    missing = client.get(reverse("coordinators:case_detail", args=["KUR-2026-99999"]))
+    other_region = client.get(url_for(world, "workspace:case_detail", "kurzeme_case"))
+    missing = client.get(reverse("workspace:case_detail", args=["KUR-2026-99999"]))
 
     assert other_region.status_code == missing.status_code == 404
     assert other_region.content == missing.content
@@ -116,7 +116,7 @@ def test_coordinator_list_shows_own_region_and_national_queue_only(client, world
     national_queue_case = CaseFactory(planning_region=None, municipality=None)
     client.force_login(world["users"]["zemgale"])
 
-    response = client.get(reverse("coordinators:case_list"))
+    response = client.get(reverse("workspace:case_list"))
 
     references = {case.reference for case in response.context["cases"]}
     assert references == {world["zemgale_case"].reference, national_queue_case.reference}
@@ -127,7 +127,7 @@ def test_bulk_action_cannot_touch_a_case_of_another_region(client, world):
     client.force_login(zemgale)
 
     client.post(
-        reverse("coordinators:case_bulk"),
+        reverse("workspace:case_bulk"),
         {"cases": [world["kurzeme_case"].reference], "action": "status", "to_status": "contacted"},
     )
 

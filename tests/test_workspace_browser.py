@@ -13,7 +13,9 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 
 from coordinators.models import Case, HouseholdMember, MunicipalityRequest
-from coordinators.services import case_assign, case_transition, interaction_log
+from coordinators.services.cases import case_assign
+from coordinators.services.interactions import interaction_log
+from coordinators.services.pipeline import case_transition
 from municipalities.models import PlanningRegion
 from offers.models import Offer
 from outbox.models import Email

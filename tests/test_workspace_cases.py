@@ -9,13 +9,9 @@ from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from coordinators.models import Case, CaseEvent, HouseholdMember, Interaction, MunicipalityRequest
-from coordinators.services import (
-    FOLLOW_UP_BEFORE_INTERACTION,
-    INTERACTION_IN_FUTURE,
-    RETURNEE_EMAIL_TAKEN,
-    STALE_CASE,
-    case_transition,
-)
+from coordinators.services.cases import RETURNEE_EMAIL_TAKEN
+from coordinators.services.interactions import FOLLOW_UP_BEFORE_INTERACTION, INTERACTION_IN_FUTURE
+from coordinators.services.pipeline import STALE_CASE, case_transition
 from offers.models import Offer
 from outbox.models import Email
 from tests.factories import (
@@ -37,7 +33,7 @@ TODAY = timezone.localdate
 
 
 def case_url(case, name="case_detail"):
-    return reverse(f"coordinators:{name}", args=[case.reference])
+    return reverse(f"workspace:{name}", args=[case.reference])
 
 
 def dmy(day):
@@ -89,7 +85,7 @@ def test_specialist_home_is_their_request_list(client, liepaja_specialist):
 
     response = client.get("/")
 
-    assert response["Location"] == reverse("coordinators:request_list")
+    assert response["Location"] == reverse("workspace:request_list")
 
 
 # --- Dashboard
@@ -116,10 +112,10 @@ def test_dashboard_counts_link_to_the_matching_filtered_lists(
     assert counts["offers_waiting"] == 1
     assert {status: total for status, _label, total in counts["by_status"]}["new"] == 2
     listed = coordinator_client.get(
-        reverse("coordinators:case_list"), {"follow_up": "overdue", "coordinator": "me"}
+        reverse("workspace:case_list"), {"follow_up": "overdue", "coordinator": "me"}
     )
     assert [case.reference for case in listed.context["cases"]] == [overdue.reference]
-    waiting = coordinator_client.get(reverse("coordinators:case_list"), {"waiting": "decision"})
+    waiting = coordinator_client.get(reverse("workspace:case_list"), {"waiting": "decision"})
     assert [case.reference for case in waiting.context["cases"]] == [overdue.reference]
 
 
@@ -129,10 +125,10 @@ def test_dashboard_counts_link_to_the_matching_filtered_lists(
 def listed(client, q=None, **params):
     """References on the list; a search goes through the search form as in the browser."""
     if q is not None:
-        response = client.post(reverse("coordinators:case_search"), {"q": q})
+        response = client.post(reverse("workspace:case_search"), {"q": q})
         assert q.lower() not in response["Location"].lower()  # no personal data in URLs
         params["search"] = "on"
-    response = client.get(reverse("coordinators:case_list"), params)
+    response = client.get(reverse("workspace:case_list"), params)
     assert response.status_code == 200
     return [case.reference for case in response.context["cases"]]
 
@@ -174,7 +170,7 @@ def test_search_keeps_the_filters_and_stays_out_of_the_url(coordinator_client):
     CaseFactory(returnee=ReturneeFactory(last_name="Bērziņa"), source=Case.Source.EVENT)
 
     response = coordinator_client.post(
-        reverse("coordinators:case_search"),
+        reverse("workspace:case_search"),
         {"q": "Bērziņa", "next": "/cases/?source=phone&page=3"},
     )
 
@@ -182,7 +178,7 @@ def test_search_keeps_the_filters_and_stays_out_of_the_url(coordinator_client):
     page = coordinator_client.get(response["Location"])
     assert [case.reference for case in page.context["cases"]] == [wanted.reference]
     assert 'value="Bērziņa"' in page.content.decode()  # the box shows what is searched
-    cleared = coordinator_client.post(reverse("coordinators:case_search"), {"q": ""})
+    cleared = coordinator_client.post(reverse("workspace:case_search"), {"q": ""})
     assert cleared["Location"] == "/cases/"
 
 
@@ -190,7 +186,7 @@ def test_case_list_ignores_an_invalid_filter_with_a_message(coordinator_client):
     CaseFactory()
 
     response = coordinator_client.get(
-        reverse("coordinators:case_list"),
+        reverse("workspace:case_list"),
         {"status": "flying", "created_from": "31.02.2026", "page": "abc", "need": "x"},
     )
 
@@ -221,7 +217,7 @@ def test_case_list_keeps_filters_in_page_links(coordinator_client):
     for _ in range(51):
         CaseFactory(source=Case.Source.EVENT)
 
-    response = coordinator_client.get(reverse("coordinators:case_list"), {"source": "event"})
+    response = coordinator_client.get(reverse("workspace:case_list"), {"source": "event"})
 
     assert len(response.context["cases"]) == 50
     assert b"?source=event&amp;page=2" in response.content
@@ -236,7 +232,7 @@ def test_bulk_assign_and_bulk_status_change(coordinator_client, kurzeme_coordina
     case_transition(case=closed, to_status="closed", actor=None, closed_reason="other")
 
     response = coordinator_client.post(
-        reverse("coordinators:case_bulk"),
+        reverse("workspace:case_bulk"),
         {
             "cases": [first.reference, second.reference],
             "action": "assign",
@@ -249,7 +245,7 @@ def test_bulk_assign_and_bulk_status_change(coordinator_client, kurzeme_coordina
     assert set(Case.objects.filter(coordinator=kurzeme_coordinator)) == {first, second}
 
     response = coordinator_client.post(
-        reverse("coordinators:case_bulk"),
+        reverse("workspace:case_bulk"),
         {
             "cases": [first.reference, closed.reference],
             "action": "status",
@@ -262,7 +258,7 @@ def test_bulk_assign_and_bulk_status_change(coordinator_client, kurzeme_coordina
     assert first.status == "contacted"
     assert closed.status == "contacted"  # reopening is an allowed transition
     response = coordinator_client.post(
-        reverse("coordinators:case_bulk"),
+        reverse("workspace:case_bulk"),
         {"cases": [first.reference, second.reference], "action": "status", "to_status": "returned"},
         follow=True,
     )
@@ -543,7 +539,7 @@ def test_coordinator_registers_a_phone_contact_in_their_region(
     coordinator_client, kurzeme_coordinator
 ):
     response = coordinator_client.post(
-        reverse("coordinators:case_create"),
+        reverse("workspace:case_create"),
         {
             "first_name": "Jānis",
             "last_name": "Ozoliņš",
@@ -576,7 +572,7 @@ def test_new_case_with_known_email_or_bad_year_keeps_what_was_typed(coordinator_
     ReturneeFactory(email="taken@example.com")
 
     response = coordinator_client.post(
-        reverse("coordinators:case_create"),
+        reverse("workspace:case_create"),
         {
             "first_name": "Anna",
             "last_name": "Liepa",
@@ -590,7 +586,7 @@ def test_new_case_with_known_email_or_bad_year_keeps_what_was_typed(coordinator_
     assert b'value="Liepa"' in response.content
 
     response = coordinator_client.post(
-        reverse("coordinators:case_create"),
+        reverse("workspace:case_create"),
         {
             "first_name": "A",
             "last_name": "B",
@@ -614,7 +610,7 @@ def test_mail_is_not_sent_to_the_person_by_workspace_actions(coordinator_client)
 def test_workspace_is_latvian_by_default_and_english_under_en(coordinator_client):
     CaseFactory()
 
-    latvian = coordinator_client.get(reverse("coordinators:case_list")).content.decode()
+    latvian = coordinator_client.get(reverse("workspace:case_list")).content.decode()
     english = coordinator_client.get("/en/cases/").content.decode()
 
     assert "Lietas" in latvian

@@ -63,10 +63,10 @@ def test_case_list_query_count_does_not_grow_with_the_data(
 ):
     bulk_cases(size, kurzeme_coordinator)
     client.force_login(kurzeme_coordinator)
-    client.post(reverse("coordinators:case_search"), {"q": "bulk1"})
+    client.post(reverse("workspace:case_search"), {"q": "bulk1"})
 
     with django_assert_max_num_queries(LIST_QUERIES):
-        response = client.get(reverse("coordinators:case_list"), params)
+        response = client.get(reverse("workspace:case_list"), params)
 
     assert response.status_code == 200
 
@@ -78,7 +78,7 @@ def test_case_list_page_of_fifty_shows_needs_of_every_row(
     client.force_login(kurzeme_coordinator)
 
     with django_assert_max_num_queries(LIST_QUERIES):
-        response = client.get(reverse("coordinators:case_list"))
+        response = client.get(reverse("workspace:case_list"))
 
     rows = response.context["cases"]
     assert len(rows) == 50
@@ -141,7 +141,7 @@ def test_case_page_query_count_does_not_grow_with_the_timeline(
     client.force_login(kurzeme_coordinator)
 
     with django_assert_max_num_queries(CASE_PAGE_QUERIES):
-        response = client.get(reverse("coordinators:case_detail", args=[case.reference]))
+        response = client.get(reverse("workspace:case_detail", args=[case.reference]))
 
     assert response.status_code == 200
     assert len(response.context["timeline"]) == min(entries * 6 + 1, 200)

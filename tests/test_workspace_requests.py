@@ -37,7 +37,7 @@ def test_specialist_lists_only_open_requests_to_their_municipality(
         case=CaseFactory(municipality=municipality("Ventspils valstspilsēta"))
     )
 
-    response = specialist_client.get(reverse("coordinators:request_list"))
+    response = specialist_client.get(reverse("workspace:request_list"))
 
     assert list(response.context["requests"]) == [liepaja_request]
 
@@ -45,7 +45,7 @@ def test_specialist_lists_only_open_requests_to_their_municipality(
 def test_request_page_shows_household_but_no_contact_details_unless_shared(
     specialist_client, liepaja_request
 ):
-    url = reverse("coordinators:request_detail", args=[liepaja_request.pk])
+    url = reverse("workspace:request_detail", args=[liepaja_request.pk])
     returnee = liepaja_request.case.returnee
 
     content = specialist_client.get(url).content.decode()
@@ -63,7 +63,7 @@ def test_request_page_shows_household_but_no_contact_details_unless_shared(
 def test_answer_lands_on_the_case_timeline_and_notifies_the_coordinator(
     specialist_client, liepaja_request, liepaja_specialist, client, kurzeme_coordinator
 ):
-    url = reverse("coordinators:request_detail", args=[liepaja_request.pk])
+    url = reverse("workspace:request_detail", args=[liepaja_request.pk])
 
     response = specialist_client.post(url, {"answer": "Vieta bērnudārzā “Zīlīte” no 1. marta."})
 
@@ -75,9 +75,7 @@ def test_answer_lands_on_the_case_timeline_and_notifies_the_coordinator(
     assert notice.to == kurzeme_coordinator.email
     assert notice.case == liepaja_request.case
     client.force_login(kurzeme_coordinator)
-    case_page = client.get(
-        reverse("coordinators:case_detail", args=[liepaja_request.case.reference])
-    )
+    case_page = client.get(reverse("workspace:case_detail", args=[liepaja_request.case.reference]))
     assert "answer" in [entry.kind for entry in case_page.context["timeline"]]
     assert "Zīlīte" in case_page.content.decode()
 
@@ -87,7 +85,7 @@ def test_answer_notice_is_latvian_when_the_specialist_works_in_english(
 ):
     # The override also restores the language the English request activates in this thread.
     with translation.override("en"):
-        url = reverse("coordinators:request_detail", args=[liepaja_request.pk])
+        url = reverse("workspace:request_detail", args=[liepaja_request.pk])
         specialist_client.post(url, {"answer": "A kindergarten place from 1 March."})
 
     notice = Email.objects.get(purpose="municipality_answer")
@@ -96,7 +94,7 @@ def test_answer_notice_is_latvian_when_the_specialist_works_in_english(
 
 
 def test_answering_twice_or_empty_is_refused(specialist_client, liepaja_request):
-    url = reverse("coordinators:request_detail", args=[liepaja_request.pk])
+    url = reverse("workspace:request_detail", args=[liepaja_request.pk])
 
     empty = specialist_client.post(url, {"answer": ""})
     assert empty.status_code == 200

@@ -21,8 +21,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from common.spreadsheets import FORMULA_PREFIXES
-from coordinators.forms.contact import timestamp_token
 from coordinators.models import Case, MunicipalityRequest
+from intake.forms import timestamp_token
 from tests.factories import (
     CoordinatorFactory,
     NationalAdminFactory,
@@ -66,7 +66,7 @@ def today():
 def submit_contact_form(text, email="girts.kenins@example.com"):
     """The person's names, town and message are all the hostile text."""
     response = Client().post(
-        reverse("coordinators:contact"),
+        reverse("intake:contact"),
         {
             "first_name": text,
             "last_name": text,
@@ -101,11 +101,11 @@ def work_the_case(case, text, coordinator, specialist):
         assert response.status_code == 302, (name, response.content[:2000])
 
     post(
-        "coordinators:case_status",
+        "workspace:case_status",
         {"status-to_status": "contacted", "status-expected_status": "new"},
     )
     post(
-        "coordinators:case_interaction",
+        "workspace:case_interaction",
         {
             "interaction-kind": "phone",
             "interaction-occurred_on": today(),
@@ -113,7 +113,7 @@ def work_the_case(case, text, coordinator, specialist):
         },
     )
     post(
-        "coordinators:case_request",
+        "workspace:case_request",
         {
             "request-municipality": municipality(LIEPAJA).pk,
             "request-need": need("family").pk,
@@ -123,7 +123,7 @@ def work_the_case(case, text, coordinator, specialist):
     )
     request = MunicipalityRequest.objects.get(case=case)
     answered = logged_in(specialist).post(
-        reverse("coordinators:request_detail", args=[request.pk]), {"answer": text}
+        reverse("workspace:request_detail", args=[request.pk]), {"answer": text}
     )
     assert answered.status_code == 302
     post("offers:create", {})
@@ -143,7 +143,7 @@ def work_the_case(case, text, coordinator, specialist):
     )
     post("offers:send", {}, offer.version)
     post(
-        "coordinators:case_status",
+        "workspace:case_status",
         {
             "status-to_status": "closed",
             "status-expected_status": "offer_sent",
@@ -183,7 +183,7 @@ def assert_escaped(html, text, times=1):
 def test_case_page_and_timeline_show_every_field_as_text(hostile):
     text, case = hostile["text"], hostile["case"]
     response = logged_in(hostile["coordinator"]).get(
-        reverse("coordinators:case_detail", args=[case.reference])
+        reverse("workspace:case_detail", args=[case.reference])
     )
 
     html = response.content.decode()
@@ -196,7 +196,7 @@ def test_case_page_and_timeline_show_every_field_as_text(hostile):
 def test_specialists_request_page_shows_question_and_names_as_text(hostile):
     request = MunicipalityRequest.objects.get(case=hostile["case"])
     response = logged_in(hostile["specialist"]).get(
-        reverse("coordinators:request_detail", args=[request.pk])
+        reverse("workspace:request_detail", args=[request.pk])
     )
 
     assert_escaped(response.content.decode(), hostile["text"], times=3)

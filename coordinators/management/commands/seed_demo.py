@@ -25,7 +25,7 @@ from coordinators.models import (
     Returnee,
     User,
 )
-from coordinators.services import reference_allocate, reference_prefix
+from coordinators.services.references import reference_allocate, reference_prefix
 from municipalities.models import Municipality, MunicipalService, NeedCategory, PlanningRegion
 from offers.models import Offer, OfferItem
 

@@ -9,7 +9,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from coordinators.services import followup_digest_send
+from coordinators.services.followups import followup_digest_send
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ the text of old sent e-mail. Run daily; --dry-run lists what would happen."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from common.errors import DomainError
 from privacy.services import (
-    PrivacyError,
     retention_apply,
     retention_candidates,
     retention_mail_candidates,
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError("--mail-days must be 1 or more.")
         try:
             people = retention_candidates(months=months)
-        except PrivacyError as error:
+        except DomainError as error:
             raise CommandError(str(error.message)) from error
         if dry_run:
             for returnee in people.prefetch_related("cases"):

@@ -1,0 +1,86 @@
+"""The mails of the domain core: to municipalities, and to coordinators. Each mail is a
+function here and a template in `templates/coordinators/email/`; staff mail is in Latvian,
+whatever language the sender's page was in, and names a case by its reference only."""
+
+import datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from common.dates import date_text
+from outbox.models import Email
+from outbox.services import email_enqueue
+
+from .models import Case, MunicipalityRequest, User
+
+REQUEST_SUBJECT = _("Remigration: a question about case %(reference)s")
+ANSWER_SUBJECT = _("%(municipality)s answered about case %(reference)s")
+DIGEST_SUBJECT = _("Follow-ups due: %(count)d cases")
+
+
+def municipality_request_enqueue(*, request: MunicipalityRequest) -> None:
+    """Tell the municipality's specialists (or its shared address) about a new question."""
+    municipality = request.municipality
+    recipients = set(
+        User.objects.filter(
+            role=User.Role.MUNICIPAL_SPECIALIST, municipality=municipality, is_active=True
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+    ) or ({municipality.contact_email} if municipality.contact_email else set())
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "request": request,
+            "path": reverse("workspace:request_detail", args=[request.pk]),
+        }
+        subject = str(REQUEST_SUBJECT % {"reference": request.case.reference})
+        body = render_to_string("coordinators/email/municipality_request.txt", context)
+        for address in sorted(recipients):
+            email_enqueue(
+                to=address, subject=subject, body=body, purpose=Email.Purpose.MUNICIPALITY_REQUEST
+            )
+
+
+def municipality_answer_enqueue(*, request: MunicipalityRequest) -> None:
+    """Tell the case's coordinator (or whoever asked) that the municipality has answered."""
+    case = request.case
+    coordinator = case.coordinator or request.created_by
+    if coordinator is None or not coordinator.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"path": reverse("workspace:case_detail", args=[case.reference])}
+        email_enqueue(
+            to=coordinator.email,
+            subject=str(
+                ANSWER_SUBJECT
+                % {"municipality": request.municipality.name, "reference": case.reference}
+            ),
+            body=render_to_string("coordinators/email/municipality_answer.txt", context),
+            purpose=Email.Purpose.MUNICIPALITY_ANSWER,
+            case=case,
+        )
+
+
+def followup_digest_enqueue(*, coordinator: User, cases: list[Case], today: datetime.date) -> None:
+    """One coordinator's cases due for a follow-up today or overdue, by reference."""
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = [
+            {
+                "reference": case.reference,
+                "date": date_text(case.next_follow_up),
+                "path": reverse("workspace:case_detail", args=[case.reference]),
+            }
+            for case in cases
+        ]
+        email_enqueue(
+            to=coordinator.email,
+            subject=str(DIGEST_SUBJECT % {"count": len(cases)}),
+            body=render_to_string(
+                "coordinators/email/followup_digest.txt",
+                {"rows": rows, "today": date_text(today)},
+            ),
+            purpose=Email.Purpose.FOLLOWUP_DIGEST,
+        )

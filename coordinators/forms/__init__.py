@@ -1,1 +1,0 @@
-"""Forms of the coordinators app, one module per area (contact form, workspace, ...)."""

@@ -1,0 +1,38 @@
+"""Staff users, returnees and their households, cases and everything that happens on a case.
+
+One module per concern; the names are imported here, as Django and the rest of the
+portal expect them (`from coordinators.models import Case`).
+"""
+
+from .cases import (
+    CLOSED_NEEDS_REASON,
+    MUNICIPALITY_OUTSIDE_REGION,
+    Case,
+    CaseQuerySet,
+    ReferenceSequence,
+)
+from .interactions import Interaction
+from .people import HouseholdMember, Language, Returnee, ReturneeQuerySet
+from .pipeline import ALLOWED_TRANSITIONS, CaseEvent
+from .requests import MunicipalityRequest, MunicipalityRequestQuerySet
+from .users import ROLE_NEEDS_MUNICIPALITY, ROLE_NEEDS_REGION, User
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "CLOSED_NEEDS_REASON",
+    "MUNICIPALITY_OUTSIDE_REGION",
+    "ROLE_NEEDS_MUNICIPALITY",
+    "ROLE_NEEDS_REGION",
+    "Case",
+    "CaseEvent",
+    "CaseQuerySet",
+    "HouseholdMember",
+    "Interaction",
+    "Language",
+    "MunicipalityRequest",
+    "MunicipalityRequestQuerySet",
+    "ReferenceSequence",
+    "Returnee",
+    "ReturneeQuerySet",
+    "User",
+]

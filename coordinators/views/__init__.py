@@ -1,1 +1,0 @@
-"""Views of the coordinators app, one module per area (contact form, workspace, ...)."""

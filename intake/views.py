@@ -1,0 +1,127 @@
+"""The public "Dod ziņu!" pages: the form, the thank-you page and the privacy notice.
+
+Order of defences on a POST: body size (before anything reads the body), CSRF, the per-IP
+rate limit, then the form (honeypot, minimum fill time, choices the page never offered).
+"""
+
+import functools
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.utils.crypto import salted_hmac
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.generic import FormView, TemplateView
+
+from intake.forms import MESSAGE_MAX_LENGTH, ContactForm
+
+from .services import case_create_from_contact_form
+
+SESSION_KEY = "contact_form_reference"
+
+TOO_LARGE = _("The form you sent is too large. Please shorten your message and try again.")
+RATE_LIMITED = _(
+    "Thank you for your interest! We have received several forms from your connection in a "
+    "short time. Please wait a while before sending another one, or write to us by e-mail."
+)
+REJECTED = _("We could not accept this form. Please open the form again, fill it in and send it.")
+
+
+def refusal(request, message, status):
+    """A short, polite page for a submission we do not process."""
+    response = render(request, "intake/refused.html", {"message": message}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(settings.CONTACT_FORM_RATE_WINDOW_SECONDS)
+    return response
+
+
+def body_size_limited(view):
+    """Refuse an oversized body with 413 before the CSRF check or the form reads it."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = settings.CONTACT_FORM_MAX_BODY_BYTES + 1
+        if length > settings.CONTACT_FORM_MAX_BODY_BYTES:
+            return refusal(request, TOO_LARGE, status=413)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def rate_limit_exceeded(request):
+    """Count this POST for the client's address; True when over the limit.
+
+    The key is a keyed hash of the address, so the cache holds no IP addresses.
+    """
+    limit = settings.CONTACT_FORM_RATE_LIMIT
+    if not limit:
+        return False
+    client = salted_hmac("contact-form-rate", request.META.get("REMOTE_ADDR", "")).hexdigest()
+    key = f"contact-form-rate:{client}"
+    cache.add(key, 0, timeout=settings.CONTACT_FORM_RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.CONTACT_FORM_RATE_WINDOW_SECONDS)
+        count = 1
+    return count > limit
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # checked below, after the size limit
+@method_decorator(body_size_limited, name="dispatch")
+@method_decorator(csrf_protect, name="dispatch")
+class ContactFormView(FormView):
+    """The form itself: public, no login, works without JavaScript."""
+
+    form_class = ContactForm
+    template_name = "intake/form.html"
+
+    def post(self, request, *args, **kwargs):
+        if rate_limit_exceeded(request):
+            return refusal(request, RATE_LIMITED, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        submission = case_create_from_contact_form(data=form.cleaned_data)
+        # The reference travels in the session, never in the URL.
+        self.request.session[SESSION_KEY] = {"reference": submission.case.reference}
+        return redirect("intake:contact_thanks")
+
+    def form_invalid(self, form):
+        if form.is_spam():
+            return refusal(self.request, REJECTED, status=400)
+        response = super().form_invalid(form)
+        if form.is_tampered():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(message_max_length=MESSAGE_MAX_LENGTH, **kwargs)
+
+
+class ContactThanksView(TemplateView):
+    """Shows the reference number of the submission just made in this browser."""
+
+    template_name = "intake/thanks.html"
+
+    def get(self, request, *args, **kwargs):
+        if SESSION_KEY not in request.session:
+            return redirect("intake:contact")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(submission=self.request.session[SESSION_KEY], **kwargs)
+
+
+class PrivacyNoticeView(TemplateView):
+    """The privacy notice a person accepts; its version is stored with the consent."""
+
+    template_name = "intake/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(version=settings.CONSENT_TEXT_VERSION, **kwargs)

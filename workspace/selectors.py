@@ -1,0 +1,235 @@
+"""Reads for the coordinators' workspace: the case list, the timeline, the dashboard.
+
+They combine the domain core with offers and the outbox; every case read starts from
+`Case.objects.visible_to(user)`."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from coordinators.models import Case, CaseEvent, Interaction, MunicipalityRequest, User
+from coordinators.selectors.cases import CASE_PAGE_RELATED
+from coordinators.selectors.search import case_search
+from offers.models import Offer
+from outbox.models import Email
+
+# The case page shows at most this many entries of each kind, so it stays fast for a case
+# with years of history; the page says when older entries are left out.
+TIMELINE_LIMIT = 200
+
+SORT_FIELDS = {
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+    "follow_up": ("next_follow_up", "id"),
+    "-follow_up": ("-next_follow_up", "-id"),
+    "name": ("returnee__last_name", "returnee__first_name", "id"),
+    "-name": ("-returnee__last_name", "-returnee__first_name", "-id"),
+    "status": ("status", "-created_at"),
+}
+DEFAULT_SORT = "-created"
+
+
+def _start_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 0)))
+
+
+def case_list(*, user, filters=None):
+    """The cases a user may see, filtered and sorted; rows carry what the list shows."""
+    filters = filters or {}
+    today = timezone.localdate()
+    queryset = Case.objects.visible_to(user).select_related(*CASE_PAGE_RELATED)
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("open_only"):
+        queryset = queryset.open()
+    if filters.get("municipality"):
+        queryset = queryset.filter(municipality=filters["municipality"])
+    if filters.get("need"):
+        # EXISTS instead of a join, so a case with several needs appears once.
+        queryset = queryset.filter(
+            Exists(
+                Case.needs.through.objects.filter(
+                    case_id=OuterRef("pk"), needcategory_id=filters["need"].pk
+                )
+            )
+        )
+    if filters.get("country"):
+        queryset = queryset.filter(returnee__country=filters["country"])
+    coordinator = filters.get("coordinator")
+    if coordinator == "me":
+        queryset = queryset.filter(coordinator=user)
+    elif coordinator == "none":
+        queryset = queryset.filter(coordinator__isnull=True)
+    elif coordinator:
+        queryset = queryset.filter(coordinator_id=coordinator)
+    if filters.get("source"):
+        queryset = queryset.filter(source=filters["source"])
+    follow_up = filters.get("follow_up")
+    if follow_up == "today":
+        queryset = queryset.open().filter(next_follow_up=today)
+    elif follow_up == "overdue":
+        queryset = queryset.open().filter(next_follow_up__lt=today)
+    elif follow_up == "due":
+        queryset = queryset.open().filter(next_follow_up__lte=today)
+    # A range on the column itself (not created_at__date), so the index on created_at is used.
+    if filters.get("created_from"):
+        queryset = queryset.filter(created_at__gte=_start_of_day(filters["created_from"]))
+    if filters.get("created_to"):
+        next_day = filters["created_to"] + datetime.timedelta(days=1)
+        queryset = queryset.filter(created_at__lt=_start_of_day(next_day))
+    if filters.get("attention"):
+        queryset = queryset.filter(needs_attention=True)
+    waiting = filters.get("waiting")
+    if waiting == "municipality":
+        queryset = queryset.filter(
+            Exists(
+                MunicipalityRequest.objects.filter(
+                    case_id=OuterRef("pk"), status=MunicipalityRequest.Status.OPEN
+                )
+            )
+        )
+    elif waiting == "decision":
+        queryset = queryset.filter(
+            Exists(Offer.objects.filter(case_id=OuterRef("pk"), status=Offer.Status.SENT))
+        )
+    if filters.get("q"):
+        queryset = case_search(queryset, filters["q"])
+    sort = filters.get("sort") or DEFAULT_SORT
+    return queryset.order_by(*SORT_FIELDS.get(sort, SORT_FIELDS[DEFAULT_SORT]))
+
+
+def case_page_rows(case_ids):
+    """The cases of one list page, in the page's order, with their needs: two queries.
+
+    The list is paginated over ids only (an index-only scan even on a deep page); the rows
+    are then fetched by primary key, instead of PostgreSQL reading and throwing away every
+    full row before the OFFSET."""
+    case_ids = list(case_ids)
+    by_id = Case.objects.select_related(*CASE_PAGE_RELATED).in_bulk(case_ids)
+    cases = [by_id[pk] for pk in case_ids if pk in by_id]
+    for case in cases:
+        case.need_list = []
+    through = Case.needs.through.objects.filter(case_id__in=by_id).select_related("needcategory")
+    for row in through.order_by("needcategory__position"):
+        by_id[row.case_id].need_list.append(row.needcategory)
+    return cases
+
+
+@dataclass
+class TimelineEntry:
+    """One line of a case's history, whatever table it came from."""
+
+    when: datetime.datetime
+    kind: str  # event, interaction, request, answer, offer, email
+    item: Any
+
+
+def _status_label(value):
+    return Case.Status(value).label if value in Case.Status.values else value
+
+
+def case_timeline(*, case, limit=TIMELINE_LIMIT):
+    """Status changes, interactions, municipality questions and answers, offers and e-mails,
+    newest first. A fixed number of queries whatever the history's length.
+
+    Returns (entries, truncated)."""
+    events = list(
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    interactions = list(
+        Interaction.objects.filter(case=case)
+        .select_related("author")
+        .order_by("-occurred_on", "-id")[:limit]
+    )
+    requests = list(
+        MunicipalityRequest.objects.filter(case=case)
+        .select_related("municipality", "need", "created_by", "answered_by")
+        .order_by("-created_at")[:limit]
+    )
+    offers = list(Offer.objects.filter(case=case).order_by("-version")[:limit])
+    emails = list(
+        Email.objects.filter(case=case)
+        .only("id", "subject", "status", "sent_at", "created_at", "purpose", "case_id")
+        .order_by("-created_at")[:limit]
+    )
+    # Assignment events store usernames; show the coordinators' names (one query).
+    usernames = {event.to_value for event in events if event.kind == CaseEvent.Kind.ASSIGNED} - {""}
+    names = (
+        {
+            user.username: user.get_full_name() or user.username
+            for user in User.objects.filter(username__in=usernames).only(
+                "username", "first_name", "last_name"
+            )
+        }
+        if usernames
+        else {}
+    )
+    for event in events:
+        if event.kind in (CaseEvent.Kind.CREATED, CaseEvent.Kind.STATUS_CHANGED):
+            event.from_label = _status_label(event.from_value)
+            event.to_label = _status_label(event.to_value)
+        elif event.kind == CaseEvent.Kind.ASSIGNED:
+            event.to_label = names.get(event.to_value, event.to_value)
+    entries = [TimelineEntry(event.created_at, "event", event) for event in events]
+    for interaction in interactions:
+        # A contact logged on its day sorts by when it was written; a back-dated one by its date.
+        if timezone.localdate(interaction.created_at) == interaction.occurred_on:
+            when = interaction.created_at
+        else:
+            when = _start_of_day(interaction.occurred_on)
+        entries.append(TimelineEntry(when, "interaction", interaction))
+    for request in requests:
+        entries.append(TimelineEntry(request.created_at, "request", request))
+        if request.answered_at:
+            entries.append(TimelineEntry(request.answered_at, "answer", request))
+    for offer in offers:
+        entries.append(TimelineEntry(offer.sent_at or offer.created_at, "offer", offer))
+    for email in emails:
+        entries.append(TimelineEntry(email.sent_at or email.created_at, "email", email))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    truncated = any(len(rows) == limit for rows in (events, interactions, requests, offers, emails))
+    return entries[:limit], truncated
+
+
+def dashboard_counts(*, user):
+    """The numbers on a coordinator's dashboard, in a handful of queries."""
+    today = timezone.localdate()
+    visible = Case.objects.visible_to(user)
+    mine = visible.filter(coordinator=user) if user.is_regional_coordinator else visible
+    open_statuses = [status for status in Case.Status if status not in Case.FINAL_STATUSES]
+    counts = mine.aggregate(
+        follow_up_today=Count(
+            "pk", filter=Q(next_follow_up=today) & ~Q(status__in=Case.FINAL_STATUSES)
+        ),
+        follow_up_overdue=Count(
+            "pk", filter=Q(next_follow_up__lt=today) & ~Q(status__in=Case.FINAL_STATUSES)
+        ),
+        attention=Count("pk", filter=Q(needs_attention=True)),
+    )
+    counts["new_untaken"] = visible.filter(status=Case.Status.NEW, coordinator__isnull=True).count()
+    by_status = dict(
+        mine.filter(status__in=open_statuses)
+        .values_list("status")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    counts["by_status"] = [
+        (status, status.label, by_status.get(status, 0)) for status in open_statuses
+    ]
+    counts["requests_open"] = MunicipalityRequest.objects.filter(
+        case__in=mine, status=MunicipalityRequest.Status.OPEN
+    ).count()
+    counts["offers_waiting"] = (
+        mine.filter(Exists(Offer.objects.filter(case_id=OuterRef("pk"), status=Offer.Status.SENT)))
+        .order_by()
+        .count()
+    )
+    counts["mine_param"] = "me" if user.is_regional_coordinator else ""
+    return counts

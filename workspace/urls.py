@@ -1,0 +1,31 @@
+"""URLs of the coordinators' workspace."""
+
+from django.urls import path
+
+from .views import cases, requests
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("cases/", cases.CaseListView.as_view(), name="case_list"),
+    path("cases/new/", cases.CaseCreateView.as_view(), name="case_create"),
+    path("cases/bulk/", cases.BulkActionView.as_view(), name="case_bulk"),
+    path("cases/search/", cases.CaseSearchView.as_view(), name="case_search"),
+    path("cases/<str:reference>/", cases.CaseDetailView.as_view(), name="case_detail"),
+    path(
+        "cases/<str:reference>/interactions/",
+        cases.InteractionCreateView.as_view(),
+        name="case_interaction",
+    ),
+    path("cases/<str:reference>/status/", cases.StatusChangeView.as_view(), name="case_status"),
+    path("cases/<str:reference>/needs/", cases.NeedsUpdateView.as_view(), name="case_needs"),
+    path("cases/<str:reference>/assign/", cases.AssignView.as_view(), name="case_assign"),
+    path(
+        "cases/<str:reference>/requests/",
+        cases.MunicipalityRequestCreateView.as_view(),
+        name="case_request",
+    ),
+    path("cases/<str:reference>/seen/", cases.AttentionClearView.as_view(), name="case_attention"),
+    path("requests/", requests.RequestListView.as_view(), name="request_list"),
+    path("requests/<int:pk>/", requests.RequestDetailView.as_view(), name="request_detail"),
+]
