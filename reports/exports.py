@@ -21,7 +21,8 @@ from common.spreadsheets import Echo, escape_formula
 from coordinators.models import Case
 
 from .charts import report_charts
-from .selectors import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES, case_export_rows
+from .figures.definitions import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES
+from .figures.export import CASE_EXPORT_COLUMNS, case_export_rows
 
 BOM = "\ufeff"
 CSV_DELIMITER = ";"
@@ -92,8 +93,6 @@ def case_csv_stream(filters):
     """Yield the case-level CSV line by line from a server-side iterator, never the whole set."""
     rows, needs = case_export_rows(filters)
     writer = csv.writer(Echo(), delimiter=CSV_DELIMITER)
-    from .selectors import CASE_EXPORT_COLUMNS
-
     header = [str(label) for _name, label in CASE_EXPORT_COLUMNS]
     need = _("Need")
     header += [f"{need}: {category.label}" for category in needs]

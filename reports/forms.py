@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from common.dates import date_text
 from municipalities.models import Municipality
 
-from .selectors import PROGRAMME_START, ReportFilters, report_scope
+from .figures.filters import PROGRAMME_START, ReportFilters
+from .figures.scope import report_scope
 
 INVERTED_PERIOD = _("The end of the period is before its start.")
 BEFORE_PROGRAMME = _(

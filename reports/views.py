@@ -21,14 +21,10 @@ from common.dates import date_text
 
 from . import exports
 from .charts import report_charts
+from .figures.definitions import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES
+from .figures.report import report_build
+from .figures.scope import reports_allowed
 from .forms import PRESETS, ReportForm
-from .selectors import (
-    BREAKDOWN_COLUMNS,
-    DEFINITIONS,
-    HEADLINES,
-    report_build,
-    reports_allowed,
-)
 
 NO_REPORTS_FOR_ROLE = _("Reports are for planning-region staff and national administrators.")
 EXPORT_REFUSED = _("The export was not made: correct the filters first.")

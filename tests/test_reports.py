@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 
 from coordinators.models import Case
+from reports.figures.definitions import DEFINITIONS
+from reports.figures.scope import report_scope
 from reports.forms import (
     BEFORE_PROGRAMME,
     BOTH_DATES_NEEDED,
@@ -18,7 +20,6 @@ from reports.forms import (
     ReportForm,
     preset_period,
 )
-from reports.selectors import DEFINITIONS, report_scope
 from tests import factories
 from tests import report_data as data
 

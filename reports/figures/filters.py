@@ -1,0 +1,57 @@
+"""A validated report request: the period, the regions and the municipality it covers."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from municipalities.models import Municipality, PlanningRegion
+
+PROGRAMME_START = datetime.date(2018, 3, 1)
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """A validated report request: a period of whole days, regions within scope, a municipality.
+
+    `include_national_queue` is true only for a national administrator who chose no region:
+    then cases not yet given to a region count too.
+    """
+
+    date_from: datetime.date
+    date_to: datetime.date
+    regions: tuple[PlanningRegion, ...] = ()
+    municipality: Municipality | None = None
+    include_national_queue: bool = False
+
+    @property
+    def start(self) -> datetime.datetime:
+        """The first moment of the period (inclusive bound)."""
+        return _local_midnight(self.date_from)
+
+    @property
+    def end(self) -> datetime.datetime:
+        """The first moment after the period (exclusive bound)."""
+        return _local_midnight(self.date_to + datetime.timedelta(days=1))
+
+    def case_q(self, prefix: str = "") -> Q:
+        """The scope as a Q on Case, or on a model related to Case through `prefix`."""
+        q = Q()
+        if self.municipality is not None:
+            q &= Q(**{f"{prefix}municipality_id": self.municipality.pk})
+        region_q = Q(**{f"{prefix}planning_region_id__in": [r.pk for r in self.regions]})
+        if self.include_national_queue:
+            region_q |= Q(**{f"{prefix}planning_region__isnull": True})
+        return q & region_q
+
+    def in_period(self, field_name: str) -> Q:
+        """A Q for `field_name` within the period: from `start`, before `end`."""
+        return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lt": self.end})
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of `day` in the current time zone, as an aware datetime."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
