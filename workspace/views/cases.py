@@ -305,18 +305,7 @@ class BulkActionView(CaseScopedMixin, View):
                 for error in errors:
                     messages.error(request, error)
             return redirect(back)
-        data = form.cleaned_data
-        if data["action"] == "assign":
-            done, refused = case_bulk_assign(
-                cases=data["cases"], coordinator=data["coordinator"], actor=request.user
-            )
-        else:
-            done, refused = case_bulk_transition(
-                cases=data["cases"],
-                to_status=data["to_status"],
-                closed_reason=data["closed_reason"],
-                actor=request.user,
-            )
+        done, refused = self.perform(form.cleaned_data)
         messages.success(
             request,
             ngettext("%(count)d case updated.", "%(count)d cases updated.", done) % {"count": done},
@@ -324,3 +313,16 @@ class BulkActionView(CaseScopedMixin, View):
         for reference, reason in refused:
             messages.warning(request, f"{reference}: {reason}")
         return redirect(back)
+
+    def perform(self, data):
+        """Each case is a transaction of its own: (done, [(reference, reason refused)])."""
+        if data["action"] == "assign":
+            return case_bulk_assign(
+                cases=data["cases"], coordinator=data["coordinator"], actor=self.request.user
+            )
+        return case_bulk_transition(
+            cases=data["cases"],
+            to_status=data["to_status"],
+            closed_reason=data["closed_reason"],
+            actor=self.request.user,
+        )
