@@ -16,118 +16,47 @@ from django.db import transaction
 from django.utils import timezone
 
 from coordinators.models import (
-    ALLOWED_TRANSITIONS,
     Case,
-    CaseEvent,
     HouseholdMember,
     Interaction,
     MunicipalityRequest,
     Returnee,
     User,
 )
-from coordinators.services.references import reference_allocate, reference_prefix
+from demo.builders import (
+    MAIN_PATH,
+    Step,
+    cases_bulk_create,
+    interaction_build,
+    municipality_request_build,
+    offers_from_history,
+    staff_user_ensure,
+)
+from demo.data import (
+    COUNTRIES,
+    FIRST_NAMES,
+    INTERACTION_TEXTS,
+    LAST_NAMES,
+    REGION_WEIGHTS,
+    SERVICE_TEMPLATES,
+    slug,
+)
 from municipalities.models import Municipality, MunicipalService, NeedCategory, PlanningRegion
 from offers.models import Offer, OfferItem
 
 DEMO_PASSWORD = "demo-parole-2026"  # noqa: S105 - printed for the demo, refused in production
 PROGRAMME_START = datetime(2018, 3, 1)
 BATCH = 2000
-
-# (male first name, female first name) and surnames as (male form, female form).
-FIRST_NAMES = [
-    ("Jānis", "Anna"), ("Andris", "Ilze"), ("Mārtiņš", "Līga"), ("Ģirts", "Ieva"),
-    ("Kārlis", "Kristīne"), ("Edgars", "Dace"), ("Uldis", "Inese"), ("Raitis", "Zane"),
-    ("Oskars", "Laura"), ("Artūrs", "Elīna"), ("Māris", "Sanita"), ("Rihards", "Agnese"),
-    ("Valdis", "Baiba"), ("Krišjānis", "Madara"), ("Roberts", "Evija"), ("Dāvis", "Anete"),
-    ("Aigars", "Linda"), ("Gatis", "Gunta"), ("Ēriks", "Ērika"), ("Ņikita", "Jeļena"),
-]  # fmt: skip
-LAST_NAMES = [
-    ("Bērziņš", "Bērziņa"), ("Kalniņš", "Kalniņa"), ("Ozoliņš", "Ozoliņa"),
-    ("Jansons", "Jansone"), ("Ozols", "Ozola"), ("Liepiņš", "Liepiņa"), ("Krūmiņš", "Krūmiņa"),
-    ("Balodis", "Balode"), ("Zariņš", "Zariņa"), ("Pētersons", "Pētersone"),
-    ("Kļaviņš", "Kļaviņa"), ("Vītols", "Vītola"), ("Ķēniņš", "Ķēniņa"), ("Šmits", "Šmite"),
-    ("Žagars", "Žagare"), ("Gailis", "Gaile"), ("Celmiņš", "Celmiņa"), ("Āboliņš", "Āboliņa"),
-    ("Lapiņš", "Lapiņa"), ("Ivanovs", "Ivanova"),
-]  # fmt: skip
-# Country, weight, towns, phone prefix and digits after it.
-COUNTRIES = [
-    ("GB", 30, ["London", "Peterborough", "Boston", "Manchester", "Birmingham"], "+447", 9),
-    ("IE", 14, ["Dublin", "Cork", "Limerick", "Galway"], "+35385", 7),
-    ("DE", 14, ["Berlin", "München", "Hamburg", "Köln"], "+49151", 8),
-    ("NO", 10, ["Oslo", "Bergen", "Stavanger", "Trondheim"], "+474", 7),
-    ("SE", 6, ["Stockholm", "Göteborg", "Malmö"], "+4670", 7),
-    ("NL", 6, ["Amsterdam", "Rotterdam", "Den Haag"], "+316", 8),
-    ("DK", 5, ["København", "Aarhus", "Odense"], "+4520", 6),
-    ("US", 4, ["New York", "Chicago", "Seattle"], "+1202555", 4),
-    ("FI", 3, ["Helsinki", "Espoo", "Tampere"], "+35840", 7),
-    ("EE", 2, ["Tallinn", "Tartu"], "+3725", 7),
-]  # fmt: skip
-REGION_WEIGHTS = {"KUR": 30, "ZEM": 15, "RIG": 25, "VID": 15, "LAT": 15}
-SERVICE_TEMPLATES = {
-    "family": [
-        (
-            "Vieta pirmsskolas izglītības iestādē",
-            "Remigrantu ģimenēm vieta bērnudārzā rindas kārtībā; rindā var pieteikties no ārvalstīm.",
-        ),
-        (
-            "Latviešu valodas apmācība bērniem",
-            "Bezmaksas nodarbības skolēniem, kuri atgriežas no ārvalstīm.",
-        ),
-        (
-            "Skolas izvēles konsultācija",
-            "Izglītības pārvalde palīdz izvēlēties skolu un sagatavot dokumentus.",
-        ),
-    ],
-    "housing": [
-        ("Pašvaldības īres dzīvoklis", "Īres dzīvokļi remigrantu ģimenēm uz laiku līdz 2 gadiem."),
-        ("Īres līdzfinansējums", "Daļēja īres maksas kompensācija pirmajos 6 mēnešos."),
-    ],
-    "work": [
-        (
-            "Vakances pašvaldības iestādēs",
-            "Aktuālās vakances izglītībā, sociālajā jomā un pārvaldē.",
-        ),
-        (
-            "Kvalifikācijas atzīšanas konsultācija",
-            "Palīdzība ārvalstīs iegūtas izglītības atzīšanā.",
-        ),
-    ],
-    "business": [
-        ("Biznesa inkubators", "Telpas un mentori jaunajiem uzņēmējiem pirmos 2 gadus."),
-        ("Grants uzņēmējdarbības uzsākšanai", "Līdz 5000 EUR konkursa kārtībā jaunam uzņēmumam."),
-    ],
-    "social": [
-        ("Sociālā dienesta konsultācija", "Pabalsti, ģimenes ārsta reģistrācija, dokumenti."),
-    ],
-    "adult_education": [
-        (
-            "Pieaugušo izglītības kursi",
-            "Profesionālās pilnveides kursi un valodu kursi pieaugušajiem.",
-        ),
-    ],
-}
-INTERACTION_TEXTS = [
-    "Pirmais zvans: noskaidrojām ģimenes situāciju un plānoto atgriešanās laiku.",
-    "Nosūtīju informāciju par bērnudārza rindu un skolām.",
-    "Videozvans ar ģimeni; interesē darbs loģistikā un īres dzīvoklis.",
-    "E-pastā atsūtīja precizētas vajadzības.",
-    "Satikāmies diasporas seminārā; runājām par uzņēmējdarbības atbalstu.",
-    "Atgādinājums par piedāvājumu; ģimene vēl domā.",
-]
-PATH = [
-    Case.Status.CONTACTED,
-    Case.Status.NEEDS_ASSESSED,
-    Case.Status.OFFER_PREPARATION,
-    Case.Status.OFFER_SENT,
-    Case.Status.DECIDED_TO_RETURN,
-    Case.Status.RETURNED,
-]
+REQUEST_QUESTION = "Vai ir pieejama vieta bērnudārzā bērnam (4 gadi) no nākamā rudens?"
+REQUEST_ANSWER = "Jā, vieta ir pieejama no 1. septembra; jāpiesakās rindā."
+INTERACTION_KINDS = ["phone", "email", "video", "meeting"]
 
 
 class Command(BaseCommand):
     help = "Load synthetic demo data and demo logins (one per role)."
 
     def add_arguments(self, parser):
+        """--returnees, --seed, --if-empty and --force."""
         parser.add_argument("--returnees", type=int, default=400, help="how many people")
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
         parser.add_argument(
@@ -138,6 +67,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, returnees, seed, if_empty, force, **options):
+        """Load everything in one transaction (unless --if-empty finds people), then print the
+        logins."""
         if not (settings.DEBUG or force):
             raise CommandError(
                 "Demo data has known passwords: run with DEBUG=1, or --force on a test system."
@@ -157,6 +88,7 @@ class Command(BaseCommand):
     # -- people and logins ------------------------------------------------------------------
 
     def create_users(self):
+        """One login per role with the demo password; returns the coordinators by region code."""
         regions = {region.code: region for region in PlanningRegion.objects.all()}
         specs = [
             ("admin", User.Role.NATIONAL_ADMIN, None, None, "Inga", "Vanaga", True),
@@ -171,27 +103,24 @@ class Command(BaseCommand):
         ]  # fmt: skip
         coordinators = {}
         for username, role, region, municipality, first, last, superuser in specs:
-            user, _ = User.objects.update_or_create(
+            user = staff_user_ensure(
                 username=username,
-                defaults={
-                    "role": role,
-                    "planning_region": regions.get(region),
-                    "municipality": Municipality.objects.filter(name=municipality).first(),
-                    "first_name": first,
-                    "last_name": last,
-                    "email": f"{username}@demo.remigracija.example",
-                    "phone": "+37120012345",
-                    "is_staff": True,
-                    "is_superuser": superuser,
-                },
+                role=role,
+                password=DEMO_PASSWORD,
+                planning_region=regions.get(region),
+                municipality=Municipality.objects.filter(name=municipality).first(),
+                first_name=first,
+                last_name=last,
+                email=f"{username}@demo.remigracija.example",
+                phone="+37120012345",
+                is_superuser=superuser,
             )
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
             if role == User.Role.REGIONAL_COORDINATOR:
                 coordinators[region] = user
         return coordinators
 
     def print_logins(self):
+        """The demo logins and the password they share."""
         users = User.objects.filter(email__endswith="@demo.remigracija.example").order_by("id")
         if not users:
             return
@@ -202,6 +131,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<12} {role} {where}".rstrip())
 
     def create_catalogue(self):
+        """One service per need category for every municipality, unless there is a catalogue."""
         if MunicipalService.objects.exists():
             return
         categories = {category.code: category for category in NeedCategory.objects.all()}
@@ -221,6 +151,7 @@ class Command(BaseCommand):
         MunicipalService.objects.bulk_create(services)
 
     def create_people(self, count, coordinators):
+        """`count` returnees with households and a case each, in batches, with a progress line."""
         rnd = self.random
         now = timezone.now()
         regions = list(PlanningRegion.objects.all())
@@ -246,30 +177,24 @@ class Command(BaseCommand):
                 member for person in people for member in self.make_household(person, now)
             )
             cases = [
-                self.make_case(person, regions, municipalities, coordinators, now)
-                for person in people
+                self.make_case(person, regions, municipalities, coordinators) for person in people
             ]
-            for case in cases:
-                case.demo_needs = sorted(
-                    rnd.sample(needs, k=rnd.randint(1, 3)), key=lambda need: need.position
-                )
-            self.assign_references(cases)
-            Case.objects.bulk_create(cases)
-            Case.needs.through.objects.bulk_create(
-                Case.needs.through(case_id=case.pk, needcategory_id=need.pk)
-                for case in cases
-                for need in case.demo_needs
-            )
-            self.create_history(cases, services, now)
+            needs_of = [
+                sorted(rnd.sample(needs, k=rnd.randint(1, 3)), key=lambda need: need.position)
+                for _case in cases
+            ]
+            self.create_history(cases, needs_of, services, now)
             self.progress(start + size, count)
         if count:
             sys.stdout.write("\n")
 
     def progress(self, done, total):
+        """Rewrite the progress line in place."""
         self.stdout.write(f"\rReturnees: {done:>7} / {total} ({done * 100 // total}%)", ending="")
         self.stdout.flush()
 
     def make_returnee(self, number, created):
+        """An unsaved returnee: a Latvian name, a diaspora country, an example.com address."""
         rnd = self.random
         female = rnd.random() < 0.55
         first = rnd.choice(FIRST_NAMES)[female]
@@ -291,6 +216,7 @@ class Command(BaseCommand):
         )
 
     def make_household(self, person, now):
+        """Unsaved household members: a partner more often than not, up to three children."""
         rnd = self.random
         members = []
         if rnd.random() < 0.6:
@@ -311,7 +237,9 @@ class Command(BaseCommand):
             )
         return members
 
-    def make_case(self, person, regions, municipalities, coordinators, now):
+    def make_case(self, person, regions, municipalities, coordinators):
+        """An unsaved new case in a weighted region (or the national queue), created when the
+        person got in touch."""
         rnd = self.random
         undecided = rnd.random() < 0.06
         region = (
@@ -332,119 +260,89 @@ class Command(BaseCommand):
             source=rnd.choices(Case.Source.values, weights=[70, 12, 6, 9, 3])[0],
             timeframe=rnd.choice(Case.Timeframe.values),
             created_at=person.created_at,
-            status_changed_at=person.created_at,
         )
 
-    def assign_references(self, cases):
-        groups = defaultdict(list)
-        for case in cases:
-            year = timezone.localtime(case.created_at).year
-            groups[(reference_prefix(case.planning_region), year)].append(case)
-        for (prefix, year), members in groups.items():
-            members.sort(key=lambda case: case.created_at)
-            numbers = reference_allocate(prefix=prefix, year=year, count=len(members))
-            for case, reference in zip(members, numbers, strict=True):
-                case.reference = reference
-
-    def create_history(self, cases, services, now):
-        """Walk each case along the pipeline from its creation to today; write the events,
-        interactions, municipality requests and offers that walk leaves behind."""
-        rnd = self.random
-        events, interactions, requests, offers, items_for = [], [], [], [], []
-        for case in cases:
-            coordinator = case.coordinator
-            events.append(
-                CaseEvent(
-                    case=case,
-                    kind=CaseEvent.Kind.CREATED,
-                    to_value=Case.Status.NEW,
-                    created_at=case.created_at,
+    def create_history(self, cases, needs_of, services, now):
+        """Walk each case along the pipeline from its creation to today; save the cases with
+        the events, interactions, municipality requests and offers that walk leaves behind."""
+        histories, interactions, requests, offers, items_for = [], [], [], [], []
+        for case, needs in zip(cases, needs_of, strict=True):
+            steps, request = self.walk(case, needs, interactions, now)
+            status = steps[-1].status if steps else Case.Status.NEW
+            if request:
+                requests.append(request)
+            case_offers = offers_from_history(case=case, steps=steps)
+            if status == Case.Status.DECIDED_TO_RETURN and case_offers:
+                case_offers[-1].status = Offer.Status.ACCEPTED
+                case_offers[-1].responded_at = steps[-1].when
+            offers.extend(case_offers)
+            items_for.extend((offer, needs) for offer in case_offers)
+            if status not in Case.FINAL_STATUSES:
+                case.next_follow_up = timezone.localdate() + timedelta(
+                    days=self.random.randint(-10, 30)
                 )
-            )
-            moment, status = case.created_at, Case.Status.NEW
-            steps = 0 if case.planning_region is None else rnd.randint(0, len(PATH))
-            for target in PATH[:steps]:
-                moment = moment + timedelta(days=rnd.randint(3, 60))
-                if moment >= now:
-                    break
-                events.append(status_event(case, status, target, coordinator, moment))
-                interactions.append(
-                    Interaction(
-                        case=case,
-                        kind=rnd.choice(["phone", "email", "video", "meeting"]),
-                        occurred_on=timezone.localtime(moment).date(),
-                        summary=rnd.choice(INTERACTION_TEXTS),
-                        author=coordinator,
-                        created_at=moment,
-                    )
-                )
-                if target == Case.Status.NEEDS_ASSESSED and case.municipality_id:
-                    requests.append(self.make_request(case, coordinator, moment, now))
-                if target == Case.Status.OFFER_SENT:
-                    offer = Offer(
-                        case=case,
-                        language=case.returnee.preferred_language
-                        if case.returnee.preferred_language != "ru"
-                        else "lv",
-                        status=Offer.Status.SENT,
-                        sent_at=moment,
-                        created_by=coordinator,
-                        created_at=moment - timedelta(days=2),
-                    )
-                    offers.append(offer)
-                    items_for.append((offer, case))
-                status = target
-            closing_age = (now - moment).days
-            if status not in Case.FINAL_STATUSES and closing_age > 365 and rnd.random() < 0.5:
-                moment = moment + timedelta(days=rnd.randint(30, 200))
-                if moment < now and Case.Status.CLOSED in ALLOWED_TRANSITIONS[status]:
-                    case.closed_reason = rnd.choice(Case.ClosedReason.values)
-                    event = status_event(case, status, Case.Status.CLOSED, coordinator, moment)
-                    event.closed_reason = case.closed_reason
-                    events.append(event)
-                    status = Case.Status.CLOSED
-            if status == Case.Status.DECIDED_TO_RETURN and offers and offers[-1].case is case:
-                offers[-1].status = Offer.Status.ACCEPTED
-                offers[-1].responded_at = moment
-            waiting = status in (Case.Status.NEEDS_ASSESSED, Case.Status.OFFER_PREPARATION)
-            if waiting and requests and requests[-1].case is case:
-                # The coordinator is still waiting for what the municipality can offer.
-                requests[-1].status = MunicipalityRequest.Status.OPEN
-                requests[-1].answer, requests[-1].answered_at = "", None
-            case.status = status
-            case.status_changed_at = moment
-            if case.is_open:
-                case.next_follow_up = timezone.localdate() + timedelta(days=rnd.randint(-10, 30))
-        Case.objects.bulk_update(
-            cases, ["status", "closed_reason", "status_changed_at", "next_follow_up"]
-        )
-        CaseEvent.objects.bulk_create(events)
+            histories.append(steps)
+        cases_bulk_create(cases=cases, histories=histories, needs=needs_of)
         Interaction.objects.bulk_create(interactions)
         MunicipalityRequest.objects.bulk_create(requests)
         Offer.objects.bulk_create(offers)
         OfferItem.objects.bulk_create(self.make_offer_items(items_for, services))
 
-    def make_request(self, case, coordinator, moment, now):
+    def walk(self, case, needs, interactions, now):
+        """A random number of steps along the main path, an interaction at each, a question to
+        the municipality once the needs are assessed; old open cases may be closed."""
         rnd = self.random
-        answered = moment + timedelta(days=rnd.randint(2, 20))
-        request = MunicipalityRequest(
+        coordinator = case.coordinator
+        steps, asked = [], None
+        moment = case.created_at
+        count = 0 if case.planning_region is None else rnd.randint(0, len(MAIN_PATH))
+        for target in MAIN_PATH[:count]:
+            moment = moment + timedelta(days=rnd.randint(3, 60))
+            if moment >= now:
+                break
+            steps.append(Step(target, moment, actor=coordinator))
+            interactions.append(
+                interaction_build(
+                    case=case,
+                    kind=rnd.choice(INTERACTION_KINDS),
+                    summary=rnd.choice(INTERACTION_TEXTS),
+                    when=moment,
+                    author=coordinator,
+                )
+            )
+            if target == Case.Status.NEEDS_ASSESSED and case.municipality_id:
+                answered = moment + timedelta(days=rnd.randint(2, 20))
+                asked = (moment, answered if answered < now and rnd.random() < 0.8 else None)
+        status = steps[-1].status if steps else Case.Status.NEW
+        # A year without news: half of such cases are closed 1-7 months after the last step
+        # (always before today, since the last step is over a year ago).
+        if status not in Case.FINAL_STATUSES and (now - moment).days > 365 and rnd.random() < 0.5:
+            moment = moment + timedelta(days=rnd.randint(30, 200))
+            reason = rnd.choice(Case.ClosedReason.values)
+            steps.append(Step(Case.Status.CLOSED, moment, reason, coordinator))
+            status = Case.Status.CLOSED
+        if asked is None:
+            return steps, None
+        asked_at, answered_at = asked
+        if status in (Case.Status.NEEDS_ASSESSED, Case.Status.OFFER_PREPARATION):
+            answered_at = None  # the coordinator is still waiting for what the municipality offers
+        request = municipality_request_build(
             case=case,
-            municipality=case.municipality,
-            need=case.demo_needs[0],
-            question="Vai ir pieejama vieta bērnudārzā bērnam (4 gadi) no nākamā rudens?",
+            need=needs[0],
+            question=REQUEST_QUESTION,
+            asked_at=asked_at,
             created_by=coordinator,
-            created_at=moment,
+            answer=REQUEST_ANSWER if answered_at else "",
+            answered_at=answered_at,
         )
-        if answered < now and rnd.random() < 0.8:
-            request.status = MunicipalityRequest.Status.ANSWERED
-            request.answer = "Jā, vieta ir pieejama no 1. septembra; jāpiesakās rindā."
-            request.answered_at = answered
-        return request
+        return steps, request
 
     def make_offer_items(self, items_for, services):
+        """The offer's sections, one per need, from the municipality's catalogue if it has one."""
         items = []
-        for offer, case in items_for:
-            for position, need in enumerate(case.demo_needs, start=1):
+        for offer, needs in items_for:
+            case = offer.case
+            for position, need in enumerate(needs, start=1):
                 choices = services.get((case.municipality_id, need.pk), [])
                 service = choices[0] if choices else None
                 items.append(
@@ -463,24 +361,8 @@ class Command(BaseCommand):
         return items
 
 
-def status_event(case, from_status, to_status, actor, moment):
-    return CaseEvent(
-        case=case,
-        kind=CaseEvent.Kind.STATUS_CHANGED,
-        from_value=from_status,
-        to_value=to_status,
-        actor=actor,
-        created_at=moment,
-    )
-
-
 def random_moment(rnd, start, end):
+    """A moment between 9:00 Riga time on `start`'s day and `end`."""
     start = timezone.make_aware(datetime.combine(start.date(), time(9)))
     seconds = int((end - start).total_seconds())
     return start + timedelta(seconds=rnd.randint(0, seconds))
-
-
-def slug(text):
-    """ASCII for e-mail addresses: "Ķēniņš" → "kenins"."""
-    table = str.maketrans("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ", "acegiklnsuzACEGIKLNSUZ")
-    return "".join(ch for ch in text.translate(table).lower() if ch.isalnum())
