@@ -65,6 +65,9 @@ def server_environment(url):
         "CONTACT_FORM_RATE_LIMIT": "0",
         "CONTACT_FORM_MIN_FILL_SECONDS": "0",
         "EMAIL_URL": "dummymail://",
+        # Plain HTTP on loopback: no redirect to HTTPS, cookies (CSRF) sent without TLS.
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
         "LOG_LEVEL": "ERROR",
     }
 
