@@ -36,18 +36,15 @@ REGION_CODES = ["KUR", "ZEM", "RIG", "VID", "LAT", None]  # None: the national q
 TOKEN = re.compile(r'name="(csrfmiddlewaretoken|started)" value="([^"]+)"')
 OPTION = re.compile(r'<option value="(\d+)"[^>]*>([^<]+)</option>')
 
+# One coordinator per region, so every region's new case has somebody to notify.
 SEED = """
-from coordinators.models import User
-from municipalities.models import PlanningRegion
-for region in PlanningRegion.objects.all():
-    User.objects.create_user(
-        username=f"bench-{region.code.lower()}", email=f"{region.code.lower()}@bench.example",
-        role=User.Role.REGIONAL_COORDINATOR, planning_region=region,
-    )
+from demo.builders import regional_coordinators_ensure
+regional_coordinators_ensure(username_prefix="bench", per_region=1)
 """
 
 
 def database_recreate(url):
+    """Drop and create the benchmark database (and only that one)."""
     parts = urllib.parse.urlsplit(url)
     name = parts.path.lstrip("/")
     admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
@@ -57,6 +54,7 @@ def database_recreate(url):
 
 
 def server_environment(url):
+    """gunicorn's environment: DEBUG off, rate limit and fill time off, the dummy mail backend."""
     return os.environ | {
         "DATABASE_URL": url,
         "DEBUG": "0",
@@ -65,11 +63,15 @@ def server_environment(url):
         "CONTACT_FORM_RATE_LIMIT": "0",
         "CONTACT_FORM_MIN_FILL_SECONDS": "0",
         "EMAIL_URL": "dummymail://",
+        # Plain HTTP on loopback: no redirect to HTTPS, cookies (CSRF) sent without TLS.
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
         "LOG_LEVEL": "ERROR",
     }
 
 
 def wait_until_up(base, timeout=30):
+    """The form page once gunicorn answers; give up after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -82,6 +84,7 @@ def wait_until_up(base, timeout=30):
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
+        """Do not follow: the 302 to the thank-you page is the answer we time."""
         return None
 
 
@@ -134,9 +137,11 @@ def form_choices(page):
 
 
 def verify(url, submissions, regions):
+    """Check in the database that every submission became a case, a message and its mails."""
     with psycopg.connect(url) as connection:
 
         def scalar(sql):
+            """The one value `sql` returns."""
             return connection.execute(sql).fetchone()[0]
 
         cases = scalar(
@@ -172,6 +177,7 @@ def verify(url, submissions, regions):
 
 
 def main():
+    """Recreate the database, start gunicorn, send the submissions, print and verify."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
@@ -223,6 +229,7 @@ def main():
         latencies = []
 
         def one(number):
+            """One timed submission."""
             seconds = submit(base, number, region_ids, first_municipality, needs)
             with lock:
                 latencies.append(seconds)

@@ -40,22 +40,24 @@ PARAGRAPH = (
 
 
 def build_offer():
-    """A case in Liepāja with four needs and an offer of 2–3 pages."""
+    """A case in Liepāja with four needs and an offer of 2–3 pages, made today through the
+    services a coordinator uses (demo.builders only for the coordinator)."""
     from coordinators.models import Case, Returnee, User
     from coordinators.services.cases import case_create
     from coordinators.services.pipeline import case_transition
+    from demo.builders import staff_user_ensure
     from municipalities.models import Municipality, NeedCategory, PlanningRegion
     from offers.services import offer_create_draft, offer_item_update
 
     kurzeme = PlanningRegion.objects.get(code="KUR")
-    coordinator = User.objects.create(
+    coordinator = staff_user_ensure(
         username="bench",
+        role=User.Role.REGIONAL_COORDINATOR,
+        planning_region=kurzeme,
         first_name="Anna",
         last_name="Kalniņa",
         email="anna.kalnina@kurzemesregions.lv",
         phone="+37126000000",
-        role=User.Role.REGIONAL_COORDINATOR,
-        planning_region=kurzeme,
     )
     returnee = Returnee.objects.create(
         first_name="Ģirts",
@@ -87,6 +89,7 @@ def build_offer():
 
 
 def main():
+    """Time single renders, a batch, and the memory they take."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=20, help="single renders to time")

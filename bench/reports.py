@@ -47,7 +47,13 @@ from coordinators.models import (  # noqa: E402
     Returnee,
     User,
 )
-from municipalities.models import Municipality, NeedCategory  # noqa: E402
+from demo.builders import (  # noqa: E402
+    Step,
+    cases_bulk_create,
+    offers_from_history,
+    staff_user_ensure,
+)
+from municipalities.models import Municipality, NeedCategory, PlanningRegion  # noqa: E402
 from offers.models import Offer  # noqa: E402
 
 BATCH = 5000
@@ -63,7 +69,6 @@ def generate(total_cases, *, offset=0, seed=2018):
     needs = list(NeedCategory.objects.all())
     start = timezone.make_aware(datetime.datetime(2018, 3, 1))
     span = (timezone.now() - datetime.timedelta(days=150) - start).total_seconds()
-    Through = Case.needs.through
     made = 0
     while made < total_cases:
         size = min(BATCH, total_cases - made)
@@ -82,64 +87,37 @@ def generate(total_cases, *, offset=0, seed=2018):
                 for _n in range(rng.choice((0, 0, 1, 2, 3)))
             )
             cases, walks = [], []
-            for index, returnee in enumerate(returnees):
+            for returnee in returnees:
                 municipality = rng.choice(municipalities)
                 created = start + datetime.timedelta(seconds=rng.random() * span)
                 status, when, steps = Case.Status.NEW, created, []
                 for _step in range(EVENTS_PER_CASE - 1):
                     target = rng.choice(ALLOWED_TRANSITIONS[status])
                     when = when + datetime.timedelta(days=rng.randint(1, 15))
-                    steps.append((status, target, when))
+                    reason = "no_response" if target == Case.Status.CLOSED else ""
+                    steps.append(Step(target, when, reason))
                     status = target
                 cases.append(
                     Case(
-                        reference=f"B{municipality.planning_region.code}"
-                        f"-{offset + made + index:07d}",
                         returnee=returnee,
                         planning_region=municipality.planning_region,
                         municipality=municipality,
-                        status=status,
-                        closed_reason="no_response" if status == Case.Status.CLOSED else "",
                         source=rng.choice(Case.Source.values),
                         timeframe=rng.choice(Case.Timeframe.values + [""]),
                         created_at=created,
-                        status_changed_at=when,
                     )
                 )
                 walks.append(steps)
-            Case.objects.bulk_create(cases)
-            events, offers, links = [], [], []
-            for case, steps in zip(cases, walks, strict=True):
-                events.append(
-                    CaseEvent(case=case, kind="created", to_value="new", created_at=case.created_at)
-                )
-                version = 0
-                for from_status, to_status, when in steps:
-                    events.append(
-                        CaseEvent(
-                            case=case,
-                            kind="status_changed",
-                            from_value=from_status,
-                            to_value=to_status,
-                            created_at=when,
-                        )
-                    )
-                    if to_status == Case.Status.OFFER_SENT:
-                        version += 1
-                        offers.append(
-                            Offer(
-                                case=case,
-                                version=version,
-                                status="sent",
-                                created_at=when - datetime.timedelta(days=2),
-                                sent_at=when,
-                            )
-                        )
-                for need in rng.sample(needs, rng.choice((0, 1, 2, 2, 3))):
-                    links.append(Through(case_id=case.pk, needcategory_id=need.pk))
-            CaseEvent.objects.bulk_create(events, batch_size=10000)
-            Offer.objects.bulk_create(offers, batch_size=10000)
-            Through.objects.bulk_create(links, batch_size=10000)
+            needs_of = [rng.sample(needs, rng.choice((0, 1, 2, 2, 3))) for _case in cases]
+            cases_bulk_create(cases=cases, histories=walks, needs=needs_of, batch_size=10000)
+            Offer.objects.bulk_create(
+                [
+                    offer
+                    for case, steps in zip(cases, walks, strict=True)
+                    for offer in offers_from_history(case=case, steps=steps)
+                ],
+                batch_size=10000,
+            )
         made += size
         print(f"  {made:,} cases", end="\r", flush=True)
     print()
@@ -168,6 +146,7 @@ def measure(client, url, query, repeat=3):
 
 
 def main():
+    """Generate the data once, then measure the page and each export as two roles."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true", help="delete and generate the data")
@@ -181,7 +160,7 @@ def main():
             cursor.execute(
                 "TRUNCATE offers_offeritem, offers_offer, coordinators_caseevent, "
                 "coordinators_case_needs, coordinators_case, coordinators_householdmember, "
-                "coordinators_returnee CASCADE"
+                "coordinators_returnee, coordinators_referencesequence CASCADE"
             )
     existing = Case.objects.count()
     if existing < arguments.cases:
@@ -198,17 +177,11 @@ def main():
         f"{Offer.objects.count():,} offers, {HouseholdMember.objects.count():,} household members"
     )
 
-    admin, _created = User.objects.get_or_create(
-        username="bench-admin", defaults={"role": User.Role.NATIONAL_ADMIN, "is_staff": True}
-    )
-    coordinator, _created = User.objects.get_or_create(
+    admin = staff_user_ensure(username="bench-admin", role=User.Role.NATIONAL_ADMIN)
+    coordinator = staff_user_ensure(
         username="bench-kurzeme",
-        defaults={
-            "role": User.Role.REGIONAL_COORDINATOR,
-            "planning_region_id": Municipality.objects.get(
-                name="Liepājas valstspilsēta"
-            ).planning_region_id,
-        },
+        role=User.Role.REGIONAL_COORDINATOR,
+        planning_region=PlanningRegion.objects.get(code="KUR"),
     )
     last_year = timezone.localdate().year - 1
     year = {"date_from": f"01.01.{last_year}", "date_to": f"31.12.{last_year}"}

@@ -46,6 +46,7 @@ def database_create(url):
 
 
 def django_setup(url):
+    """Point Django at the benchmark database, DEBUG off, and migrate it."""
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret")
     os.environ["DEBUG"] = "0"
@@ -63,24 +64,12 @@ def django_setup(url):
 
 
 def staff_create():
+    """Two coordinators per region and a national administrator."""
     from coordinators.models import User
-    from municipalities.models import PlanningRegion
+    from demo.builders import regional_coordinators_ensure, staff_user_ensure
 
-    users = {}
-    for region in PlanningRegion.objects.all():
-        for number in range(2):
-            users[(region.code, number)], _ = User.objects.get_or_create(
-                username=f"bench-{region.code.lower()}-{number}",
-                defaults={
-                    "role": User.Role.REGIONAL_COORDINATOR,
-                    "planning_region": region,
-                    "email": f"bench-{region.code.lower()}-{number}@example.lv",
-                    "is_staff": True,
-                },
-            )
-    admin, _ = User.objects.get_or_create(
-        username="bench-admin", defaults={"role": User.Role.NATIONAL_ADMIN, "is_staff": True}
-    )
+    users = regional_coordinators_ensure(username_prefix="bench", per_region=2)
+    admin = staff_user_ensure(username="bench-admin", role=User.Role.NATIONAL_ADMIN)
     return users, admin
 
 
@@ -89,12 +78,14 @@ def data_fill(target, staff):
     from django.db import transaction
     from django.utils import timezone
 
-    from coordinators.models import (
-        Case,
-        CaseEvent,
-        Interaction,
-        MunicipalityRequest,
-        Returnee,
+    from coordinators.models import Case, Interaction, MunicipalityRequest, Returnee
+    from demo.builders import (
+        Step,
+        cases_bulk_create,
+        interaction_build,
+        municipality_request_build,
+        offer_version_build,
+        pipeline_path,
     )
     from municipalities.models import NeedCategory, PlanningRegion
     from offers.models import Offer
@@ -125,80 +116,78 @@ def data_fill(target, staff):
                 )
                 for number in range(start, start + size)
             )
-            cases = []
+            cases, histories = [], []
             for number, returnee in zip(range(start, start + size), returnees, strict=True):
                 region = regions[number % 6] if number % 6 < 5 else None
                 status = rng.choice(statuses)
-                cases.append(
-                    Case(
-                        reference=f"{region.code if region else 'LV'}-2025-{number:06d}",
-                        returnee=returnee,
-                        planning_region=region,
-                        municipality=(
-                            rng.choice(list(region.municipalities.all())) if region else None
-                        ),
-                        coordinator=(
-                            staff[(region.code, number % 2)]
-                            if region and rng.random() < 0.7
-                            else None
-                        ),
-                        status=status,
-                        closed_reason="other" if status == "closed" else "",
-                        source=rng.choice(Case.Source.values),
-                        timeframe=rng.choice(Case.Timeframe.values),
-                        next_follow_up=(
-                            date.today() + timedelta(days=rng.randint(-60, 60))
-                            if rng.random() < 0.5
-                            else None
-                        ),
-                        needs_attention=rng.random() < 0.02,
-                        created_at=now - timedelta(days=rng.randint(0, 1100)),
-                    )
+                case = Case(
+                    returnee=returnee,
+                    planning_region=region,
+                    municipality=(
+                        rng.choice(list(region.municipalities.all())) if region else None
+                    ),
+                    coordinator=(
+                        staff[(region.code, number % 2)] if region and rng.random() < 0.7 else None
+                    ),
+                    source=rng.choice(Case.Source.values),
+                    timeframe=rng.choice(Case.Timeframe.values),
+                    next_follow_up=(
+                        date.today() + timedelta(days=rng.randint(-60, 60))
+                        if rng.random() < 0.5
+                        else None
+                    ),
+                    needs_attention=rng.random() < 0.02,
+                    created_at=now - timedelta(days=rng.randint(0, 1100)),
                 )
-            cases = Case.objects.bulk_create(cases)
-            Case.needs.through.objects.bulk_create(
-                Case.needs.through(case_id=case.pk, needcategory_id=need.pk)
-                for case in cases
-                for need in rng.sample(needs, rng.randint(1, 3))
+                # A week a step along the usual path to the chosen status, none after today.
+                histories.append(
+                    [
+                        Step(
+                            step,
+                            min(case.created_at + timedelta(days=7 * (index + 1)), now),
+                            "other" if step == Case.Status.CLOSED else "",
+                            case.coordinator,
+                        )
+                        for index, step in enumerate(pipeline_path(to_status=status))
+                    ]
+                )
+                cases.append(case)
+            case_events = cases_bulk_create(
+                cases=cases,
+                histories=histories,
+                needs=[rng.sample(needs, rng.randint(1, 3)) for _case in cases],
+                batch_size=BATCH,
             )
-            events, interactions, requests, offers, emails = [], [], [], [], []
+            entries += len(case_events)
+            interactions, requests, offers, emails = [], [], [], []
             for case in cases:
-                for step in range(4):
-                    events.append(
-                        CaseEvent(
-                            case=case,
-                            kind="created" if step == 0 else "status_changed",
-                            from_value="" if step == 0 else "new",
-                            to_value="new" if step == 0 else "contacted",
-                            created_at=case.created_at + timedelta(days=step * 7),
-                        )
+                interactions.extend(
+                    interaction_build(
+                        case=case,
+                        kind="phone",
+                        summary="Saruna par atgriešanos, bērnudārzu un darbu.",
+                        when=case.created_at + timedelta(days=step * 9),
                     )
-                    interactions.append(
-                        Interaction(
-                            case=case,
-                            kind="phone",
-                            summary="Saruna par atgriešanos, bērnudārzu un darbu.",
-                            occurred_on=(case.created_at + timedelta(days=step * 9)).date(),
-                            created_at=case.created_at + timedelta(days=step * 9),
-                        )
-                    )
+                    for step in range(4)
+                )
+                answered = rng.random() >= 0.3
                 requests.append(
-                    MunicipalityRequest(
+                    municipality_request_build(
                         case=case,
                         municipality=case.municipality or regions[0].municipalities.all()[0],
                         need=needs[0],
                         question="Vai ir vieta bērnudārzā?",
-                        status="open" if rng.random() < 0.3 else "answered",
-                        created_at=case.created_at + timedelta(days=10),
+                        asked_at=case.created_at + timedelta(days=10),
+                        answer="Jā, no septembra." if answered else "",
+                        answered_at=case.created_at + timedelta(days=14) if answered else None,
                     )
                 )
                 if rng.random() < 0.5:
                     offers.append(
-                        Offer(
+                        offer_version_build(
                             case=case,
-                            status="sent",
-                            sent_at=case.created_at + timedelta(days=30),
                             created_at=case.created_at + timedelta(days=29),
+                            sent_at=case.created_at + timedelta(days=30),
                         )
                     )
                 else:
@@ -213,7 +202,6 @@ def data_fill(target, staff):
                         )
                     )
             for model, rows in (
-                (CaseEvent, events),
                 (Interaction, interactions),
                 (MunicipalityRequest, requests),
                 (Offer, offers),
@@ -236,19 +224,29 @@ def data_fill(target, staff):
 
 
 def heavy_case_fill(case, entries):
-    """One case with years of history: the worst case page."""
-    from coordinators.models import CaseEvent, Interaction
+    """One case with years of history: the worst case page. It is closed for no response and
+    reopened, again and again, from its last change until today."""
+    from django.utils import timezone
 
-    CaseEvent.objects.bulk_create(
-        CaseEvent(case=case, kind="status_changed", from_value="new", to_value="contacted")
-        for _ in range(entries)
-    )
+    from coordinators.models import Case, Interaction
+    from demo.builders import Step, history_append, interaction_build
+
+    now = timezone.now()
+    gap = (now - case.status_changed_at) / (entries + 1)
+    status, steps = case.status, []
+    for number in range(1, entries + 1):
+        status = Case.Status.CONTACTED if status == Case.Status.CLOSED else Case.Status.CLOSED
+        reason = "no_response" if status == Case.Status.CLOSED else ""
+        steps.append(Step(status, case.status_changed_at + gap * number, reason))
+    history_append(case=case, steps=steps)
     Interaction.objects.bulk_create(
-        Interaction(case=case, kind="email", summary="Sarakste.") for _ in range(entries)
+        interaction_build(case=case, kind="email", summary="Sarakste.", when=step.when)
+        for step in steps
     )
 
 
 def measure(client, url, repeat):
+    """p50 and p95 in ms of `repeat` GETs after a warm-up, and the warm-up's query count."""
     from django.db import connection
 
     # A wrapper, not CaptureQueriesContext: Django clears the query log when a request starts.
@@ -273,6 +271,7 @@ def measure(client, url, repeat):
 
 
 def main():
+    """Fill the database if needed, then time the list variants, case pages and dashboards."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "workspace",
     "outbox",
     "reports",
+    "demo",
     "auditlog",
     "audit",
     "axes",

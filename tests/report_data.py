@@ -1,17 +1,17 @@
 """A dataset for the report tests whose figures are known in advance.
 
-Cases move through `case_transition`; the events' dates are then set to chosen days, as if
-the steps had happened then. The expected figures below are worked out by hand from the
-story of each case, not computed by the code under test.
+Cases are created through `case_create` and move through `demo.builders.history_append`,
+which writes the status events `case_transition` would have written on the chosen days. The
+expected figures below are worked out by hand from the story of each case, not computed by
+the code under test.
 """
 
 import datetime
 
 from django.utils import timezone
 
-from coordinators.models import Case, CaseEvent, HouseholdMember
-from coordinators.services.pipeline import case_transition
-from offers.models import Offer
+from coordinators.models import Case, HouseholdMember
+from demo.builders import Step, history_append, offer_version_build
 from tests import factories
 
 S = Case.Status
@@ -36,6 +36,7 @@ def make_case(
     timeframe=Case.Timeframe.WITHIN_6_MONTHS,
     household=(),
 ):
+    """A case created on the day `when` through the service, with its person and household."""
     returnee = factories.ReturneeFactory(country=country)
     for relation in household:
         HouseholdMember.objects.create(returnee=returnee, relation=relation, birth_year=2015)
@@ -51,20 +52,18 @@ def make_case(
 
 
 def move(case, status, when, *, actor=None, reason=""):
-    """Change the status through the service, then date the event (and case) to `when`."""
-    event = case_transition(case=case, to_status=status, actor=actor, closed_reason=reason)
-    CaseEvent.objects.filter(pk=event.pk).update(created_at=at(*when))
-    Case.objects.filter(pk=case.pk).update(status_changed_at=at(*when))
+    """Change the status on the day `when`, as `case_transition` would have then."""
+    history_append(case=case, steps=[Step(status, at(*when), reason, actor)])
 
 
 def offer(case, version, created, sent=None):
-    return Offer.objects.create(
-        case=case,
-        version=version,
-        status=Offer.Status.SENT if sent else Offer.Status.DRAFT,
-        created_at=at(*created),
-        sent_at=at(*sent) if sent else None,
+    """Offer version `version` of the case, prepared on `created` and sent on `sent` (or a
+    draft)."""
+    version_offer = offer_version_build(
+        case=case, version=version, created_at=at(*created), sent_at=at(*sent) if sent else None
     )
+    version_offer.save()
+    return version_offer
 
 
 def build():
