@@ -34,6 +34,7 @@ lint: $(STAMP) typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive . --exclude ./.venv,./tests,./bench --severity-level medium
+	$(BIN)/djlint templates --lint --quiet
 
 # mypy with django-stubs; what is checked, and how strictly, is [tool.mypy] in pyproject.toml.
 typecheck: $(STAMP)
