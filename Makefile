@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint install system-deps messages audit
+.PHONY: run test lint typecheck install system-deps messages audit
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,10 +30,15 @@ run: messages
 	@echo "\nOpen http://$(HOST)/ (admin: http://$(HOST)/admin/)\n"
 	DEBUG=1 $(MANAGE) runserver $(HOST)
 
-lint: $(STAMP)
+lint: $(STAMP) typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive . --exclude ./.venv,./tests,./bench --severity-level medium
+	$(BIN)/djlint templates --lint --quiet
+
+# mypy with django-stubs; what is checked, and how strictly, is [tool.mypy] in pyproject.toml.
+typecheck: $(STAMP)
+	$(BIN)/mypy .
 
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make test  runs the suite on PostgreSQL.
 test: messages lint

@@ -1,18 +1,36 @@
 """Write to the audit trail. Callers pass objects, never personal data."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.http import HttpRequest
+
 from .models import AuditEntry
 
+if TYPE_CHECKING:
+    from coordinators.models import User
 
-def client_ip(request):
+
+def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address as the server saw it (behind a proxy, set REMOTE_ADDR right)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address: str | None = request.META.get("REMOTE_ADDR")
+    return address or None
 
 
 def audit_record(
-    *, action, request=None, actor=None, obj=None, reference="", detail="", username=""
-):
+    *,
+    action: str,
+    request: HttpRequest | None = None,
+    actor: User | None = None,
+    obj: models.Model | None = None,
+    reference: str = "",
+    detail: str = "",
+    username: str = "",
+) -> AuditEntry:
     """Record that `actor` (by default the request's user) did `action` on `obj`."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user

@@ -3,18 +3,20 @@
 Templates and forms get the same from the format modules in common/formats.
 """
 
+import datetime
+
 from django.utils import timezone
 
 DATE = "%d.%m.%Y"
 
 
-def date_text(value):
+def date_text(value: datetime.date) -> str:
     """dd.mm.yyyy of a date, or of the local day of an aware datetime."""
-    if hasattr(value, "hour"):
+    if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
     return value.strftime(DATE)
 
 
-def datetime_text(value, *, seconds=False):
+def datetime_text(value: datetime.datetime, *, seconds: bool = False) -> str:
     """dd.mm.yyyy HH:MM (or HH:MM:SS) of an aware datetime, in local time."""
     return timezone.localtime(value).strftime(f"{DATE} %H:%M:%S" if seconds else f"{DATE} %H:%M")

@@ -49,7 +49,9 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "planning_region", "is_active", "is_staff"]
     list_select_related = ["planning_region"]
     autocomplete_fields = ["planning_region", "municipality"]
-    fieldsets = DjangoUserAdmin.fieldsets + (
+    # Django's own fieldsets (a tuple, typed as optional like any ModelAdmin's), then ours.
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Role"), {"fields": ("role", "planning_region", "municipality", "phone")}),
     )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
@@ -83,10 +85,13 @@ class ReturneeAdmin(SpreadsheetAdmin):
         return Returnee.objects.visible_to(request.user)
 
 
+CASE_EVENT_FIELDS = ("created_at", "kind", "from_value", "to_value", "actor", "note")
+
+
 class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
-    fields = ["created_at", "kind", "from_value", "to_value", "actor", "note"]
-    readonly_fields = fields
+    fields = CASE_EVENT_FIELDS
+    readonly_fields = CASE_EVENT_FIELDS
 
 
 class InteractionInline(admin.StackedInline):

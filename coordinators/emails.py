@@ -67,14 +67,16 @@ def municipality_answer_enqueue(*, request: MunicipalityRequest) -> None:
 def followup_digest_enqueue(*, coordinator: User, cases: list[Case], today: datetime.date) -> None:
     """One coordinator's cases due for a follow-up today or overdue, by reference."""
     with translation.override(settings.LANGUAGE_CODE):
-        rows = [
-            {
-                "reference": case.reference,
-                "date": date_text(case.next_follow_up),
-                "path": reverse("workspace:case_detail", args=[case.reference]),
-            }
-            for case in cases
-        ]
+        rows = []
+        for case in cases:
+            assert case.next_follow_up is not None  # the digest lists only cases with one due
+            rows.append(
+                {
+                    "reference": case.reference,
+                    "date": date_text(case.next_follow_up),
+                    "path": reverse("workspace:case_detail", args=[case.reference]),
+                }
+            )
         email_enqueue(
             to=coordinator.email,
             subject=str(DIGEST_SUBJECT % {"count": len(cases)}),

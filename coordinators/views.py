@@ -7,7 +7,9 @@ case page: the page is not theirs. A case worker asking for a case outside their
 admin do). Workspace, offer and personal-data pages all build on these classes.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -15,12 +17,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.functional import Promise
 from django.views import View
 
 from common.errors import DomainError
 
 from .models import Case
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CaseWorkerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
@@ -29,6 +33,8 @@ class CaseWorkerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     request: HttpRequest
 
     def test_func(self) -> bool:
+        # union-attr: the user may be AnonymousUser as far as the types go, but
+        # LoginRequiredMixin has turned anonymous users away before test_func runs.
         return self.request.user.can_work_cases  # type: ignore[union-attr]
 
 
@@ -38,6 +44,7 @@ class RequestAnswererRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     request: HttpRequest
 
     def test_func(self) -> bool:
+        # union-attr: authenticated here, as above.
         return self.request.user.can_answer_requests  # type: ignore[union-attr]
 
 
@@ -64,8 +71,9 @@ class CaseActionView(CaseScopedMixin, View):
     """
 
     http_method_names = ["post"]
-    form_class: type[forms.Form] = forms.Form
-    invalid_message: str | Promise = ""
+    # A Form or a ModelForm (InteractionForm, OfferItemForm).
+    form_class: type[forms.BaseForm] = forms.Form
+    invalid_message: StrOrPromise = ""
     object: Case
 
     def load(self) -> None:
@@ -75,14 +83,14 @@ class CaseActionView(CaseScopedMixin, View):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {}
 
-    def perform(self, form: forms.Form) -> str:
+    def perform(self, form: forms.BaseForm) -> str:
         """Call the service; return the message that confirms what was done."""
         raise NotImplementedError
 
     def get_success_url(self) -> str:
         raise NotImplementedError
 
-    def form_invalid(self, form: forms.Form) -> HttpResponse:
+    def form_invalid(self, form: forms.BaseForm) -> HttpResponse:
         raise NotImplementedError
 
     def refused(self, error: DomainError) -> HttpResponse:

@@ -12,7 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
+
+# attr-defined: django-countries' fields.pyi leaves out this class, which fields.py defines.
+from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
 
 from common.validators import normalise_phone
 from coordinators.models import Case, Language

@@ -1,6 +1,9 @@
 """Reference data: the 5 planning regions, the 43 municipalities, need categories, and the
 catalogue of services municipalities offer (the building blocks of individual offers)."""
 
+import datetime
+from typing import Self
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -71,13 +74,13 @@ class NeedCategory(models.Model):
         return self.label
 
     @property
-    def label(self):
+    def label(self) -> str:
         """The name in the active interface language (Latvian unless English is chosen)."""
         return self.name_en if (get_language() or "lv").startswith("en") else self.name
 
 
-class MunicipalServiceQuerySet(models.QuerySet):
-    def available(self, on=None):
+class MunicipalServiceQuerySet(models.QuerySet["MunicipalService"]):
+    def available(self, on: datetime.date | None = None) -> Self:
         """Services a coordinator may put into a new offer: active and not expired."""
         on = on or timezone.localdate()
         return self.filter(is_active=True).filter(

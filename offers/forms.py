@@ -1,10 +1,12 @@
 """Forms of the offer builder. They validate; offers.services acts."""
 
+from __future__ import annotations
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coordinators.models import Language
-from municipalities.models import NeedCategory
+from coordinators.models import Language, MunicipalityRequest
+from municipalities.models import MunicipalService, NeedCategory
 
 from .models import Offer, OfferItem
 from .services import OFFER_LANGUAGES
@@ -41,7 +43,9 @@ class OfferItemAddForm(OfferItemForm):
 class ServicePickForm(forms.Form):
     """Pick a service from the catalogue; the choices are the case's available services."""
 
-    service = forms.ModelChoiceField(label=_("Catalogue service"), queryset=None)
+    service: forms.ModelChoiceField[MunicipalService] = forms.ModelChoiceField(
+        label=_("Catalogue service"), queryset=None
+    )
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +55,9 @@ class ServicePickForm(forms.Form):
 class RequestPickForm(forms.Form):
     """Use a municipality's answer to one of the coordinator's questions."""
 
-    request = forms.ModelChoiceField(label=_("Answer"), queryset=None)
+    request: forms.ModelChoiceField[MunicipalityRequest] = forms.ModelChoiceField(
+        label=_("Answer"), queryset=None
+    )
 
     def __init__(self, *args, requests, **kwargs):
         super().__init__(*args, **kwargs)

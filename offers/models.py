@@ -1,5 +1,9 @@
 """The individual offer (individuāls piedāvājums): what the municipalities can offer one family."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,9 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from coordinators.models import Case, Language
 from municipalities.models import MunicipalService, NeedCategory
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-class OfferQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    from coordinators.models import User
+
+
+class OfferQuerySet(models.QuerySet["Offer"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """Offers of the cases the user may see: the case rule, applied once more."""
         return self.filter(case__in=Case.objects.visible_to(user))
 

@@ -4,6 +4,8 @@ A sent offer is never edited: a change makes a new version (a draft that copies 
 what the family received stays readable. Case status changes go through `case_transition`.
 """
 
+from __future__ import annotations
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -11,15 +13,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
-from coordinators.models import Case, Interaction, Language, MunicipalityRequest
+from coordinators.models import Case, Interaction, Language, MunicipalityRequest, User
 from coordinators.services.pipeline import case_transition
-from municipalities.models import MunicipalService
+from municipalities.models import MunicipalService, NeedCategory
 
 from . import emails
 from .models import Offer, OfferItem
 from .pdf import offer_pdf
 
-OFFER_LANGUAGES = (Language.LATVIAN, Language.ENGLISH)
+OFFER_LANGUAGES: tuple[str, ...] = (Language.LATVIAN, Language.ENGLISH)
 
 CASE_NOT_READY = _("An offer cannot be prepared for a case that is “%(status)s”.")
 DRAFT_EXISTS = _("Version %(version)s of this offer is still a draft: continue that one.")
@@ -43,14 +45,14 @@ LANGUAGE_NOT_SUPPORTED = _("Offers can be written in Latvian or English.")
 ANSWER_NOT_USABLE = _("That answer cannot be used.")
 
 # The person's response, and where it moves the case (None: the case stays where it is).
-RESPONSE_CASE_STATUS = {
+RESPONSE_CASE_STATUS: dict[str, str | None] = {
     Offer.Status.ACCEPTED: Case.Status.DECIDED_TO_RETURN,
     Offer.Status.CHANGES_REQUESTED: Case.Status.OFFER_PREPARATION,
     Offer.Status.DECLINED: None,
 }
 
 
-def _require_draft(offer):
+def _require_draft(offer: Offer) -> Offer:
     """Lock the offer's row and refuse unless it is still a draft: an edit can never land
     on a version that was sent meanwhile."""
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
@@ -59,7 +61,7 @@ def _require_draft(offer):
     return locked
 
 
-def _case_to_offer_preparation(*, case, actor, note=""):
+def _case_to_offer_preparation(*, case: Case, actor: User | None, note: str = "") -> None:
     """Move the case to "offer in preparation" unless it is there or past it (offer sent)."""
     if case.status in (Case.Status.OFFER_PREPARATION,):
         return
@@ -69,14 +71,14 @@ def _case_to_offer_preparation(*, case, actor, note=""):
         raise DomainError(CASE_NOT_READY % {"status": case.get_status_display()}) from error
 
 
-def offer_default_language(case):
+def offer_default_language(case: Case) -> str:
     """The person's preferred language when the offer can be written in it, else Latvian."""
     preferred = case.returnee.preferred_language
     return preferred if preferred in OFFER_LANGUAGES else Language.LATVIAN
 
 
 @transaction.atomic
-def offer_create_draft(*, case, actor):
+def offer_create_draft(*, case: Case, actor: User | None) -> Offer:
     """Start the next version of the case's offer.
 
     The first version has one section per need of the case; a later one copies the items of
@@ -111,7 +113,7 @@ def offer_create_draft(*, case, actor):
 
 
 @transaction.atomic
-def offer_new_version(*, offer, actor):
+def offer_new_version(*, offer: Offer, actor: User | None) -> Offer:
     """A new draft copying a sent offer's items; the sent version stays as it was."""
     offer = Offer.objects.get(pk=offer.pk)
     if offer.status == Offer.Status.DRAFT:
@@ -147,7 +149,7 @@ def offer_new_version(*, offer, actor):
 
 
 @transaction.atomic
-def offer_update(*, offer, actor, language):
+def offer_update(*, offer: Offer, actor: User | None, language: str) -> Offer:
     """Change a draft's language (the language of the PDF and the e-mail)."""
     offer = _require_draft(offer)
     if language not in OFFER_LANGUAGES:
@@ -158,12 +160,20 @@ def offer_update(*, offer, actor, language):
     return offer
 
 
-def _next_position(offer):
+def _next_position(offer: Offer) -> int:
     return (offer.items.aggregate(last=Max("position"))["last"] or 0) + 1
 
 
 @transaction.atomic
-def offer_item_add(*, offer, need, title, text="", contact="", service=None):
+def offer_item_add(
+    *,
+    offer: Offer,
+    need: NeedCategory,
+    title: str,
+    text: str = "",
+    contact: str = "",
+    service: MunicipalService | None = None,
+) -> OfferItem:
     """Add a section to a draft, with text typed by the coordinator."""
     _require_draft(offer)
     item = OfferItem(
@@ -180,7 +190,7 @@ def offer_item_add(*, offer, need, title, text="", contact="", service=None):
     return item
 
 
-def offer_item_add_from_service(*, offer, service):
+def offer_item_add_from_service(*, offer: Offer, service: MunicipalService) -> OfferItem:
     """Add a catalogue service to a draft. Its text is copied, so the offer stays readable
     after the service changes or is withdrawn."""
     if not MunicipalService.objects.available().filter(pk=service.pk).exists():
@@ -195,7 +205,7 @@ def offer_item_add_from_service(*, offer, service):
     )
 
 
-def offer_item_add_from_request(*, offer, request):
+def offer_item_add_from_request(*, offer: Offer, request: MunicipalityRequest) -> OfferItem:
     """Add a municipality's answer to one of the coordinator's questions to a draft."""
     if (
         request.case_id != offer.case_id
@@ -215,7 +225,7 @@ def offer_item_add_from_request(*, offer, request):
 
 
 @transaction.atomic
-def offer_item_update(*, item, title, text, contact):
+def offer_item_update(*, item: OfferItem, title: str, text: str, contact: str) -> OfferItem:
     """Change a section of a draft."""
     _require_draft(item.offer)
     item.title, item.text, item.contact = title, text, contact
@@ -225,13 +235,13 @@ def offer_item_update(*, item, title, text, contact):
 
 
 @transaction.atomic
-def offer_item_delete(*, item):
+def offer_item_delete(*, item: OfferItem) -> None:
     """Remove a section from a draft."""
     _require_draft(item.offer)
     item.delete()
 
 
-def _check_sendable(offer):
+def _check_sendable(offer: Offer) -> None:
     if offer.status != Offer.Status.DRAFT:
         raise DomainError(OFFER_ALREADY_SENT % {"version": offer.version})
     items = list(offer.items.all())
@@ -245,7 +255,7 @@ def _check_sendable(offer):
 
 
 @transaction.atomic
-def offer_send(*, offer, actor):
+def offer_send(*, offer: Offer, actor: User | None) -> Offer:
     """E-mail the offer's PDF to the person through the outbox and move the case to
     "offer sent". Nothing is stored or sent when any check fails."""
     offer = Offer.objects.select_for_update().select_related("case__returnee").get(pk=offer.pk)
@@ -271,7 +281,9 @@ def offer_send(*, offer, actor):
 
 
 @transaction.atomic
-def offer_record_response(*, offer, response, actor, note=""):
+def offer_record_response(
+    *, offer: Offer, response: str, actor: User | None, note: str = ""
+) -> Offer:
     """Record the person's answer to a sent offer and move the case on: accepted → decided to
     return, wants changes → offer in preparation; declined leaves the case where it is."""
     offer = Offer.objects.select_for_update().select_related("case").get(pk=offer.pk)

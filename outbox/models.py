@@ -1,6 +1,10 @@
 """Outgoing e-mail, stored first so that a failing mail server loses nothing."""
 
+from __future__ import annotations
+
+import datetime
 from datetime import timedelta
+from typing import Self
 
 from django.db import models
 from django.utils import timezone
@@ -9,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 MAX_ATTEMPTS = 8
 
 
-class EmailQuerySet(models.QuerySet):
-    def due(self, now=None):
+class EmailQuerySet(models.QuerySet["Email"]):
+    def due(self, now: datetime.datetime | None = None) -> Self:
         """Queued mail whose next attempt time has come."""
         return self.filter(
             status=Email.Status.QUEUED, next_attempt_at__lte=now or timezone.now()
@@ -72,7 +76,7 @@ class Email(models.Model):
     def __str__(self):
         return self.subject
 
-    def record_failure(self, error, now=None):
+    def record_failure(self, error: Exception, now: datetime.datetime | None = None) -> None:
         """Count a failed attempt and schedule the next: 1, 2, 4 ... minutes, then give up."""
         now = now or timezone.now()
         self.attempts += 1

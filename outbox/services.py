@@ -1,6 +1,10 @@
 """Queue e-mail inside the caller's transaction; send after commit; retry what failed."""
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -9,10 +13,23 @@ from django.utils import timezone
 
 from .models import Attachment, Email
 
+if TYPE_CHECKING:
+    # Type only: the outbox sits below the domain and imports none of it at run time.
+    from coordinators.models import Case
+
 logger = logging.getLogger(__name__)
 
 
-def email_enqueue(*, to, subject, body, html_body="", purpose="", case=None, attachments=()):
+def email_enqueue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    html_body: str = "",
+    purpose: str = "",
+    case: Case | None = None,
+    attachments: Iterable[tuple[str, bytes, str]] = (),
+) -> Email:
     """Store an e-mail with the business change that causes it; try to send it after commit.
 
     `attachments` is a sequence of (filename, content bytes, mimetype).
@@ -29,7 +46,7 @@ def email_enqueue(*, to, subject, body, html_body="", purpose="", case=None, att
     return email
 
 
-def email_send(*, email):
+def email_send(*, email: Email) -> bool:
     """Try to send one e-mail now; record success or the error. Returns True when sent."""
     message = EmailMultiAlternatives(
         subject=email.subject,
@@ -59,7 +76,7 @@ def email_send(*, email):
     return True
 
 
-def email_send_due(*, ids=None, limit=100):
+def email_send_due(*, ids: Iterable[int] | None = None, limit: int = 100) -> tuple[int, int]:
     """Send queued e-mail that is due (optionally only `ids`). Returns (sent, failed)."""
     sent = failed = 0
     queryset = Email.objects.due()

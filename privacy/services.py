@@ -5,17 +5,23 @@ about them, their mail) and keeps the case skeleton (region, municipality, dates
 needs, country, household relations and birth years) so the programme's figures stay the same.
 """
 
+from __future__ import annotations
+
+import datetime
 import io
 import json
 import zipfile
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from typing import Any
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +36,7 @@ from coordinators.models import (
     Interaction,
     MunicipalityRequest,
     Returnee,
+    User,
 )
 from offers.models import Offer, OfferItem
 from offers.pdf import offer_pdf, offer_pdf_filename
@@ -46,11 +53,11 @@ OTHER_REGION_CASES = _(
 BAD_RETENTION_PERIOD = _("The retention period must be between 1 and 600 months.")
 
 
-def is_erased(returnee):
+def is_erased(returnee: Returnee) -> bool:
     return Erasure.objects.filter(returnee=returnee).exists()
 
 
-def _check_whole_person_in_scope(*, returnee, actor):
+def _check_whole_person_in_scope(*, returnee: Returnee, actor: User | None) -> None:
     """A data request or erasure covers every case of the person, so the user must be
     allowed to see every one of them (the system itself, actor None, always is)."""
     if actor is None:
@@ -63,7 +70,13 @@ def _check_whole_person_in_scope(*, returnee, actor):
 
 
 @transaction.atomic
-def returnee_erase(*, returnee, actor=None, request=None, reason=Erasure.Reason.REQUEST):
+def returnee_erase(
+    *,
+    returnee: Returnee,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    reason: str = Erasure.Reason.REQUEST,
+) -> Returnee:
     """Erase the person's identifying data everywhere we keep it. Irreversible."""
     returnee = Returnee.objects.select_for_update().get(pk=returnee.pk)
     _check_whole_person_in_scope(returnee=returnee, actor=actor)
@@ -93,7 +106,7 @@ def returnee_erase(*, returnee, actor=None, request=None, reason=Erasure.Reason.
     return returnee
 
 
-def _scrub_history(returnee):
+def _scrub_history(returnee: Returnee) -> None:
     """django-auditlog keeps before/after copies of the person and household: empty them.
     (A case's own history names no one: its fields are codes, dates and ids.)"""
     types = ContentType.objects.get_for_models(Returnee, HouseholdMember)
@@ -104,7 +117,9 @@ def _scrub_history(returnee):
     ).update(object_repr=ERASED, changes=None, changes_text="", serialized_data=None)
 
 
-def returnee_data_export(*, returnee, actor=None, request=None):
+def returnee_data_export(
+    *, returnee: Returnee, actor: User | None = None, request: HttpRequest | None = None
+) -> bytes:
     """Everything the portal holds on a person, as a ZIP of JSON (and offer PDFs)."""
     _check_whole_person_in_scope(returnee=returnee, actor=actor)
     cases = list(
@@ -149,7 +164,7 @@ def returnee_data_export(*, returnee, actor=None, request=None):
     return buffer.getvalue()
 
 
-def _case_data(case):
+def _case_data(case: Case) -> dict[str, Any]:
     return {
         "reference": case.reference,
         "planning_region": str(case.planning_region or ""),
@@ -192,7 +207,7 @@ def _case_data(case):
     }  # fmt: skip
 
 
-def _offer_pdfs(cases):
+def _offer_pdfs(cases: Iterable[Case]) -> Iterator[tuple[str, bytes]]:
     """The offers as the family received them: (file name, PDF bytes) per sent version."""
     for case in cases:
         for offer in case.offers.all():
@@ -200,13 +215,15 @@ def _offer_pdfs(cases):
                 yield f"offers/{offer_pdf_filename(offer)}", offer_pdf(offer=offer)
 
 
-def _date(value):
+def _date(value: datetime.date | None) -> str | None:
     if value is None:
         return None
-    return datetime_text(value) if hasattr(value, "hour") else date_text(value)
+    return datetime_text(value) if isinstance(value, datetime.datetime) else date_text(value)
 
 
-def retention_candidates(*, months, now=None):
+def retention_candidates(
+    *, months: int, now: datetime.datetime | None = None
+) -> QuerySet[Returnee]:
     """Returnees not yet erased whose every case was closed more than `months` ago."""
     if not 1 <= months <= 600:
         raise DomainError(BAD_RETENTION_PERIOD)
@@ -222,7 +239,9 @@ def retention_candidates(*, months, now=None):
     )
 
 
-def retention_mail_candidates(*, days, now=None):
+def retention_mail_candidates(
+    *, days: int, now: datetime.datetime | None = None
+) -> QuerySet[Email]:
     """Sent e-mail older than `days` whose text is still stored."""
     cutoff = (now or timezone.now()) - timedelta(days=days)
     return Email.objects.filter(status=Email.Status.SENT, sent_at__lt=cutoff).exclude(
@@ -231,7 +250,12 @@ def retention_mail_candidates(*, days, now=None):
 
 
 @transaction.atomic
-def retention_apply(*, months=None, mail_days=None, now=None):
+def retention_apply(
+    *,
+    months: int | None = None,
+    mail_days: int | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[int, int]:
     """Erase people past the retention period and empty old sent mail. Returns the counts."""
     months = settings.RETENTION_MONTHS if months is None else months
     mail_days = settings.OUTBOX_RETENTION_DAYS if mail_days is None else mail_days

@@ -4,7 +4,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from workspace.views.dashboard import HomeView, LoginView
@@ -13,7 +13,7 @@ admin.site.site_header = _("Remigration portal")
 admin.site.site_title = _("Remigration portal")
 admin.site.index_title = _("Back office")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

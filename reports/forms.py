@@ -1,6 +1,8 @@
 """The report's filters: a period (typed or a preset), planning regions within the user's
 scope, and optionally one municipality. The form turns them into `ReportFilters`."""
 
+from __future__ import annotations
+
 import datetime
 
 from django import forms
@@ -9,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import date_text
-from municipalities.models import Municipality
+from municipalities.models import Municipality, PlanningRegion
 
 from .figures.filters import PROGRAMME_START, ReportFilters
 from .figures.scope import report_scope
@@ -65,7 +67,7 @@ class ReportForm(forms.Form):
 
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
-    region = forms.ModelMultipleChoiceField(
+    region: forms.ModelMultipleChoiceField[PlanningRegion] = forms.ModelMultipleChoiceField(
         label=_("Planning regions"),
         queryset=None,
         to_field_name="code",
@@ -77,7 +79,7 @@ class ReportForm(forms.Form):
             "invalid_pk_value": REGION_OUTSIDE_SCOPE,
         },
     )
-    municipality = forms.ModelChoiceField(
+    municipality: forms.ModelChoiceField[Municipality] = forms.ModelChoiceField(
         label=_("Municipality"),
         queryset=None,
         required=False,

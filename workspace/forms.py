@@ -1,13 +1,22 @@
 """Forms of the coordinators' workspace. Forms validate; the services in
 `coordinators.services` act."""
 
+from __future__ import annotations
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from common.validators import normalise_phone
-from coordinators.models import ALLOWED_TRANSITIONS, Case, HouseholdMember, Interaction, Language
+from coordinators.models import (
+    ALLOWED_TRANSITIONS,
+    Case,
+    HouseholdMember,
+    Interaction,
+    Language,
+    User,
+)
 from coordinators.selectors.cases import coordinators_for
 from coordinators.services.cases import returnee_build
 from coordinators.services.interactions import interaction_dates_check
@@ -159,7 +168,7 @@ class StatusForm(forms.Form):
     closed_reason = forms.ChoiceField(
         label=_("Closing reason (only when closing)"),
         required=False,
-        choices=[("", "—")] + Case.ClosedReason.choices,
+        choices=[("", "—"), *Case.ClosedReason.choices],
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -190,7 +199,7 @@ class NeedsForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    coordinator = forms.ModelChoiceField(
+    coordinator: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Coordinator"),
         required=False,
         queryset=None,
@@ -210,7 +219,9 @@ class AssignForm(forms.Form):
 class MunicipalityRequestForm(forms.Form):
     """A question to a municipality about one need."""
 
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
+    municipality: forms.ModelChoiceField[Municipality] = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=None
+    )
     need = forms.ModelChoiceField(
         label=_("Need"), queryset=NeedCategory.objects.all(), empty_label="—"
     )
@@ -257,7 +268,7 @@ class CaseCreateForm(forms.Form):
         queryset=PlanningRegion.objects.all(),
         empty_label=_("not decided yet (national queue)"),
     )
-    municipality = forms.ModelChoiceField(
+    municipality: forms.ModelChoiceField[Municipality] = forms.ModelChoiceField(
         label=_("Municipality of interest"), required=False, queryset=None
     )
     needs = forms.ModelMultipleChoiceField(
@@ -267,7 +278,7 @@ class CaseCreateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     timeframe = forms.ChoiceField(
-        label=_("Planned timeframe"), required=False, choices=[("", "—")] + Case.Timeframe.choices
+        label=_("Planned timeframe"), required=False, choices=[("", "—"), *Case.Timeframe.choices]
     )
     partner = forms.BooleanField(label=_("Moves with a spouse or partner"), required=False)
     children_birth_years = forms.CharField(
@@ -346,20 +357,20 @@ class BulkActionForm(forms.Form):
 
     ACTION_CHOICES = [("assign", _("Assign to")), ("status", _("Change status to"))]
 
-    cases = forms.ModelMultipleChoiceField(
+    cases: forms.ModelMultipleChoiceField[Case] = forms.ModelMultipleChoiceField(
         queryset=None, to_field_name="reference", error_messages={"required": _("Tick cases.")}
     )
     action = forms.ChoiceField(choices=ACTION_CHOICES)
-    coordinator = forms.ModelChoiceField(
+    coordinator: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Coordinator"), required=False, queryset=None, empty_label=_("nobody")
     )
     to_status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—")] + Case.Status.choices
+        label=_("Status"), required=False, choices=[("", "—"), *Case.Status.choices]
     )
     closed_reason = forms.ChoiceField(
         label=_("Closing reason"),
         required=False,
-        choices=[("", "—")] + Case.ClosedReason.choices,
+        choices=[("", "—"), *Case.ClosedReason.choices],
     )
 
     def __init__(self, *args, cases, user, **kwargs):

@@ -3,11 +3,14 @@
 They combine the domain core with offers and the outbox; every case read starts from
 `Case.objects.visible_to(user)`."""
 
-import datetime
-from dataclasses import dataclass
-from typing import Any
+from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from coordinators.models import Case, CaseEvent, Interaction, MunicipalityRequest, User
@@ -15,6 +18,9 @@ from coordinators.selectors.cases import CASE_PAGE_RELATED
 from coordinators.selectors.search import case_search
 from offers.models import Offer
 from outbox.models import Email
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The case page shows at most this many entries of each kind, so it stays fast for a case
 # with years of history; the page says when older entries are left out.
@@ -34,11 +40,11 @@ SORT_FIELDS = {
 DEFAULT_SORT = "-created"
 
 
-def _start_of_day(day):
+def _start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 0)))
 
 
-def case_list(*, user, filters=None):
+def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
     """The cases a user may see, filtered and sorted; rows carry what the list shows."""
     filters = filters or {}
     today = timezone.localdate()
@@ -103,7 +109,7 @@ def case_list(*, user, filters=None):
     return queryset.order_by(*SORT_FIELDS.get(sort, SORT_FIELDS[DEFAULT_SORT]))
 
 
-def case_page_rows(case_ids):
+def case_page_rows(case_ids: Iterable[int]) -> list[Case]:
     """The cases of one list page, in the page's order, with their needs: two queries.
 
     The list is paginated over ids only (an index-only scan even on a deep page); the rows
@@ -129,11 +135,11 @@ class TimelineEntry:
     item: Any
 
 
-def _status_label(value):
+def _status_label(value: str) -> StrOrPromise:
     return Case.Status(value).label if value in Case.Status.values else value
 
 
-def case_timeline(*, case, limit=TIMELINE_LIMIT):
+def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> tuple[list[TimelineEntry], bool]:
     """Status changes, interactions, municipality questions and answers, offers and e-mails,
     newest first. A fixed number of queries whatever the history's length.
 
@@ -198,7 +204,7 @@ def case_timeline(*, case, limit=TIMELINE_LIMIT):
     return entries[:limit], truncated
 
 
-def dashboard_counts(*, user):
+def dashboard_counts(*, user: User) -> dict[str, Any]:
     """The numbers on a coordinator's dashboard, in a handful of queries."""
     today = timezone.localdate()
     visible = Case.objects.visible_to(user)

@@ -3,6 +3,10 @@
 A case changes status only through `coordinators.services.pipeline.case_transition`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,6 +17,9 @@ from municipalities.models import Municipality, NeedCategory, PlanningRegion
 
 from .people import Returnee
 from .users import User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 MUNICIPALITY_OUTSIDE_REGION = _("The municipality does not belong to the chosen planning region.")
 CLOSED_NEEDS_REASON = _("A closed case needs a closing reason.")
@@ -34,8 +41,8 @@ class ReferenceSequence(models.Model):
         return f"{self.prefix}-{self.year}: {self.last_number}"
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """The one rule of who sees which case; every view, export and admin uses it.
 
         National administrators see all; a regional coordinator sees their region's cases
@@ -51,7 +58,7 @@ class CaseQuerySet(models.QuerySet):
             )
         return self.none()
 
-    def open(self):
+    def open(self) -> Self:
         return self.exclude(status__in=Case.FINAL_STATUSES)
 
 
@@ -145,6 +152,9 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    # Not a column: the needs of a row of the case list, set by workspace.selectors.case_page_rows.
+    need_list: list[NeedCategory]
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("case")
@@ -176,10 +186,10 @@ class Case(models.Model):
             raise ValidationError({"municipality": MUNICIPALITY_OUTSIDE_REGION})
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.status not in self.FINAL_STATUSES
 
-    def allowed_next_statuses(self):
+    def allowed_next_statuses(self) -> tuple[str, ...]:
         """The statuses this case may move to now, in pipeline order."""
         from .pipeline import ALLOWED_TRANSITIONS  # the table is built from Case.Status
 

@@ -1,5 +1,9 @@
 """Returnees (the people abroad) and the members of their households."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -9,6 +13,11 @@ from django_countries.fields import CountryField
 
 from common.validators import validate_phone
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .users import User
+
 
 class Language(models.TextChoices):
     LATVIAN = "lv", _("Latvian")
@@ -16,8 +25,8 @@ class Language(models.TextChoices):
     RUSSIAN = "ru", _("Russian")
 
 
-class ReturneeQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ReturneeQuerySet(models.QuerySet["Returnee"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """Returnees with at least one case the user may see (national admins: everyone)."""
         if user.is_authenticated and user.is_active and user.is_national_admin:
             return self
@@ -62,7 +71,7 @@ class Returnee(models.Model):
         return self.full_name
 
     @property
-    def full_name(self):
+    def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
     def clean(self):

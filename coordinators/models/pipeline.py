@@ -1,5 +1,9 @@
 """The pipeline: which status may follow which, and the append-only history of a case."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,10 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from .cases import Case
 from .users import User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 S = Case.Status
 # The pipeline. A person may return or decide to before an offer is made, so those two are
 # reachable from every working status; "closed" is reachable from every open one.
-ALLOWED_TRANSITIONS = {
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.NEW: (S.CONTACTED, S.CLOSED),
     S.CONTACTED: (S.NEEDS_ASSESSED, S.OFFER_PREPARATION, S.DECIDED_TO_RETURN, S.RETURNED, S.CLOSED),
     S.NEEDS_ASSESSED: (S.OFFER_PREPARATION, S.DECIDED_TO_RETURN, S.RETURNED, S.CLOSED),
@@ -62,6 +69,11 @@ class CaseEvent(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    # Not columns: what a case page's timeline shows for the values (status names, the
+    # coordinator's name), set by workspace.selectors.case_timeline.
+    from_label: StrOrPromise
+    to_label: StrOrPromise
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,5 +1,9 @@
 """A coordinator's questions to a municipality about a case, and the answers."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +13,12 @@ from municipalities.models import Municipality, NeedCategory
 from .cases import Case
 from .users import User
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-class MunicipalityRequestQuerySet(models.QuerySet):
-    def visible_to(self, user):
+
+class MunicipalityRequestQuerySet(models.QuerySet["MunicipalityRequest"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """Requests a user may see: those on visible cases, or to the specialist's municipality."""
         if not (user.is_authenticated and user.is_active):
             return self.none()

@@ -61,35 +61,35 @@ class User(AbstractUser):
         return self.get_full_name() or self.get_username()
 
     @property
-    def is_national_admin(self):
+    def is_national_admin(self) -> bool:
         return self.is_superuser or self.role == self.Role.NATIONAL_ADMIN
 
     @property
-    def is_regional_coordinator(self):
+    def is_regional_coordinator(self) -> bool:
         return self.role == self.Role.REGIONAL_COORDINATOR
 
     @property
-    def is_municipal_specialist(self):
+    def is_municipal_specialist(self) -> bool:
         return self.role == self.Role.MUNICIPAL_SPECIALIST
 
     @property
-    def is_regional_analyst(self):
+    def is_regional_analyst(self) -> bool:
         return self.role == self.Role.REGIONAL_ANALYST
 
     # What a role may do: views, the menu and reports ask these, never the roles themselves.
 
     @property
-    def can_work_cases(self):
+    def can_work_cases(self) -> bool:
         """Case pages and personal data: national administrators and regional coordinators."""
         return self.is_active and (self.is_national_admin or self.is_regional_coordinator)
 
     @property
-    def can_answer_requests(self):
+    def can_answer_requests(self) -> bool:
         """The municipality-request pages: specialists answer, national administrators look on."""
         return self.is_active and (self.is_municipal_specialist or self.is_national_admin)
 
     @property
-    def can_see_reports(self):
+    def can_see_reports(self) -> bool:
         """Aggregate figures: national administrators, and a region's coordinators and analysts."""
         return self.is_active and (
             self.is_national_admin

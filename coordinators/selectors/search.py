@@ -1,6 +1,7 @@
 """The case list's free-text search: a reference, a phone number, or words of a name."""
 
 import re
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 
@@ -10,8 +11,11 @@ REFERENCE = re.compile(r"^[A-Za-z]{2,3}-\d{4}-\d{5,}$")
 REFERENCE_LIKE = re.compile(r"^[A-Za-z]{2,3}-\d{1,4}(-\d*)?$")
 PHONE_LIKE = re.compile(r"^[+\d\s()-]+$")
 
+# Any queryset of cases (a CaseQuerySet stays one, with its open() and visible_to()).
+CaseQuerySetT = TypeVar("CaseQuerySetT", bound=QuerySet[Case])
 
-def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
+
+def case_search(queryset: CaseQuerySetT, text: str) -> CaseQuerySetT:
     """A reference (or its beginning), a phone number, or words that must each match a
     name or the e-mail. Each branch hits one trigram index (migration 0002), so a search
     stays fast on 100,000 people; an OR across the two tables would scan them."""

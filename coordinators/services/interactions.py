@@ -1,15 +1,20 @@
 """Contacts with the person, and the follow-up date they set."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
 
 from ..models import Case, Interaction, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 INTERACTION_IN_FUTURE = _(
     "A contact cannot be dated in the future. To plan the next contact, set the follow-up date."
@@ -22,10 +27,10 @@ def interaction_dates_check(
     occurred_on: datetime.date | None,
     follow_up_on: datetime.date | None,
     today: datetime.date | None = None,
-) -> dict[str, Promise]:
+) -> dict[str, StrOrPromise]:
     """Errors, by field name, for the dates of a contact (empty when they are fine)."""
     today = today or timezone.localdate()
-    errors = {}
+    errors: dict[str, StrOrPromise] = {}
     if occurred_on and occurred_on > today:
         errors["occurred_on"] = INTERACTION_IN_FUTURE
     if occurred_on and follow_up_on and follow_up_on < occurred_on:

@@ -24,8 +24,8 @@ class Breakdown:
     """One table of the report: rows of figures for each value of one dimension."""
 
     key: str
-    title: str
-    heading: str
+    title: str | Promise
+    heading: str | Promise
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     def table(self) -> list[tuple[str, list[int]]]:
@@ -135,7 +135,7 @@ def figure_groups(filters: ReportFilters) -> list[dict[str, Any]]:
 def _roll_up(rows: list[dict[str, Any]], key: str) -> Breakdown:
     """A Breakdown from grouped rows: add up the rows that share the dimension's value."""
     _key, title, heading, fields, label = next(d for d in DIMENSIONS if d[0] == key)
-    merged = {}
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
         group = tuple(row[name] for name in fields)
         merged.setdefault(group, {"label": str(label(row)), "rows": []})["rows"].append(row)

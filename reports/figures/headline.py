@@ -31,11 +31,12 @@ def headline_figures(
 ) -> dict[str, int | float | None]:
     """The headline numbers: the case and offer figures are the total of `groups` (see
     `breakdowns.figure_groups`); active cases and the medians are queries of their own."""
-    figures = complete(total(groups))
-    figures["active"] = active_case_count(filters)
-    figures["median_offer"] = median_days_to_first_offer(filters)
-    figures["median_return"] = median_days_to_return(filters)
-    return figures
+    return {
+        **complete(total(groups)),
+        "active": active_case_count(filters),
+        "median_offer": median_days_to_first_offer(filters),
+        "median_return": median_days_to_return(filters),
+    }
 
 
 def active_case_count(filters: ReportFilters) -> int:
@@ -109,7 +110,7 @@ def _median(queryset: QuerySet[Any], expression: Expression) -> float | None:
     if not count:
         return None
     middle = list(queryset.values_list("days_value", flat=True)[(count - 1) // 2 : count // 2 + 1])
-    seconds = sum(value.total_seconds() for value in middle) / len(middle)
+    seconds: float = sum(value.total_seconds() for value in middle) / len(middle)
     return round(seconds / 86400, 1)
 
 

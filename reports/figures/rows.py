@@ -4,7 +4,7 @@ the sums over rows that the database has already aggregated."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Aggregate, Count, OuterRef, Q, QuerySet, Subquery, Sum
 
@@ -22,7 +22,13 @@ CLOSED = Case.Status.CLOSED
 OPEN_STATUSES = [status for status in Case.Status.values if status not in Case.FINAL_STATUSES]
 
 
-def changed_to(filters: ReportFilters, status: str) -> QuerySet[CaseEvent]:
+class CaseIdRow(TypedDict):
+    """A row of `.values("case_id")`."""
+
+    case_id: int
+
+
+def changed_to(filters: ReportFilters, status: str) -> QuerySet[CaseEvent, CaseIdRow]:
     """Ids of the cases whose status changed to `status` within the period (a subquery)."""
     return CaseEvent.objects.filter(
         filters.in_period("created_at"), kind=STATUS_CHANGED, to_value=status
@@ -81,7 +87,7 @@ def complete(figures: dict[str, Any]) -> dict[str, int]:
 
 def total(rows: Iterable[dict[str, Any]]) -> dict[str, int]:
     """Add up already aggregated rows (never more rows than groups, never one per case)."""
-    result = {}
+    result: dict[str, int] = {}
     for row in rows:
         for name in FIGURE_KEYS:
             result[name] = result.get(name, 0) + (row.get(name) or 0)

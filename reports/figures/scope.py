@@ -25,6 +25,8 @@ def report_scope(user: User | AnonymousUser) -> QuerySet[PlanningRegion]:
         return PlanningRegion.objects.none()
     if user.is_national_admin:
         return PlanningRegion.objects.all()
+    if user.planning_region_id is None:  # can_see_reports rules it out; the types do not know
+        return PlanningRegion.objects.none()
     return PlanningRegion.objects.filter(pk=user.planning_region_id)
 
 

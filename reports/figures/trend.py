@@ -76,7 +76,7 @@ def monthly_trend(filters: ReportFilters) -> list[dict[str, Any]]:
         .annotate(offers_sent=Count("id"))
         .order_by()
     )
-    by_month = {}
+    by_month: dict[datetime.date | None, dict[str, int]] = {}
     for row in [*events, *households, *offers, *sent]:
         month = timezone.localtime(row["month"]).date() if row["month"] else None
         figures = by_month.setdefault(month, {})
