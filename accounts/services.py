@@ -16,7 +16,7 @@ from django_otp.qr import write_qrcode_image
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from common.http import AuthenticatedHttpRequest
+    from accounts.http import AuthenticatedHttpRequest
     from coordinators.models import User
 
 WRONG_CODE = _("The code is not right or has expired. Enter the current 6-digit code.")

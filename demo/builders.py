@@ -116,7 +116,7 @@ def cases_bulk_create(
 ) -> list[CaseEvent]:
     """Save new cases as `case_create` would have on their `created_at`: references, needs and
     the "created" event; with `histories` (one per case) also their status events and status."""
-    events = []
+    events: list[CaseEvent] = []
     for case, steps in zip(cases, histories or [()] * len(cases), strict=True):
         if case.pk is not None or case.status != Case.Status.NEW:
             raise ValueError(NOT_A_NEW_CASE)
