@@ -46,8 +46,10 @@ def test_production_defaults_are_strict(settings):
     assert result.stdout.split()[-5:] == ["True", "True", "True", "31536000", "True"]
 
 
-def test_repeated_failed_logins_lock_the_login_out(client, kurzeme_coordinator):
-    login = reverse("admin:login")
+@pytest.mark.parametrize("login_name", ["admin:login", "login"])
+def test_repeated_failed_logins_lock_the_login_out(client, kurzeme_coordinator, login_name):
+    """Staff log in at /login/ and at /admin/login/: the lockout holds on both."""
+    login = reverse(login_name)
     statuses = [
         client.post(login, {"username": "kurzeme", "password": "guess"}).status_code
         for _attempt in range(5)
@@ -71,21 +73,6 @@ def test_other_logins_are_not_locked_by_someone_elses_failures(client, kurzeme_c
         client.post(login, {"username": "kurzeme", "password": "guess"})
     response = client.post(login, {"username": "zemgale", "password": "parole-123"})
     assert response.status_code == 302
-
-
-def test_portal_login_page_locks_out_like_the_admin_login(client, kurzeme_coordinator):
-    """Staff log in at /login/, not only at /admin/login/: the lockout must hold there too."""
-    login = reverse("login")
-    statuses = [
-        client.post(login, {"username": "kurzeme", "password": "guess"}).status_code
-        for _attempt in range(5)
-    ]
-    assert statuses == [200, 200, 200, 200, 429]
-
-    locked = client.post(login, {"username": "kurzeme", "password": "parole-123"})
-
-    assert locked.status_code == 429
-    assert "_auth_user_id" not in client.session
 
 
 def test_guessing_two_factor_codes_is_throttled(client, kurzeme_coordinator):
