@@ -27,8 +27,8 @@ messages: $(STAMP) system-deps
 run: messages
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) seed_demo --if-empty
-	@echo "\nOpen http://$(HOST)/ (admin: http://$(HOST)/admin/)\n"
-	DEBUG=1 $(MANAGE) runserver $(HOST)
+	@echo "\nOpen http://$(HOST)/ (admin: http://$(HOST)/admin/); the worker sends the mail.\n"
+	@sh scripts/run-dev.sh $(HOST)
 
 lint: $(STAMP) typecheck
 	$(BIN)/ruff check .

@@ -1,10 +1,9 @@
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Email
-from .services import email_send_due
+from .services import email_retry
 
 
 @admin.register(Email)
@@ -30,18 +29,16 @@ class EmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry sending now"))
     def retry_now(self, request, queryset):
-        ids = list(queryset.exclude(status=Email.Status.SENT).values_list("pk", flat=True))
-        Email.objects.filter(pk__in=ids).update(
-            status=Email.Status.QUEUED, next_attempt_at=timezone.now()
+        count = email_retry(
+            ids=queryset.exclude(status=Email.Status.SENT).values_list("pk", flat=True)
         )
-        sent, failed = email_send_due(ids=ids)
         self.message_user(
             request,
             ngettext(
-                "%(sent)d e-mail sent, %(failed)d failed.",
-                "%(sent)d e-mails sent, %(failed)d failed.",
-                sent,
+                "%(count)d e-mail queued again; the worker sends it within a minute.",
+                "%(count)d e-mails queued again; the worker sends them within a minute.",
+                count,
             )
-            % {"sent": sent, "failed": failed},
-            messages.SUCCESS if not failed else messages.WARNING,
+            % {"count": count},
+            messages.SUCCESS,
         )

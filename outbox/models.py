@@ -1,4 +1,9 @@
-"""Outgoing e-mail, stored first so that a failing mail server loses nothing."""
+"""Outgoing e-mail, stored first so that a failing mail server loses nothing.
+
+A mail is `queued` until a worker claims it (`sending`, one conditional UPDATE, so two
+workers never both send it), then `sent`, back to `queued` with a later attempt time, or
+`failed` (refused for good, out of attempts, or interrupted mid-send) for a person to see.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-MAX_ATTEMPTS = 8
+# 1, 2, 4 … minutes, at most 4 hours apart: the 15th attempt comes about 32 hours after the first.
+MAX_ATTEMPTS = 15
+MAX_RETRY_DELAY = timedelta(hours=4)
 
 
 class EmailQuerySet(models.QuerySet["Email"]):
@@ -26,6 +33,7 @@ class Email(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed (gave up)")
 
@@ -61,6 +69,9 @@ class Email(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The same Message-ID on every attempt, so a receiving server can drop a duplicate.
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
 
     objects = EmailQuerySet.as_manager()
 
@@ -76,14 +87,25 @@ class Email(models.Model):
     def __str__(self):
         return self.subject
 
-    def record_failure(self, error: Exception, now: datetime.datetime | None = None) -> None:
-        """Count a failed attempt and schedule the next: 1, 2, 4 ... minutes, then give up."""
-        now = now or timezone.now()
-        self.attempts += 1
-        self.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if self.attempts >= MAX_ATTEMPTS:
-            self.status = self.Status.FAILED
-        self.next_attempt_at = now + timedelta(minutes=2 ** (self.attempts - 1))
+    def retry_delay(self) -> timedelta:
+        """How long to wait after this many attempts: 1, 2, 4 … minutes, at most 4 hours."""
+        return min(timedelta(minutes=2 ** max(self.attempts - 1, 0)), MAX_RETRY_DELAY)
+
+
+class SendingPause(models.Model):
+    """While the mail server does not answer, nobody tries: one row, shared by all workers,
+    so an outage costs one timeout per pause instead of one per queued mail."""
+
+    until = models.DateTimeField(_("paused until"))
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("sending pause")
+        verbose_name_plural = _("sending pauses")
+
+    def __str__(self):
+        return f"{self.until:%d.%m.%Y %H:%M}"
 
 
 class Attachment(models.Model):

@@ -1,17 +1,31 @@
-"""Queue e-mail inside the caller's transaction; send after commit; retry what failed."""
+"""Queue e-mail inside the caller's transaction; a background worker sends it.
 
-from __future__ import annotations
+No web request talks to a mail server: `email_enqueue` writes the mail (and, after the
+commit, a task that asks the worker to send what is due). The worker claims each mail with
+one conditional UPDATE, so two workers never send the same mail, and holds no row lock
+while it talks to the mail server. A refusal for good (5xx) is not retried; a mail server
+that does not answer pauses sending for everyone; a worker that dies mid-send leaves the mail
+`sending`, and the sweep marks it failed for a person to check rather than sending it twice.
+"""
 
+import contextlib
 import logging
-from collections.abc import Iterable
+import smtplib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Attachment, Email
+from .models import MAX_ATTEMPTS, Attachment, Email, SendingPause
 
 if TYPE_CHECKING:
     # Type only: the outbox sits below the domain and imports none of it at run time.
@@ -19,80 +33,272 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# A mail still `sending` after this long belongs to a worker that died mid-send.
+STALE_SENDING = timedelta(minutes=15)
+CHUNK = 100
+INTERRUPTED = (
+    "The worker stopped while sending this mail; it may or may not have gone out. "
+    "Check with the recipient, then use “Retry sending now”."
+)
+
+
+class Outcome(Enum):
+    SENT = "sent"
+    RETRY = "retry"  # this mail failed for now (4xx): it comes again later
+    REFUSED = "refused"  # refused for good (5xx) or out of attempts: a person looks at it
+    SERVER_DOWN = "server_down"  # no answer from the mail server: everyone waits
+    NOT_CLAIMED = "not_claimed"  # another worker has it, or it is not due
+
+
+@dataclass
+class SendReport:
+    """What one round of sending did."""
+
+    sent: int = 0
+    failed: int = 0
+    paused: bool = False
+
 
 def email_enqueue(
     *,
     to: str,
     subject: str,
     body: str,
+    purpose: str,
     html_body: str = "",
-    purpose: str = "",
-    case: Case | None = None,
+    case: "Case | None" = None,
     attachments: Iterable[tuple[str, bytes, str]] = (),
 ) -> Email:
-    """Store an e-mail with the business change that causes it; try to send it after commit.
-
-    `attachments` is a sequence of (filename, content bytes, mimetype).
-    If sending fails the e-mail stays queued with the error, for `send_outbox` to retry.
-    """
+    """Store an e-mail with the business change that causes it; after the commit the worker
+    is asked to send it. `attachments` is a sequence of (filename, content, mimetype)."""
     email = Email.objects.create(
-        to=to, subject=subject, body=body, html_body=html_body, purpose=purpose, case=case
+        to=to,
+        subject=subject,
+        body=body,
+        html_body=html_body,
+        purpose=purpose,
+        case=case,
+        message_id=make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN),
     )
     Attachment.objects.bulk_create(
         Attachment(email=email, filename=name, content=content, mimetype=mimetype)
         for name, content, mimetype in attachments
     )
-    transaction.on_commit(lambda: email_send_due(ids=[email.pk]), robust=True)
+    transaction.on_commit(_ask_worker, robust=True)
     return email
 
 
-def email_send(*, email: Email) -> bool:
-    """Try to send one e-mail now; record success or the error. Returns True when sent."""
+def _ask_worker(after: datetime | None = None) -> None:
+    """Enqueue the send task (at once, or `after` a time): a row in the task table, no
+    network. If this fails, the worker's sweep finds the mail within a minute anyway."""
+    from .tasks import send_due
+
+    if after is not None and send_due.get_backend().supports_defer:
+        send_due.using(run_after=after).enqueue()
+    else:
+        send_due.enqueue()
+
+
+def sending_paused(now: datetime | None = None) -> bool:
+    """Whether the mail server was found not answering a moment ago."""
+    return SendingPause.objects.filter(until__gt=now or timezone.now()).exists()
+
+
+def email_send_due(
+    *, ids: Sequence[int] | None = None, limit: int | None = None, now: datetime | None = None
+) -> SendReport:
+    """Send the queued mail that is due (optionally only `ids`), oldest first; stop at the
+    first sign that the mail server is down."""
+    report = SendReport()
+    if sending_paused(now):
+        report.paused = True
+        return report
+    smtp = None
+    try:
+        while limit is None or report.sent + report.failed < limit:
+            # In chunks, until nothing is due: mail queued during the round goes too.
+            queryset = Email.objects.due(now)
+            if ids is not None:
+                queryset = queryset.filter(pk__in=ids)
+            due = list(queryset.values_list("pk", flat=True)[:CHUNK])
+            if not due:
+                break
+            if smtp is None:
+                smtp = _smtp_open()
+                if smtp is None:
+                    report.paused = True
+                    break
+            for pk in due:
+                outcome = email_send(email_id=pk, connection=smtp)
+                if outcome is Outcome.SENT:
+                    report.sent += 1
+                elif outcome is not Outcome.NOT_CLAIMED:
+                    report.failed += 1
+                if outcome is Outcome.SERVER_DOWN:
+                    report.paused = True
+                    return report
+    finally:
+        if smtp is not None:
+            with contextlib.suppress(Exception):  # the round is over; a dead line is fine
+                smtp.close()
+    return report
+
+
+def _smtp_open() -> BaseEmailBackend | None:
+    """One connection to the mail server for the whole round; None (and a pause) if the
+    server cannot be reached."""
+    smtp: BaseEmailBackend = get_connection()
+    try:
+        smtp.open()
+    except Exception as error:  # noqa: BLE001 - whatever it is, the server is not usable
+        _pause(now=timezone.now(), reason=type(error).__name__)
+        logger.warning("Mail server not reachable: %s; sending paused", type(error).__name__)
+        return None
+    return smtp
+
+
+def email_claim(*, email_id: int, now: datetime | None = None) -> Email | None:
+    """Take one due mail for this worker: a conditional UPDATE, committed at once, so no
+    row lock is held while the mail server is talked to. None if someone else has it."""
+    now = now or timezone.now()
+    claimed = (
+        Email.objects.due(now)
+        .filter(pk=email_id)
+        .update(status=Email.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return Email.objects.prefetch_related("attachments").get(pk=email_id)
+
+
+def email_message(
+    email: Email, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
+    """The message as it goes out, with the mail's own, stable Message-ID."""
     message = EmailMultiAlternatives(
+        connection=connection,
         subject=email.subject,
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
+        headers={"Message-ID": email.message_id} if email.message_id else None,
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     for attachment in email.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
+    return message
+
+
+def email_send(*, email_id: int, connection: BaseEmailBackend | None = None) -> Outcome:
+    """Claim one mail, send it (through `connection` if given), record what happened."""
+    email = email_claim(email_id=email_id)
+    if email is None:
+        return Outcome.NOT_CLAIMED
     try:
-        message.send()
-    except Exception as error:  # noqa: BLE001 - any failure must leave the mail queued
-        email.record_failure(error)
-        email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-        # The log names the row and the kind of error, never the address or the text: an
-        # SMTP error's message may carry the recipient (SMTPRecipientsRefused does).
-        logger.warning(
-            "E-mail %s not sent (attempt %s): %s", email.pk, email.attempts, type(error).__name__
-        )
-        return False
-    email.status = Email.Status.SENT
-    email.sent_at = timezone.now()
-    email.attempts += 1
-    email.save(update_fields=["status", "sent_at", "attempts"])
-    return True
+        sent = email_message(email, connection).send()
+        if not sent:  # the backend swallowed an error (fail_silently) or refused it
+            raise smtplib.SMTPException("The mail server did not take the message.")
+    except Exception as error:  # noqa: BLE001 - any failure must leave the mail recorded
+        return _record_failure(email, error)
+    Email.objects.filter(pk=email.pk).update(
+        status=Email.Status.SENT, sent_at=timezone.now(), claimed_at=None, last_error=""
+    )
+    SendingPause.objects.all().delete()
+    return Outcome.SENT
 
 
-def email_send_due(*, ids: Iterable[int] | None = None, limit: int = 100) -> tuple[int, int]:
-    """Send queued e-mail that is due (optionally only `ids`). Returns (sent, failed)."""
-    sent = failed = 0
-    queryset = Email.objects.due()
-    if ids is not None:
-        queryset = queryset.filter(pk__in=ids)
-    for pk in list(queryset.values_list("pk", flat=True)[:limit]):
-        with transaction.atomic():
-            locked = Email.objects.due().filter(pk=pk)
-            if connection.features.has_select_for_update_skip_locked:
-                # Two workers never send the same mail twice.
-                locked = locked.select_for_update(skip_locked=True)
-            email = locked.first()
-            if email is None:
-                continue
-            if email_send(email=email):
-                sent += 1
-            else:
-                failed += 1
-    return sent, failed
+def failure_kind(error: BaseException) -> Outcome:
+    """5xx for this mail: refused for good; 4xx: later; no (sane) answer: the server is down."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        permanent = bool(codes) and all(500 <= code < 600 for code in codes)
+        return Outcome.REFUSED if permanent else Outcome.RETRY
+    if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPAuthenticationError):
+        return Outcome.SERVER_DOWN  # the server's or our configuration's fault, not the mail's
+    if isinstance(error, smtplib.SMTPResponseException):
+        return Outcome.REFUSED if 500 <= error.smtp_code < 600 else Outcome.RETRY
+    if isinstance(error, OSError):  # timeouts, refused connections, a dropped connection
+        return Outcome.SERVER_DOWN
+    return Outcome.RETRY
+
+
+def _record_failure(email: Email, error: BaseException) -> Outcome:
+    kind = failure_kind(error)
+    now = timezone.now()
+    if kind is Outcome.RETRY and email.attempts >= MAX_ATTEMPTS:
+        kind = Outcome.REFUSED
+    fields: dict[str, object] = {
+        "last_error": f"{type(error).__name__}: {error}"[:2000],
+        "claimed_at": None,
+    }
+    if kind is Outcome.REFUSED:
+        fields["status"] = Email.Status.FAILED
+    elif kind is Outcome.SERVER_DOWN:
+        # Not the mail's fault: it keeps its place and its attempts; the pause holds everyone.
+        fields.update(status=Email.Status.QUEUED, attempts=F("attempts") - 1)
+    else:
+        fields.update(status=Email.Status.QUEUED, next_attempt_at=now + email.retry_delay())
+    Email.objects.filter(pk=email.pk).update(**fields)
+    if kind is Outcome.SERVER_DOWN:
+        _pause(now=now, reason=type(error).__name__)
+    # The log names the row and the kind of error, never the address or the text: an
+    # SMTP error's message may carry the recipient (SMTPRecipientsRefused does).
+    logger.warning(
+        "E-mail %s not sent (attempt %s): %s", email.pk, email.attempts, type(error).__name__
+    )
+    return kind
+
+
+@transaction.atomic
+def _pause(*, now: datetime, reason: str) -> None:
+    """Nobody tries for a while: 30 s, doubling to at most 10 minutes while it lasts."""
+    pause = SendingPause.objects.select_for_update().order_by("pk").first()
+    failures = (pause.failures if pause else 0) + 1
+    first, longest = settings.OUTBOX_PAUSE_SECONDS
+    length = timedelta(seconds=min(first * 2 ** (failures - 1), longest))
+    if pause is None:
+        pause = SendingPause(failures=0)
+    pause.until, pause.failures, pause.reason = now + length, failures, reason[:200]
+    pause.save()
+    # Whoever starts a pause asks for one try when it ends (tasks that find the pause on
+    # just stop), so sending resumes within seconds, not at the next minute's sweep.
+    transaction.on_commit(lambda: _ask_worker(after=pause.until), robust=True)
+
+
+def email_sweep(*, now: datetime | None = None) -> SendReport:
+    """The worker's minute: mark mail whose worker died mid-send as failed (never send it
+    twice), then send what is due."""
+    now = now or timezone.now()
+    interrupted = Email.objects.filter(
+        status=Email.Status.SENDING, claimed_at__lt=now - STALE_SENDING
+    ).update(status=Email.Status.FAILED, last_error=INTERRUPTED, claimed_at=None)
+    if interrupted:
+        logger.error("%s e-mail(s) interrupted while sending; marked failed", interrupted)
+    return email_send_due(now=now)
+
+
+def email_retry(*, ids: Iterable[int]) -> int:
+    """A person has looked at failed mail and wants it sent again: queue it now."""
+    count = (
+        Email.objects.filter(pk__in=list(ids))
+        .filter(Q(status=Email.Status.FAILED) | Q(status=Email.Status.QUEUED))
+        .update(status=Email.Status.QUEUED, next_attempt_at=timezone.now(), attempts=0)
+    )
+    transaction.on_commit(_ask_worker, robust=True)
+    return count
+
+
+def outbox_health(*, now: datetime | None = None) -> tuple[bool, dict[str, object]]:
+    """For /healthz: the oldest due mail is younger than OUTBOX_MAX_DELAY_MINUTES; how many
+    mails have been given up (they wait for a person). No addresses, no texts."""
+    now = now or timezone.now()
+    oldest = Email.objects.due(now).values_list("next_attempt_at", flat=True).first()
+    waiting = (now - oldest).total_seconds() if oldest else 0.0
+    limit = settings.OUTBOX_MAX_DELAY_MINUTES * 60
+    detail: dict[str, object] = {
+        "oldest_due_seconds": round(waiting),
+        "failed": Email.objects.filter(status=Email.Status.FAILED).count(),
+        "paused": sending_paused(now),
+    }
+    return waiting <= limit, detail

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "intake",
     "workspace",
     "outbox",
+    "jobs",
+    "django_tasks",
+    "django_tasks_db",
     "reports",
     "demo",
     "auditlog",
@@ -136,7 +139,20 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Only the background worker talks to the mail server, so a slow one delays mail, not pages.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The domain of every mail's Message-ID (kept across retries, so duplicates can be dropped).
+EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", default="remigracija.lv")
+# /healthz reports trouble when the oldest mail due has waited longer than this.
+OUTBOX_MAX_DELAY_MINUTES = env.int("OUTBOX_MAX_DELAY_MINUTES", default=15)
+# While the mail server does not answer, sending pauses this long, doubling up to the second.
+OUTBOX_PAUSE_SECONDS = tuple(env.list("OUTBOX_PAUSE_SECONDS", cast=int, default=[30, 600]))
+
+# --- Background work ------------------------------------------------------------------
+# Tasks (sending mail, scheduled jobs) are rows in the database, run by `manage.py worker`:
+# django-tasks (Django 6's tasks API, backported) with django-tasks-db's database backend,
+# so SQLite and PostgreSQL need no broker. The schedule is in jobs/schedule.py.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Remigrācija <noreply@remigracija.lv>")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -19,3 +19,6 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # Tests log national administrators in without a phone; tests/test_two_factor.py turns the
 # requirement back on.
 OTP_REQUIRED_FOR_NATIONAL_ADMINS = False
+# Tasks run at once, in the test's process (the worker's own tests use the database
+# backend: tests/test_worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,7 +1,7 @@
 """The shape of the code: imports point one way, modules and view methods stay small.
 
-Layers, from the bottom: common; the leaves audit and outbox (they know no domain model by
-import); municipalities; coordinators (the domain core); offers; privacy; the apps people
+Layers, from the bottom: common; the leaves audit, outbox and jobs (they know no domain model
+by import); municipalities; coordinators (the domain core); offers; privacy; the apps people
 use (intake, workspace, reports, accounts); demo; the project package. A module may import
 its own app and the layers below it, never a layer above or beside it.
 """
@@ -16,6 +16,7 @@ LAYERS = {
     "common": 0,
     "audit": 1,
     "outbox": 1,
+    "jobs": 1,
     "municipalities": 2,
     "coordinators": 3,
     "offers": 4,

@@ -65,3 +65,16 @@ def test_no_due_follow_ups_sends_nothing():
 def test_bad_date_is_a_clear_command_error():
     with pytest.raises(CommandError, match="Not a date"):
         call_command("send_followup_digest", date="31.12.2026", stdout=StringIO())
+
+
+def test_a_second_run_on_the_same_day_sends_nothing_unless_forced():
+    case_due(CoordinatorFactory(email="kurzeme@example.lv"), 0)
+
+    call_command("send_followup_digest", stdout=StringIO())
+    again = StringIO()
+    call_command("send_followup_digest", stdout=again)
+
+    assert Email.objects.filter(purpose="followup_digest").count() == 1
+    assert "has been sent already" in again.getvalue()
+    call_command("send_followup_digest", "--force", stdout=StringIO())
+    assert Email.objects.filter(purpose="followup_digest").count() == 2

@@ -57,7 +57,7 @@ def person_case(kurzeme_coordinator):
         text=f"Dzīvoklis ģimenei {NAME}.",
     )
     OfferItemFactory(offer__case=case, offer__version=2)  # a draft: never sent, no PDF
-    email_enqueue(to=EMAIL, subject=f"Sveiki, {NAME}", body="Paldies!", case=case)
+    email_enqueue(to=EMAIL, subject=f"Sveiki, {NAME}", body="Paldies!", case=case, purpose="offer")
     case_transition(case=case, to_status="contacted", actor=kurzeme_coordinator)
     case.returnee.town = "Boston"  # a change, so the history holds a before/after pair
     case.returnee.save()
@@ -215,8 +215,12 @@ def test_retention_anonymises_only_people_closed_longer_than_the_period(
     second_case_open = CaseFactory(returnee__last_name="Divas")
     close_long_ago(second_case_open, kurzeme_coordinator, days=900)
     CaseFactory(returnee=second_case_open.returnee, planning_region=region("ZEM"))
-    old = email_enqueue(to="nesen@example.com", subject="Sveiki", body="Teksts", case=recent)
-    new = email_enqueue(to="nesen@example.com", subject="Vēlreiz", body="Teksts", case=recent)
+    old = email_enqueue(
+        to="nesen@example.com", subject="Sveiki", body="Teksts", case=recent, purpose="offer"
+    )
+    new = email_enqueue(
+        to="nesen@example.com", subject="Vēlreiz", body="Teksts", case=recent, purpose="offer"
+    )
     Email.objects.update(status="sent", sent_at=timezone.now() - timedelta(days=200))
     Email.objects.filter(pk=new.pk).update(sent_at=timezone.now())
 

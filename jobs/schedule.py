@@ -1,0 +1,73 @@
+"""The schedule, defined once: which job runs when, and what it calls.
+
+The worker (`manage.py worker`) looks at it every few seconds; each job's slot for "now"
+(this minute, today) is claimed through `job_claim`, so with several workers each slot runs
+once. A daily job whose hour has passed runs when a worker next looks (after an outage too).
+Times are local (Europe/Riga). The functions are named by dotted path: this app imports
+no domain module.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+Slot = Callable[[datetime], str | None]
+
+
+def every_minute(now: datetime) -> str | None:
+    """Each minute is a slot of its own."""
+    return timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")
+
+
+def daily_at(hour: int, minute: int = 0, *, working_days_only: bool = False) -> Slot:
+    """Today, once the local time has passed hour:minute (Monday to Friday if asked)."""
+
+    def slot(now: datetime) -> str | None:
+        local = timezone.localtime(now)
+        if working_days_only and local.weekday() >= 5:
+            return None
+        if (local.hour, local.minute) < (hour, minute):
+            return None
+        return local.date().isoformat()
+
+    return slot
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job: its name (also the run record's), the function, when it runs."""
+
+    name: str
+    function: str
+    slot: Slot
+    description: str
+
+
+SCHEDULE = (
+    Job(
+        "outbox_sweep",
+        "outbox.services.email_sweep",
+        every_minute,
+        "every minute: mail that came due, retries, sends interrupted by a dead worker",
+    ),
+    Job(
+        "followup_digest",
+        "coordinators.services.followups.followup_digest_send",
+        daily_at(7, 0, working_days_only=True),
+        "working days at 07:00: each coordinator's follow-ups due today or overdue",
+    ),
+    Job(
+        "retention",
+        "privacy.services.retention_apply",
+        daily_at(3, 0),
+        "daily at 03:00: anonymise people past the retention period, empty old mail",
+    ),
+    Job(
+        "housekeeping",
+        "jobs.services.housekeeping",
+        daily_at(4, 0),
+        "daily at 04:00: forget job runs older than 30 days and finished tasks older than 7",
+    ),
+)

@@ -1,0 +1,222 @@
+"""The background worker: mail leaves only through it, exactly once, and the schedule runs
+each job once per slot however many workers there are."""
+
+import datetime
+import smtplib
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from jobs.models import JobRun
+from jobs.schedule import SCHEDULE, daily_at
+from jobs.services import schedule_run_due, worker_health
+from outbox.models import Email, SendingPause
+from outbox.services import (
+    INTERRUPTED,
+    email_claim,
+    email_enqueue,
+    email_send_due,
+    email_sweep,
+    outbox_health,
+)
+from tests.test_contact_form import LV_URL, form_data
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+RIGA = datetime.timezone(datetime.timedelta(hours=2))  # December: EET
+
+
+def queue(**kwargs):
+    values = {"to": "ilze@example.com", "subject": "Paldies", "body": "Teksts"} | kwargs
+    return email_enqueue(purpose=Email.Purpose.CONTACT_CONFIRMATION, **values)
+
+
+def refuse_with(monkeypatch, error):
+    calls = []
+
+    def send(self, messages):
+        calls.append(messages)
+        raise error
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", send)
+    return calls
+
+
+@pytest.fixture
+def keep_test_connection(monkeypatch):
+    """The worker closes connections that are inside a transaction, as a long-running
+    process should; the test's connection is, so it must stay open here."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+class NoSmtpBackend:
+    """A mail backend that fails the test if anybody opens a connection."""
+
+    def __init__(self, *args, **kwargs):
+        raise AssertionError("a web request opened a mail connection")
+
+
+@override_settings(
+    TASKS=DATABASE_TASKS,
+    EMAIL_BACKEND="tests.test_worker.NoSmtpBackend",
+    CONTACT_FORM_MIN_FILL_SECONDS=0,
+)
+def test_a_web_request_queues_mail_and_a_task_but_never_talks_to_the_mail_server(
+    client, kurzeme_coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(LV_URL, form_data())
+
+    assert response.status_code == 302
+    assert Email.objects.filter(status=Email.Status.QUEUED).count() == 2
+    assert DBTaskResult.objects.ready().count() == 2  # one "send what is due" per commit hook
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_the_worker_sends_the_queued_mail(keep_test_connection, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue()
+    assert mail.outbox == []
+
+    call_command("worker", "--once", stdout=StringIO())
+
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    assert len(mail.outbox) == 1
+    assert DBTaskResult.objects.successful().count() >= 2  # the send task and the sweep
+
+
+def test_two_workers_never_claim_the_same_mail():
+    email = queue()
+    assert email_claim(email_id=email.pk) is not None
+    assert email_claim(email_id=email.pk) is None
+    assert Email.objects.get(pk=email.pk).status == Email.Status.SENDING
+
+
+def test_a_retried_mail_keeps_its_message_id(monkeypatch):
+    email = queue()
+    refuse_with(monkeypatch, smtplib.SMTPResponseException(451, b"Greylisted, try later"))
+    email_send_due()
+    monkeypatch.undo()
+    Email.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+
+    email_send_due()
+
+    assert mail.outbox[0].extra_headers["Message-ID"] == email.message_id
+    assert mail.outbox[0].message()["Message-ID"] == email.message_id
+    assert email.message_id.endswith("@remigracija.lv>")
+    assert Email.objects.get(pk=email.pk).attempts == 2
+
+
+def test_a_permanent_refusal_is_not_retried(monkeypatch):
+    email = queue()
+    refuse_with(monkeypatch, smtplib.SMTPRecipientsRefused({"ilze@example.com": (550, b"No")}))
+
+    email_send_due()
+
+    email.refresh_from_db()
+    assert email.status == Email.Status.FAILED
+    assert email.attempts == 1
+    assert "SMTPRecipientsRefused" in email.last_error
+
+
+def test_a_mail_server_that_does_not_answer_pauses_sending_for_every_mail(monkeypatch):
+    first, second = queue(), queue(subject="Otrs")
+    calls = refuse_with(monkeypatch, TimeoutError("timed out"))
+
+    report = email_send_due()
+
+    assert report.paused and len(calls) == 1  # one timeout, not one per queued mail
+    assert Email.objects.get(pk=second.pk).attempts == 0
+    Email.objects.update(next_attempt_at=timezone.now())
+    assert email_send_due().paused and len(calls) == 1  # still paused: nobody tries
+    monkeypatch.undo()
+    SendingPause.objects.update(until=timezone.now())
+
+    email_send_due()
+
+    assert Email.objects.filter(status=Email.Status.SENT).count() == 2
+    assert not SendingPause.objects.exists()
+    assert {message.subject for message in mail.outbox} == {first.subject, second.subject}
+
+
+def test_a_mail_whose_worker_died_while_sending_is_failed_for_a_person_not_sent_again():
+    email = queue()
+    email_claim(email_id=email.pk)
+    Email.objects.filter(pk=email.pk).update(
+        claimed_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
+
+    email_sweep()
+
+    email.refresh_from_db()
+    assert email.status == Email.Status.FAILED
+    assert email.last_error == INTERRUPTED
+    assert mail.outbox == []
+    assert outbox_health()[1]["failed"] == 1
+
+
+def test_health_reports_mail_that_waits_too_long():
+    assert outbox_health()[0] is True
+    email = queue()
+    Email.objects.filter(pk=email.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+    ok, detail = outbox_health()
+    assert ok is False and detail["oldest_due_seconds"] >= 1800
+    assert "ilze" not in str(detail)
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_each_job_runs_once_per_slot_whatever_the_number_of_workers():
+    monday_morning = datetime.datetime(2026, 11, 30, 7, 30, tzinfo=RIGA)
+
+    first = schedule_run_due(now=monday_morning)
+    second = schedule_run_due(now=monday_morning)
+
+    assert set(first) == {job.name for job in SCHEDULE}
+    assert second == []
+    assert JobRun.objects.count() == len(SCHEDULE)
+    assert DBTaskResult.objects.ready().count() == len(SCHEDULE)
+    assert schedule_run_due(now=monday_morning + datetime.timedelta(minutes=1)) == ["outbox_sweep"]
+
+
+def test_the_digest_slot_is_a_working_day_after_seven():
+    digest = daily_at(7, 0, working_days_only=True)
+    assert digest(datetime.datetime(2026, 11, 30, 6, 59, tzinfo=RIGA)) is None
+    assert digest(datetime.datetime(2026, 11, 30, 7, 0, tzinfo=RIGA)) == "2026-11-30"
+    assert digest(datetime.datetime(2026, 12, 5, 9, 0, tzinfo=RIGA)) is None  # Saturday
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_scheduled_job_records_its_result(keep_test_connection):
+    call_command("worker", "--once", stdout=StringIO())
+
+    sweep = JobRun.objects.get(name="outbox_sweep")
+    assert sweep.ok is True and sweep.finished_at is not None
+    assert worker_health()[0] is True
+
+
+@override_settings(
+    EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+    EMAIL_HOST="127.0.0.1",
+    EMAIL_PORT=1,  # nothing listens there
+    EMAIL_TIMEOUT=2,
+)
+def test_an_unreachable_mail_server_pauses_sending_and_costs_the_mail_nothing():
+    email = queue()
+
+    report = email_send_due()
+
+    assert report.paused and report.sent == 0
+    email.refresh_from_db()
+    assert email.status == Email.Status.QUEUED and email.attempts == 0
+    assert SendingPause.objects.get().reason == "ConnectionRefusedError"
