@@ -5,12 +5,18 @@ Prints submissions per second and p50/p95 latency of the POST, then checks in th
 that every submission became a case and every e-mail is in the outbox.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_contact_bench \\
-        .venv/bin/python bench/contact_form.py --submissions 400 --clients 8 --workers 4
+        .venv/bin/python bench/contact_form.py --submissions 400 --clients 8 --workers 2 \\
+        --smtp-delay 0 5 --bare
+
+The portal runs as in production: gunicorn, and the background worker (`manage.py worker`)
+sending the mail to an SMTP sink on loopback that waits `--smtp-delay` seconds before it
+accepts each message (one run per value given), so the figures show whether a slow mail
+server reaches the web requests (it must not). `--bare` adds, in the same run, the ceiling:
+bare Django (bench/bare_site.py) doing one CSRF check and one INSERT for the same client.
 
 The database named in DATABASE_URL is dropped and created anew: give it one of its own.
 The rate limit and the minimum fill time are switched off through their settings for the run
-(CONTACT_FORM_RATE_LIMIT=0, CONTACT_FORM_MIN_FILL_SECONDS=0); mail goes to Django's dummy
-backend, so the figures exclude a real mail server (the outbox sends after commit).
+(CONTACT_FORM_RATE_LIMIT=0, CONTACT_FORM_MIN_FILL_SECONDS=0).
 """
 
 import argparse
@@ -53,8 +59,8 @@ def database_recreate(url):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def server_environment(url):
-    """gunicorn's environment: DEBUG off, rate limit and fill time off, the dummy mail backend."""
+def server_environment(url, smtp_port=None):
+    """The portal's environment: DEBUG off, rate limit and fill time off, mail to the sink."""
     return os.environ | {
         "DATABASE_URL": url,
         "DEBUG": "0",
@@ -62,7 +68,10 @@ def server_environment(url):
         "ALLOWED_HOSTS": "127.0.0.1",
         "CONTACT_FORM_RATE_LIMIT": "0",
         "CONTACT_FORM_MIN_FILL_SECONDS": "0",
-        "EMAIL_URL": "dummymail://",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}" if smtp_port else "dummymail://",
+        "EMAIL_TIMEOUT": "60",
+        "PORTAL_URL": "https://portal.example.lv",
+        "CACHE_URL": "dbcache://portal_cache",
         # Plain HTTP on loopback: no redirect to HTTPS, cookies (CSRF) sent without TLS.
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",
@@ -176,85 +185,163 @@ def verify(url, submissions, regions):
     return all(checks.values())
 
 
-def main():
-    """Recreate the database, start gunicorn, send the submissions, print and verify."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--submissions", type=int, default=400)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--port", type=int, default=8101)
-    arguments = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    if not url.startswith("postgres"):
-        raise SystemExit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")
-    environment = server_environment(url)
-    python = sys.executable
+class SlowSink:
+    """An SMTP server that waits `delay` seconds before it accepts each message."""
 
+    def __init__(self, port, delay):
+        import asyncio
+
+        from aiosmtpd.controller import Controller
+
+        self.received = 0
+        self.delay = delay
+        self.controller = Controller(
+            self, hostname="127.0.0.1", port=port, loop=asyncio.new_event_loop()
+        )
+        self.controller.start()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        import asyncio
+
+        await asyncio.sleep(self.delay)
+        self.received += 1
+        return "250 OK"
+
+    def stop(self):
+        self.controller.stop()
+
+
+def measure(base, submissions, clients, region_ids, municipalities, needs):
+    """Warm up, then `submissions` from `clients` threads: (submissions/s, p50, p95)."""
+    lock = threading.Lock()
+    latencies = []
+
+    def one(number):
+        seconds = submit(base, number, region_ids, municipalities, needs)
+        with lock:
+            latencies.append(seconds)
+
+    for number in range(clients):  # warm-up, not counted
+        submit(base, 10_000_000 + number, region_ids, municipalities, needs)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(one, range(submissions)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    return submissions / elapsed, statistics.median(latencies), p95
+
+
+def first_municipalities(page, regions):
+    """One municipality per region id, as the form's grouped select lists them."""
+    groups = page.split('name="municipality"')[1].split("</select>")[0].split("<optgroup")[1:]
+    return {
+        region_id: OPTION.findall(group)[0][0]
+        for region_id, group in zip(regions, groups, strict=True)
+    }
+
+
+def portal_run(url, arguments, delay):
+    """One measured run of the portal with the worker and a sink of `delay` seconds."""
+    python, port, smtp_port = sys.executable, arguments.port, arguments.port + 1
+    environment = server_environment(url, smtp_port)
     database_recreate(url)
-    # Our own interpreter and fixed arguments, no outside input.
-    subprocess.run(  # noqa: S603
-        [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=environment, check=True
-    )
-    subprocess.run(  # noqa: S603
-        [python, "manage.py", "compilemessages", "--ignore=.venv", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
-    subprocess.run(  # noqa: S603
-        [python, "manage.py", "shell", "-v", "0", "-c", SEED], cwd=ROOT, env=environment, check=True
-    )
-    base = f"http://127.0.0.1:{arguments.port}"
-    server = subprocess.Popen(  # noqa: S603
-        [
-            python, "-m", "gunicorn", "remigration.wsgi:application",
-            "--bind", f"127.0.0.1:{arguments.port}",
-            "--workers", str(arguments.workers),
-            "--log-level", "warning",
-        ],
-        cwd=ROOT,
-        env=environment,
-    )  # fmt: skip
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["createcachetable"],
+        ["compilemessages", "--ignore=.venv", "-v0"],
+        ["shell", "-v", "0", "-c", SEED],
+    ):
+        # Our own interpreter and fixed arguments, no outside input.
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=environment, check=True)  # noqa: S603
+    sink = SlowSink(smtp_port, delay)
+    processes = [
+        subprocess.Popen(  # noqa: S603
+            [python, "-m", "gunicorn", "remigration.wsgi:application",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(arguments.workers),
+             "--log-level", "warning"],
+            cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(  # noqa: S603
+            [python, "manage.py", "worker"], cwd=ROOT, env=environment,
+            stdout=subprocess.DEVNULL,
+        ),
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
     try:
         page = wait_until_up(base)
-        regions, municipalities, needs = form_choices(page)
-        region_ids = [*regions, None]
-        first_municipality = {}
-        # The select lists municipalities grouped by region, in region order.
-        groups = page.split('name="municipality"')[1].split("</select>")[0].split("<optgroup")[1:]
-        for region_id, group in zip(regions, groups, strict=True):
-            first_municipality[region_id] = OPTION.findall(group)[0][0]
-        assert municipalities, "the form offers no municipalities"
-        lock = threading.Lock()
-        latencies = []
+        regions, _municipalities, needs = form_choices(page)
+        figures = measure(
+            base, arguments.submissions, arguments.clients, [*regions, None],
+            first_municipalities(page, regions), needs,
+        )  # fmt: skip
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+        received = sink.received
+        sink.stop()
+    ok = verify(url, arguments.submissions + arguments.clients, regions=len(regions))
+    print(f"  mails the sink accepted during the run: {received}")
+    return figures, ok
 
-        def one(number):
-            """One timed submission."""
-            seconds = submit(base, number, region_ids, first_municipality, needs)
-            with lock:
-                latencies.append(seconds)
 
-        for number in range(arguments.clients):  # warm-up, not counted
-            submit(base, 10_000_000 + number, region_ids, first_municipality, needs)
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=arguments.clients) as pool:
-            list(pool.map(one, range(arguments.submissions)))
-        elapsed = time.perf_counter() - started
+def bare_run(url, arguments):
+    """The ceiling: bare Django, one CSRF check and one INSERT, the same client."""
+    environment = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.bare_site"}
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS bench_bare (id serial PRIMARY KEY, name text)"
+        )
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "bench.bare_site:application",
+         "--bind", f"127.0.0.1:{arguments.port + 2}", "--workers", str(arguments.workers),
+         "--log-level", "warning"],
+        cwd=ROOT, env=environment,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{arguments.port + 2}"
+    try:
+        wait_until_up(base)
+        return measure(base, arguments.submissions, arguments.clients, [None], {}, [])
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    latencies.sort()
-    p50 = statistics.median(latencies)
-    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+
+def main():
+    """Run the portal with each sink delay (and bare Django), print the figures, verify."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--submissions", type=int, default=400)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--port", type=int, default=8101)
+    parser.add_argument(
+        "--smtp-delay", type=float, nargs="+", default=[0.0],
+        help="seconds the mail server waits per message; one run per value",
+    )  # fmt: skip
+    parser.add_argument("--bare", action="store_true", help="also measure bare Django")
+    arguments = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not url.startswith("postgres"):
+        raise SystemExit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")
+    rows, all_ok = [], True
+    for delay in arguments.smtp_delay:
+        print(f"Portal, mail server answering after {delay:g} s:")
+        figures, ok = portal_run(url, arguments, delay)
+        rows.append((f"portal, SMTP delay {delay:g} s", *figures))
+        all_ok &= ok
+    if arguments.bare:
+        rows.append(("bare Django: one CSRF check, one INSERT", *bare_run(url, arguments)))
     print(
-        f"{arguments.submissions} submissions, {arguments.clients} clients, "
+        f"\n{arguments.submissions} submissions, {arguments.clients} clients, "
         f"{arguments.workers} gunicorn workers, PostgreSQL, DEBUG off"
     )
-    print(f"  {arguments.submissions / elapsed:.1f} submissions/s (each: GET form + POST)")
-    print(f"  POST latency p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
-    total = arguments.submissions + arguments.clients
-    if not verify(url, total, regions=len(regions)):
+    print(f"| {'setup':42} | submissions/s | POST p50 | POST p95 |")
+    print(f"|{'-' * 44}|---------------|----------|----------|")
+    for name, rate, p50, p95 in rows:
+        print(f"| {name:42} | {rate:13.1f} | {p50 * 1000:5.0f} ms | {p95 * 1000:5.0f} ms |")
+    if not all_ok:
         raise SystemExit(1)
 
 
