@@ -1,13 +1,8 @@
 """Write to the audit trail. Callers pass objects, never personal data."""
 
+from common.net import client_ip
+
 from .models import AuditEntry
-
-
-def client_ip(request):
-    """The client's address as the server saw it (behind a proxy, set REMOTE_ADDR right)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

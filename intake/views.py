@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView
 
+from common.net import client_ip
 from intake.forms import MESSAGE_MAX_LENGTH, ContactForm
 
 from .services import case_create_from_contact_form
@@ -56,12 +57,13 @@ def body_size_limited(view):
 def rate_limit_exceeded(request):
     """Count this POST for the client's address; True when over the limit.
 
-    The key is a keyed hash of the address, so the cache holds no IP addresses.
+    The key is a keyed hash of the address (`common.net.client_ip`, which honours
+    PROXY_COUNT), so the cache holds no IP addresses.
     """
     limit = settings.CONTACT_FORM_RATE_LIMIT
     if not limit:
         return False
-    client = salted_hmac("contact-form-rate", request.META.get("REMOTE_ADDR", "")).hexdigest()
+    client = salted_hmac("contact-form-rate", client_ip(request) or "").hexdigest()
     key = f"contact-form-rate:{client}"
     cache.add(key, 0, timeout=settings.CONTACT_FORM_RATE_WINDOW_SECONDS)
     try:

@@ -169,6 +169,12 @@ CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-11")
 # django-auditlog keeps field-level history of returnees and cases as JSON.
 AUDITLOG_STORE_JSON_CHANGES = True
 
+# --- Reverse proxy and the client's address ----------------------------------------------
+# How many reverse proxies of ours stand in front, each appending the address it was
+# connected from to X-Forwarded-For; 0: none, REMOTE_ADDR is the client. common.net.client_ip
+# applies it for the contact form's rate limit, the audit trail and django-axes alike.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
 # --- Login protection and sessions -------------------------------------------------------
 # Five wrong passwords for one login name from one address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -178,11 +184,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # keeps login names and addresses out of the log files
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the number of proxies that set X-Forwarded-For; 0: no proxy.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The same client address as the rate limit and the audit trail (PROXY_COUNT, above).
+AXES_CLIENT_IP_CALLABLE = "common.net.client_ip"
 
 # Two-factor authentication (TOTP apps): open to all staff, required for national
 # administrators (not in DEBUG, so the demo logins work without a phone).
@@ -196,7 +199,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Security headers (production defaults; DEBUG relaxes only what needs HTTPS) ---------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-if env.int("PROXY_COUNT", default=0):
+if PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_HTTPONLY = True
@@ -227,7 +230,7 @@ CONTACT_FORM_MIN_FILL_SECONDS = env.int("CONTACT_FORM_MIN_FILL_SECONDS", default
 # Submissions (valid or not) per client IP per window; 0 switches the limit off (benchmarks).
 # The counter lives in the default cache: with several server processes it must be a shared
 # cache, e.g. CACHE_URL=redis://127.0.0.1:6379/1 (needs the `redis` package); LocMem counts
-# per process. The client IP is REMOTE_ADDR: behind a proxy, have the proxy set it.
+# per process. The client IP is common.net.client_ip's (PROXY_COUNT).
 CONTACT_FORM_RATE_LIMIT = env.int("CONTACT_FORM_RATE_LIMIT", default=10)
 CONTACT_FORM_RATE_WINDOW_SECONDS = env.int("CONTACT_FORM_RATE_WINDOW_SECONDS", default=3600)
 # Largest request body the form accepts, checked before it is read (the global
