@@ -230,9 +230,17 @@ CONTACT_FORM_MIN_FILL_SECONDS = env.int("CONTACT_FORM_MIN_FILL_SECONDS", default
 # Submissions (valid or not) per client IP per window; 0 switches the limit off (benchmarks).
 # The counter lives in the default cache: with several server processes it must be a shared
 # cache, e.g. CACHE_URL=redis://127.0.0.1:6379/1 (needs the `redis` package); LocMem counts
-# per process. The client IP is common.net.client_ip's (PROXY_COUNT).
+# per process. The client IP is common.net.client_ip's (PROXY_COUNT). When the cache is down
+# the form lets submissions through and logs a warning.
 CONTACT_FORM_RATE_LIMIT = env.int("CONTACT_FORM_RATE_LIMIT", default=10)
 CONTACT_FORM_RATE_WINDOW_SECONDS = env.int("CONTACT_FORM_RATE_WINDOW_SECONDS", default=3600)
 # Largest request body the form accepts, checked before it is read (the global
 # DATA_UPLOAD_MAX_MEMORY_SIZE stays at Django's default for the admin's bulk actions).
 CONTACT_FORM_MAX_BODY_BYTES = env.int("CONTACT_FORM_MAX_BODY_BYTES", default=64 * 1024)
+
+# --- A cache that may be down ----------------------------------------------------------
+# A Redis that hangs must not hang every form submission: give up after a second, and the
+# rate limit lets the submission through (intake/views.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
