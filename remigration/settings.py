@@ -244,3 +244,9 @@ CONTACT_FORM_MAX_BODY_BYTES = env.int("CONTACT_FORM_MAX_BODY_BYTES", default=64 
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 1)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
+
+# --- Links in e-mail -------------------------------------------------------------------
+# The portal's public https address, without a path: every link in every e-mail starts with
+# it (common.urls.absolute_url), since mail is sent with no request to take a host from.
+# Required with DEBUG off (common.checks).
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000" if DEBUG else "")

@@ -19,3 +19,5 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # Tests log national administrators in without a phone; tests/test_two_factor.py turns the
 # requirement back on.
 OTP_REQUIRED_FOR_NATIONAL_ADMINS = False
+# Links in the mails the tests read; tests/test_mail_links.py sets it again for itself.
+PORTAL_URL = "https://portal.example.lv"
