@@ -62,6 +62,9 @@ def server_environment(url):
         "DEBUG": "0",
         "SECRET_KEY": "benchmark-only-secret-key",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback: no redirect to https, cookies that urllib sends back.
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
         "CONTACT_FORM_RATE_LIMIT": "0",
         "CONTACT_FORM_MIN_FILL_SECONDS": "0",
         "EMAIL_URL": "dummymail://",
