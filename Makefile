@@ -26,6 +26,7 @@ messages: $(STAMP) system-deps
 
 run: messages
 	DEBUG=1 $(MANAGE) migrate --noinput
+	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) seed_demo --if-empty
 	@echo "\nOpen http://$(HOST)/ (admin: http://$(HOST)/admin/); the worker sends the mail.\n"
 	@sh scripts/run-dev.sh $(HOST)

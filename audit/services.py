@@ -7,18 +7,12 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.http import HttpRequest
 
+from common.net import client_ip
+
 from .models import AuditEntry
 
 if TYPE_CHECKING:
     from coordinators.models import User
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as the server saw it (behind a proxy, set REMOTE_ADDR right)."""
-    if request is None:
-        return None
-    address: str | None = request.META.get("REMOTE_ADDR")
-    return address or None
 
 
 def audit_record(

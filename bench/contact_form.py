@@ -66,15 +66,15 @@ def server_environment(url, smtp_port=None):
         "DEBUG": "0",
         "SECRET_KEY": "benchmark-only-secret-key",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback: no redirect to https, cookies that urllib sends back.
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
         "CONTACT_FORM_RATE_LIMIT": "0",
         "CONTACT_FORM_MIN_FILL_SECONDS": "0",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}" if smtp_port else "dummymail://",
         "EMAIL_TIMEOUT": "60",
         "PORTAL_URL": "https://portal.example.lv",
         "CACHE_URL": "dbcache://portal_cache",
-        # Plain HTTP on loopback: no redirect to HTTPS, cookies (CSRF) sent without TLS.
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
         "LOG_LEVEL": "ERROR",
     }
 

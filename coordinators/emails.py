@@ -1,6 +1,8 @@
 """The mails of the domain core: to municipalities, and to coordinators. Each mail is a
 function here and a template in `templates/coordinators/email/`; staff mail is in Latvian,
-whatever language the sender's page was in, and names a case by its reference only."""
+whatever language the sender's page was in, and names a case by its reference only. Links
+are absolute, on PORTAL_URL (`common.urls.absolute_url`): a mail client has no site to
+resolve a bare path against."""
 
 import datetime
 
@@ -11,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import date_text
+from common.urls import absolute_url
 from outbox.models import Email
 from outbox.services import email_enqueue
 
@@ -34,7 +37,7 @@ def municipality_request_enqueue(*, request: MunicipalityRequest) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "request": request,
-            "path": reverse("workspace:request_detail", args=[request.pk]),
+            "url": absolute_url(reverse("workspace:request_detail", args=[request.pk])),
         }
         subject = str(REQUEST_SUBJECT % {"reference": request.case.reference})
         body = render_to_string("coordinators/email/municipality_request.txt", context)
@@ -51,7 +54,7 @@ def municipality_answer_enqueue(*, request: MunicipalityRequest) -> None:
     if coordinator is None or not coordinator.email:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"path": reverse("workspace:case_detail", args=[case.reference])}
+        context = {"url": absolute_url(reverse("workspace:case_detail", args=[case.reference]))}
         email_enqueue(
             to=coordinator.email,
             subject=str(
@@ -74,7 +77,7 @@ def followup_digest_enqueue(*, coordinator: User, cases: list[Case], today: date
                 {
                     "reference": case.reference,
                     "date": date_text(case.next_follow_up),
-                    "path": reverse("workspace:case_detail", args=[case.reference]),
+                    "url": absolute_url(reverse("workspace:case_detail", args=[case.reference])),
                 }
             )
         email_enqueue(

@@ -1,14 +1,17 @@
 """The contact form's mails: the confirmation to the person, in their language, and the
 notice to the region's coordinators, in Latvian, with no personal data beyond the reference
-(they read the rest in the portal). Templates in `templates/intake/email/`."""
+(they read the rest in the portal, linked on PORTAL_URL). Templates in
+`templates/intake/email/`."""
 
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from common.urls import absolute_url
 from coordinators.models import Case, Language, User
 from outbox.models import Email
 from outbox.services import email_enqueue
@@ -21,9 +24,15 @@ NEW_MESSAGE_SUBJECT = _("New message on case %(reference)s")
 
 
 def confirmation_enqueue(*, case: Case, data: dict[str, Any], is_new_case: bool) -> None:
-    """The person's confirmation, with the reference of their case."""
-    context = {"case": case, "data": data, "is_new_case": is_new_case}
+    """The person's confirmation, with the reference of their case and a link to the privacy
+    notice they accepted, in their language."""
     with translation.override(MAIL_LANGUAGES[data["preferred_language"]]):
+        context = {
+            "case": case,
+            "data": data,
+            "is_new_case": is_new_case,
+            "privacy_url": absolute_url(reverse("intake:privacy")),
+        }
         email_enqueue(
             to=data["email"],
             subject=str(CONFIRMATION_SUBJECT % {"reference": case.reference}),
@@ -34,9 +43,15 @@ def confirmation_enqueue(*, case: Case, data: dict[str, Any], is_new_case: bool)
 
 
 def notification_enqueue(*, case: Case, data: dict[str, Any], is_new_case: bool) -> None:
-    """The coordinators' notice of a new case or of a new message on an open one."""
-    context = {"case": case, "data": data, "is_new_case": is_new_case}
+    """The coordinators' notice of a new case or of a new message on an open one, with a
+    link to the case page (behind the login)."""
     with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "case": case,
+            "data": data,
+            "is_new_case": is_new_case,
+            "url": absolute_url(reverse("workspace:case_detail", args=[case.reference])),
+        }
         subject = NEW_CASE_SUBJECT if is_new_case else NEW_MESSAGE_SUBJECT
         body = render_to_string("intake/email/notification.txt", context)
         for address in notification_recipients(case=case):

@@ -5,6 +5,7 @@ rate limit, then the form (honeypot, minimum fill time, choices the page never o
 """
 
 import functools
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,9 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView
 
+from common.net import client_ip
 from intake.forms import MESSAGE_MAX_LENGTH, ContactForm
 
 from .services import case_create_from_contact_form
+
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "contact_form_reference"
 
@@ -56,20 +60,34 @@ def body_size_limited(view):
 def rate_limit_exceeded(request):
     """Count this POST for the client's address; True when over the limit.
 
-    The key is a keyed hash of the address, so the cache holds no IP addresses.
+    The key is a keyed hash of the address (`common.net.client_ip`, which honours
+    PROXY_COUNT), so the cache holds no IP addresses. When the cache cannot be reached the
+    submission is let through and a warning logged: a person's message matters more than a
+    spam filter, and the other defences (honeypot, fill time, body size) still hold.
     """
     limit = settings.CONTACT_FORM_RATE_LIMIT
     if not limit:
         return False
-    client = salted_hmac("contact-form-rate", request.META.get("REMOTE_ADDR", "")).hexdigest()
-    key = f"contact-form-rate:{client}"
+    client = salted_hmac("contact-form-rate", client_ip(request) or "").hexdigest()
+    try:
+        return rate_count(f"contact-form-rate:{client}") > limit
+    except Exception as error:  # any failure of the cache backend: refused, timed out, …
+        # The exception's type only: its text may name hosts, and no client data is logged.
+        logger.warning(
+            "Contact form rate limit skipped: the cache is unavailable (%s)",
+            type(error).__name__,
+        )
+        return False
+
+
+def rate_count(key):
+    """Add one to the count under `key` in the current window; the count so far."""
     cache.add(key, 0, timeout=settings.CONTACT_FORM_RATE_WINDOW_SECONDS)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=settings.CONTACT_FORM_RATE_WINDOW_SECONDS)
-        count = 1
-    return count > limit
+        return 1
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # checked below, after the size limit

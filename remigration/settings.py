@@ -138,7 +138,10 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Console mail only in DEBUG: on a server it would put recipients, texts and password reset
+# links into the log. Without EMAIL_URL a server gets the dummy backend, which
+# common.checks refuses at startup, naming EMAIL_URL.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "dummymail://"))
 # Only the background worker talks to the mail server, so a slow one delays mail, not pages.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # The domain of every mail's Message-ID (kept across retries, so duplicates can be dropped).
@@ -155,7 +158,14 @@ OUTBOX_PAUSE_SECONDS = tuple(env.list("OUTBOX_PAUSE_SECONDS", cast=int, default=
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Remigrācija <noreply@remigracija.lv>")
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The contact form's rate limit counts in the default cache, so a server needs one that all
+# its processes share: the database (`manage.py createcachetable` makes the table) unless
+# CACHE_URL names another, e.g. Redis. LocMem (per process) is for DEBUG only.
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default="locmemcache://" if DEBUG else "dbcache://portal_cache"
+    )
+}
 
 # django-import-export: only users with these permissions may import/export (the default
 # lets every admin user do both). Formulae are escaped by common.spreadsheets, which covers
@@ -186,6 +196,12 @@ CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-11")
 # django-auditlog keeps field-level history of returnees and cases as JSON.
 AUDITLOG_STORE_JSON_CHANGES = True
 
+# --- Reverse proxy and the client's address ----------------------------------------------
+# How many reverse proxies of ours stand in front, each appending the address it was
+# connected from to X-Forwarded-For; 0: none, REMOTE_ADDR is the client. common.net.client_ip
+# applies it for the contact form's rate limit, the audit trail and django-axes alike.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
 # --- Login protection and sessions -------------------------------------------------------
 # Five wrong passwords for one login name from one address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -195,11 +211,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # keeps login names and addresses out of the log files
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the number of proxies that set X-Forwarded-For; 0: no proxy.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The same client address as the rate limit and the audit trail (PROXY_COUNT, above).
+AXES_CLIENT_IP_CALLABLE = "common.net.client_ip"
 
 # Two-factor authentication (TOTP apps): open to all staff, required for national
 # administrators (not in DEBUG, so the demo logins work without a phone).
@@ -213,7 +226,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Security headers (production defaults; DEBUG relaxes only what needs HTTPS) ---------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-if env.int("PROXY_COUNT", default=0):
+if PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_HTTPONLY = True
@@ -244,9 +257,28 @@ CONTACT_FORM_MIN_FILL_SECONDS = env.int("CONTACT_FORM_MIN_FILL_SECONDS", default
 # Submissions (valid or not) per client IP per window; 0 switches the limit off (benchmarks).
 # The counter lives in the default cache: with several server processes it must be a shared
 # cache, e.g. CACHE_URL=redis://127.0.0.1:6379/1 (needs the `redis` package); LocMem counts
-# per process. The client IP is REMOTE_ADDR: behind a proxy, have the proxy set it.
+# per process. The client IP is common.net.client_ip's (PROXY_COUNT). When the cache is down
+# the form lets submissions through and logs a warning.
 CONTACT_FORM_RATE_LIMIT = env.int("CONTACT_FORM_RATE_LIMIT", default=10)
 CONTACT_FORM_RATE_WINDOW_SECONDS = env.int("CONTACT_FORM_RATE_WINDOW_SECONDS", default=3600)
 # Largest request body the form accepts, checked before it is read (the global
 # DATA_UPLOAD_MAX_MEMORY_SIZE stays at Django's default for the admin's bulk actions).
 CONTACT_FORM_MAX_BODY_BYTES = env.int("CONTACT_FORM_MAX_BODY_BYTES", default=64 * 1024)
+
+# --- A cache that may be down ----------------------------------------------------------
+# A Redis that hangs must not hang every form submission: give up after a second, and the
+# rate limit lets the submission through (intake/views.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
+
+# --- Links in e-mail -------------------------------------------------------------------
+# The portal's public https address, without a path: every link in every e-mail starts with
+# it (common.urls.absolute_url), since mail is sent with no request to take a host from.
+# Required with DEBUG off (common.checks).
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+
+# --- Refusing to start unsafe (common/checks.py) ----------------------------------------
+# Checks to skip by id, e.g. common.E001 for a benchmark that wants the dummy mail backend.
+# Never on a server people use: each check guards against leaking or losing mail or links.
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])

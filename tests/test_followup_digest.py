@@ -40,6 +40,7 @@ def test_each_coordinator_gets_their_due_and_overdue_references_only(
         call_command("send_followup_digest", stdout=output)
 
     kurzeme_mail = Email.objects.get(to="kurzeme@example.lv", purpose="followup_digest")
+    assert kurzeme_mail.body.startswith("Lietas, kurās saziņa paredzēta šodien")
     assert overdue.reference in kurzeme_mail.body
     assert today.reference in kurzeme_mail.body
     assert later.reference not in kurzeme_mail.body

@@ -27,6 +27,8 @@ def test_deployment_check_with_production_settings_is_clean():
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-" * 2,
         ALLOWED_HOSTS="portal.example.lv",
+        EMAIL_URL="smtp+tls://portal:secret@smtp.example.lv:587",
+        PORTAL_URL="https://portal.example.lv",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

@@ -89,7 +89,7 @@ def test_answer_notice_is_latvian_when_the_specialist_works_in_english(
         specialist_client.post(url, {"answer": "A kindergarten place from 1 March."})
 
     notice = Email.objects.get(purpose="municipality_answer")
-    assert notice.body.startswith("Atbilde ir lietas lapā: /")
+    assert notice.body.startswith("Atbilde ir lietas lapā: https://portal.example.lv/cases/")
     assert "/en/" not in notice.body
 
 
