@@ -279,7 +279,10 @@ def portal_run(url, arguments, delay):
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=60)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
         received = sink.received
         sink.stop()
     ok = verify(url, arguments.submissions + arguments.clients, regions=len(regions))

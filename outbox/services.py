@@ -11,6 +11,7 @@ that does not answer pauses sending for everyone; a worker that dies mid-send le
 import contextlib
 import logging
 import smtplib
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 # A mail still `sending` after this long belongs to a worker that died mid-send.
 STALE_SENDING = timedelta(minutes=15)
 CHUNK = 100
+ROUND_SECONDS = 20
 INTERRUPTED = (
     "The worker stopped while sending this mail; it may or may not have gone out. "
     "Check with the recipient, then use “Retry sending now”."
@@ -108,11 +110,14 @@ def email_send_due(
     *, ids: Sequence[int] | None = None, limit: int | None = None, now: datetime | None = None
 ) -> SendReport:
     """Send the queued mail that is due (optionally only `ids`), oldest first; stop at the
-    first sign that the mail server is down."""
+    first sign that the mail server is down. A round lasts at most ROUND_SECONDS and then
+    hands the rest to a new task, so a slow mail server never keeps a worker from stopping
+    (or from its other tasks) for long."""
     report = SendReport()
     if sending_paused(now):
         report.paused = True
         return report
+    deadline = time.monotonic() + ROUND_SECONDS
     smtp = None
     try:
         while limit is None or report.sent + report.failed < limit:
@@ -129,6 +134,9 @@ def email_send_due(
                     report.paused = True
                     break
             for pk in due:
+                if time.monotonic() > deadline:
+                    _ask_worker()  # the rest in a task of its own
+                    return report
                 outcome = email_send(email_id=pk, connection=smtp)
                 if outcome is Outcome.SENT:
                     report.sent += 1

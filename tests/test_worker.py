@@ -220,3 +220,18 @@ def test_an_unreachable_mail_server_pauses_sending_and_costs_the_mail_nothing():
     email.refresh_from_db()
     assert email.status == Email.Status.QUEUED and email.attempts == 0
     assert SendingPause.objects.get().reason == "ConnectionRefusedError"
+
+
+def test_a_long_round_hands_the_rest_to_a_new_task(monkeypatch):
+    """A slow mail server must not keep a worker in one task for minutes: after
+    ROUND_SECONDS the round stops and asks for another."""
+    queue(), queue(subject="Otrs")
+    clock = iter([0.0, 0.0, 100.0])  # the start, the first mail, the second
+    monkeypatch.setattr("outbox.services.time.monotonic", lambda: next(clock))
+    asked = []
+    monkeypatch.setattr("outbox.services._ask_worker", lambda after=None: asked.append(after))
+
+    report = email_send_due()
+
+    assert report.sent == 1 and asked == [None]
+    assert Email.objects.filter(status=Email.Status.QUEUED).count() == 1
