@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,6 +135,25 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 
+# --- Production serving ------------------------------------------------------------------
+# gunicorn (deploy/gunicorn.conf.py) serves the portal; WhiteNoise serves /static/ from the
+# same process, right after SecurityMiddleware as its documentation asks, with far-future
+# caching for the hashed file names that collectstatic writes (`make serve` runs it).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+# First of all: one access record per request, with the request id (common.middleware).
+MIDDLEWARE.insert(0, "common.middleware.RequestLogMiddleware")
+if not DEBUG:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+# The TTF fonts are read from disk by the PDF renderer and never sent to a browser; brotli
+# on their 1.4 MB took 20 of collectstatic's 24 s.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf"]
+
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Remigrācija <noreply@remigracija.lv>")
@@ -150,13 +170,47 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
-# Personal data stays out of logs: only warnings from Django itself, no request bodies.
+# --- Logging -----------------------------------------------------------------------------
+# To stdout, where systemd's journal or a container runtime collects it: JSON lines in
+# production, plain text in DEBUG. One record per request (logger remigration.request, from
+# common.middleware) with request id, user id, method, path without query string, status and
+# duration; warnings and errors with stack traces. Only the fields in common.logs.FIELDS are
+# written and e-mail and IP addresses are blanked, so no personal data reaches the log.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "common.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "common.logs.JsonFormatter"},
+        "text": {"()": "common.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "remigration.request": {"level": "INFO"},
+        # Django's own console handler (DEBUG only) would print errors twice; they reach the
+        # root handler above. django.request's 4xx warnings repeat the access record.
+        "django": {"handlers": [], "level": "NOTSET"},
+        "django.request": {"level": "ERROR"},
+        # runserver's access lines carry the query string; the access record replaces them.
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+    },
 }
+
+# Error reports to Sentry or GlitchTip, only when a DSN is given (needs the `sentry` extra).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from common.sentry import sentry_init
+
+    sentry_init(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"))
 
 # Retention: people whose cases were all closed this long ago are anonymised, and the text
 # of sent e-mail is emptied after this many days (`manage.py apply_retention`).
