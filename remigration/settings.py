@@ -153,6 +153,9 @@ if not DEBUG:
 # The TTF fonts are read from disk by the PDF renderer and never sent to a browser; brotli
 # on their 1.4 MB took 20 of collectstatic's 24 s.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf"]
+# Our own pages for a form whose CSRF token is missing or stale (400/403/404/500 are
+# templates/4xx.html and 500.html, which Django finds by name).
+CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -179,9 +179,10 @@ def test_offer_or_case_of_another_region_looks_exactly_like_a_missing_one(
     nonexistent = getattr(client, method)(reverse(name, args=missing))
 
     assert other_region.status_code == nonexistent.status_code == 404
-    assert other_region.content.replace(kurzeme[0].encode(), b"") == nonexistent.content.replace(
-        MISSING.encode(), b""
-    )
+    page = test_workspace_access.without_csrf_tokens
+    assert page(other_region.content).replace(kurzeme[0].encode(), b"") == page(
+        nonexistent.content
+    ).replace(MISSING.encode(), b"")
 
 
 def test_actions_refused_with_404_change_nothing(client, world):
