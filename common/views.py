@@ -1,8 +1,22 @@
-"""Pages of the running portal itself rather than of a feature: the page shown when a
-form's CSRF check fails."""
+"""Pages of the running portal itself rather than of a feature: /healthz for monitors and
+load balancers, and the page shown when a form's CSRF check fails."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from .health import health_report
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when every check passes, 503 naming the ones that failed. Reads no session and
+    writes nothing (no audit entry: a monitor's poll is no one looking at personal data)."""
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 def csrf_failure(request, reason=""):

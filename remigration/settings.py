@@ -156,6 +156,10 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "tt
 # Our own pages for a form whose CSRF token is missing or stale (400/403/404/500 are
 # templates/4xx.html and 500.html, which Django finds by name).
 CSRF_FAILURE_VIEW = "common.views.csrf_failure"
+# /healthz: each entry a function returning (ok, detail); other apps append theirs.
+HEALTH_CHECKS = ["common.health.database", "common.health.cache"]
+# A monitor on the machine itself asks http://127.0.0.1:8000/healthz, not https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -139,6 +139,8 @@ MATRIX = [
     ("accounts:password_reset_complete", [], "get", EVERYONE_200),
     # The audit trail in the admin: national administrators only.
     ("admin:audit_auditentry_changelist", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
+    # The health check for monitors: anyone, logged in or not (tests/test_health.py).
+    ("healthz", [], "get", EVERYONE_200),
 ]
 
 # URL names of these namespaces and top-level names must all appear in one of the matrices.
@@ -241,6 +243,7 @@ def test_guard_sees_the_urls_of_every_namespace():
 
 # Pages a national administrator who has not entered the second factor may still open.
 OPEN_BEFORE_TWO_FACTOR = {
+    "healthz",
     "intake:contact",
     "intake:contact_thanks",
     "intake:privacy",
