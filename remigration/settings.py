@@ -160,6 +160,8 @@ CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 HEALTH_CHECKS = ["common.health.database", "common.health.cache"]
 # A monitor on the machine itself asks http://127.0.0.1:8000/healthz, not https.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Where `manage.py backup` writes its files unless given --output.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
