@@ -99,9 +99,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     # WAL lets readers go on while the contact form writes; the timeout rides out short locks.
+    # IMMEDIATE takes the write lock when a transaction begins, so concurrent writers queue
+    # for up to `timeout` seconds instead of failing with "database is locked" when a read
+    # transaction turns into a write (tests/test_production_server.py: 30 at once).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "coordinators.User"
