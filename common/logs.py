@@ -15,7 +15,7 @@ import contextvars
 import ipaddress
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
@@ -47,11 +47,13 @@ ADDRESS_CANDIDATE = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*(?![
 
 
 def _is_address(text):
+    """An IP address that could be someone's: loopback and 0.0.0.0 (what gunicorn says it
+    listens on) are nobody's and stay readable."""
     try:
-        ipaddress.ip_address(text)
+        address = ipaddress.ip_address(text)
     except ValueError:
         return False
-    return True
+    return not (address.is_loopback or address.is_unspecified)
 
 
 def _address_blanked(match):
@@ -90,8 +92,9 @@ class JsonFormatter(BaseJsonFormatter):
         super().__init__(*args, **kwargs)
 
     def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
-        # ISO 8601 with milliseconds and offset, the form log collectors parse without help.
-        moment = datetime.fromtimestamp(record.created).astimezone()
+        # ISO 8601 in UTC with milliseconds, the form log collectors parse without help; UTC
+        # because gunicorn's master and the workers (Django sets TZ) have different zones.
+        moment = datetime.fromtimestamp(record.created, tz=UTC)
         return moment.isoformat(timespec="milliseconds")
 
     def process_log_record(self, log_data):

@@ -6,6 +6,7 @@ stdout would show it."""
 import io
 import json
 import logging
+import re
 
 import pytest
 from django.test import Client
@@ -45,7 +46,7 @@ def test_a_request_logs_one_json_record_with_its_fields(client, log_lines):
     assert record["request_id"] == response["X-Request-ID"]
     assert len(record["request_id"]) == 32
     assert "user_id" not in record  # anonymous
-    assert record["time"].startswith("20") and "T" in record["time"]
+    assert re.fullmatch(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", record["time"])
 
 
 def test_the_record_names_the_user_by_id_only(client, log_lines):
@@ -118,6 +119,9 @@ def test_scrub_blanks_addresses_and_leaves_times_and_versions():
         "from [ip]:8000 and [[ip]] at 12:30:45.5, v1.2"
     )
     assert scrub("Key (email)=(a.b+c@example.co.uk) exists") == "Key (email)=([email]) exists"
+    assert scrub("Listening at: http://127.0.0.1:8000, [::1]:8000, 0.0.0.0:80") == (
+        "Listening at: http://127.0.0.1:8000, [::1]:8000, 0.0.0.0:80"
+    )
 
 
 def test_text_format_for_development_is_scrubbed_too():
