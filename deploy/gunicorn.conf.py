@@ -15,10 +15,11 @@ sys.path.insert(0, str(ROOT))  # common.logs below, when started from elsewhere
 wsgi_app = "remigration.wsgi"
 chdir = str(ROOT)
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# Sync workers: the portal's pages are short database work; a PDF takes under a second.
+# Sync workers, one request each at a time: the portal's requests are short database work
+# and page rendering. About two per CPU core.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-# A request still running after 30 s is stuck (the slowest report export takes ~2 s on
-# 100,000 cases): the worker is killed and replaced rather than kept busy forever.
+# A request still running after 30 s is taken as stuck: the worker is killed and replaced
+# rather than kept busy, and the person gets an error instead of waiting without end.
 timeout = 30
 graceful_timeout = 30
 # Workers are replaced now and then, so memory that WeasyPrint or a big export leaves
