@@ -1,5 +1,6 @@
 """Sends staff who must use two-factor authentication to enter their code (or set it up)
-before any other page. Logging out, changing language and static files stay reachable."""
+before any other page. Logging out, changing language, static files and /healthz (a
+monitor's poll, never a person's session) stay reachable."""
 
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
@@ -8,7 +9,7 @@ from django_otp import user_has_device
 from .services import two_factor_required
 
 # URL names reachable before the second factor: the 2FA pages themselves, any logout.
-OPEN_URL_NAMES = {"two_factor_setup", "two_factor_verify", "logout", "set_language"}
+OPEN_URL_NAMES = {"two_factor_setup", "two_factor_verify", "logout", "set_language", "healthz"}
 
 
 class TwoFactorMiddleware:

@@ -249,6 +249,7 @@ def portal_run(url, arguments, delay):
     for command in (
         ["migrate", "--noinput", "-v0"],
         ["createcachetable"],
+        ["collectstatic", "--noinput", "-v0"],
         ["compilemessages", "--ignore=.venv", "-v0"],
         ["shell", "-v", "0", "-c", SEED],
     ):

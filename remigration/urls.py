@@ -1,5 +1,5 @@
 """URL map. Public and staff pages are translated (Latvian without a prefix, English under
-/en/); the admin stays at /admin/."""
+/en/); the admin stays at /admin/, /healthz (for monitors) outside the languages."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -7,6 +7,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
+from common.views import healthz
 from workspace.views.dashboard import HomeView, LoginView
 
 admin.site.site_header = _("Remigration portal")
@@ -16,6 +17,7 @@ admin.site.index_title = _("Back office")
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
 ]
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),

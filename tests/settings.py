@@ -13,6 +13,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No collectstatic before the tests: WhiteNoise looks each /static/ file up when asked instead
+# of listing STATIC_ROOT at start (tests/test_serving.py checks the production mode).
+WHITENOISE_AUTOREFRESH = True
 # The test client and the live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

@@ -147,11 +147,15 @@ def mail_counts(url):
         return dict(db.execute("SELECT status, count(*) FROM outbox_email GROUP BY status"))
 
 
-def test_a_hanging_mail_server_slows_no_page_and_every_mail_arrives_once(scratch_database):
+def test_a_hanging_mail_server_slows_no_page_and_every_mail_arrives_once(
+    scratch_database, tmp_path
+):
     smtp_port, web_port = free_port(), free_port()
     environment = portal_environment(scratch_database, smtp_port)
+    environment["STATIC_ROOT"] = str(tmp_path / "static")
     manage(environment, "migrate", "--noinput")
     manage(environment, "createcachetable")
+    manage(environment, "collectstatic", "--noinput")
     manage(environment, "shell", "-c", SEED)
     silent = SilentServer(smtp_port)
     processes = [
