@@ -307,7 +307,8 @@ def bare_run(url, arguments):
     base = f"http://127.0.0.1:{arguments.port + 2}"
     try:
         wait_until_up(base)
-        return measure(base, arguments.submissions, arguments.clients, [None], {}, [])
+        # The bare page ignores the fields; one need id keeps the client's form the same.
+        return measure(base, arguments.submissions, arguments.clients, [None], {}, ["1"])
     finally:
         server.terminate()
         server.wait(timeout=30)
