@@ -5,11 +5,15 @@ that the two matrices together name every URL of the portal, so a new page canno
 without deciding who may open it.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from coordinators.services.pipeline import case_transition
 from offers.models import Offer
+from privacy.models import DataExport
 from tests import test_workspace_access
 from tests.factories import (
     AnalystFactory,
@@ -28,6 +32,9 @@ pytestmark = pytest.mark.django_db
 ROLES = test_workspace_access.ROLES  # anonymous, admin, kurzeme, zemgale, specialist, analyst
 LOGIN = "login"  # anonymous users are sent to the (staff or admin) login page
 MISSING = "KUR-2026-99999"
+KURZEME_ZIP = "6f1c2a3e-0000-4000-8000-00000000000a"
+ZEMGALE_ZIP = "6f1c2a3e-0000-4000-8000-00000000000b"
+NO_ZIP = "6f1c2a3e-0000-4000-8000-0000000000ff"
 
 
 @pytest.fixture
@@ -43,17 +50,21 @@ def world():
         OfferItemFactory(offer__case=case)
         MunicipalityRequestFactory(case=case)
         cases[code] = case
-    return {
-        "users": {
-            "anonymous": None,
-            "admin": admin,
-            "kurzeme": CoordinatorFactory(),
-            "zemgale": CoordinatorFactory(planning_region=region("ZEM")),
-            "specialist": SpecialistFactory(),
-            "analyst": AnalystFactory(),
-        },
-        "cases": cases,
+    users = {
+        "anonymous": None,
+        "admin": admin,
+        "kurzeme": CoordinatorFactory(),
+        "zemgale": CoordinatorFactory(planning_region=region("ZEM")),
+        "specialist": SpecialistFactory(),
+        "analyst": AnalystFactory(),
     }
+    # A ready personal-data ZIP of each case, asked for by that region's coordinator.
+    for code, export_id, who in (("KUR", KURZEME_ZIP, "kurzeme"), ("ZEM", ZEMGALE_ZIP, "zemgale")):
+        DataExport.objects.create(
+            id=export_id, case=cases[code], requested_by=users[who], status="ready",
+            content=b"PK", expires_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
+    return {"users": users, "cases": cases}
 
 
 def url_for(world, name, args):
@@ -119,8 +130,15 @@ MATRIX = [
     ("privacy:case", ["K"], "get", OWN_KURZEME),
     ("privacy:case", ["Z"], "get", OWN_ZEMGALE),
     ("privacy:case", [MISSING], "get", [LOGIN, 404, 404, 404, 403, 403]),
-    ("privacy:export", ["K"], "post", OWN_KURZEME),  # the ZIP
-    ("privacy:export", ["Z"], "post", OWN_ZEMGALE),
+    ("privacy:export", ["K"], "post", KURZEME_POST_REDIRECT),  # asks the worker for the ZIP
+    ("privacy:export", ["Z"], "post", [LOGIN, 302, 404, 302, 403, 403]),
+    ("privacy:export", ["K"], "get", [LOGIN, 405, 405, 405, 403, 403]),
+    # The ZIP: its requester and national administrators; through its own case only.
+    ("privacy:export_download", ["K", KURZEME_ZIP], "get", OWN_KURZEME),
+    ("privacy:export_download", ["Z", ZEMGALE_ZIP], "get", OWN_ZEMGALE),
+    ("privacy:export_download", ["K", ZEMGALE_ZIP], "get", [LOGIN, 404, 404, 404, 403, 403]),
+    ("privacy:export_download", ["K", NO_ZIP], "get", [LOGIN, 404, 404, 404, 403, 403]),
+    ("privacy:export_download", ["K", KURZEME_ZIP], "post", [LOGIN, 405, 405, 405, 403, 403]),
     ("privacy:erase", ["K"], "post", OWN_KURZEME),  # without the reference typed: asks again
     ("privacy:erase", ["Z"], "post", OWN_ZEMGALE),
     ("privacy:erase", ["K"], "get", [LOGIN, 404, 404, 404, 403, 403]),
@@ -166,6 +184,7 @@ def test_every_url_answers_each_role_as_expected(
         ("offers:send", ["{}", 1], "post"),
         ("privacy:case", ["{}"], "get"),
         ("privacy:export", ["{}"], "post"),
+        ("privacy:export_download", ["{}", KURZEME_ZIP], "get"),
     ],
 )
 def test_offer_or_case_of_another_region_looks_exactly_like_a_missing_one(
