@@ -71,6 +71,12 @@ SCHEDULE = (
         "daily at 04:10: delete personal-data ZIPs past their 24 hours",
     ),
     Job(
+        "report_exports_prune",
+        "reports.services.report_exports_prune",
+        daily_at(4, 20),
+        "daily at 04:20: delete report PDFs past their 24 hours",
+    ),
+    Job(
         "housekeeping",
         "jobs.services.housekeeping",
         daily_at(4, 0),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from coordinators.services.pipeline import case_transition
 from offers.models import Offer
 from privacy.models import DataExport
+from reports.models import ReportExport
 from tests import test_workspace_access
 from tests.factories import (
     AnalystFactory,
@@ -35,6 +36,7 @@ MISSING = "KUR-2026-99999"
 KURZEME_ZIP = "6f1c2a3e-0000-4000-8000-00000000000a"
 ZEMGALE_ZIP = "6f1c2a3e-0000-4000-8000-00000000000b"
 NO_ZIP = "6f1c2a3e-0000-4000-8000-0000000000ff"
+KURZEME_PDF = "6f1c2a3e-0000-4000-8000-00000000000c"
 
 
 @pytest.fixture
@@ -64,6 +66,11 @@ def world():
             id=export_id, case=cases[code], requested_by=users[who], status="ready",
             content=b"PK", expires_at=timezone.now() + timedelta(hours=1),
         )  # fmt: skip
+    ReportExport.objects.create(
+        id=KURZEME_PDF, requested_by=users["kurzeme"], query="date_from=01.01.2026",
+        language="lv", status="ready", content=b"%PDF", filename="r.pdf",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
     return {"users": users, "cases": cases}
 
 
@@ -146,7 +153,11 @@ MATRIX = [
     ("reports:report", [], "get", REPORTS),
     ("reports:export_xlsx", [], "get", REPORTS),
     ("reports:export_csv", [], "get", REPORTS),
-    ("reports:export_pdf", [], "get", REPORTS),
+    ("reports:pdf_prepare", [], "post", [LOGIN, 302, 302, 302, 403, 302]),  # asks the worker
+    ("reports:pdf_prepare", [], "get", [LOGIN, 405, 405, 405, 405, 405]),
+    # A prepared PDF: only for the user who asked for it (the Kurzeme coordinator here).
+    ("reports:pdf_download", [KURZEME_PDF], "get", [LOGIN, 404, 200, 404, 403, 404]),
+    ("reports:pdf_download", [NO_ZIP], "get", [LOGIN, 404, 404, 404, 403, 404]),
     ("reports:case_export", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
     # Accounts: two-factor for every logged-in user, password reset for everybody.
     ("accounts:two_factor_setup", [], "get", STAFF_200),

@@ -201,6 +201,7 @@ def endpoints(world):
             {"response": "accepted", "note": ""},
         ),
         "privacy_export": ("coordinator", reverse("privacy:export", args=[reference]), {}),
+        "report_pdf": ("coordinator", f"{reverse('reports:pdf_prepare')}?period=this_year", {}),
         "privacy_erase": (
             "coordinator",
             reverse("privacy:erase", args=[reference]),
@@ -267,6 +268,7 @@ ENDPOINT_NAMES = [
     "case_search", "request_answer", "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
+    "report_pdf",
     "two_factor_setup", "two_factor_verify", "password_reset", "password_reset_confirm",
 ]  # fmt: skip
 # POSTs that change no row even when they succeed: the language lives in a cookie.
@@ -307,10 +309,10 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "home", "workspace:case_list", "intake:contact_thanks", "intake:privacy",
         "workspace:case_detail", "workspace:request_list", "offers:detail", "offers:pdf",
         "privacy:case", "privacy:export_download", "reports:report", "reports:export_xlsx",
-        "reports:export_csv", "reports:export_pdf", "reports:case_export",
+        "reports:export_csv", "reports:pdf_download", "reports:case_export",
         "accounts:password_reset_done", "accounts:password_reset_complete",
     }  # fmt: skip
-    aliases = {"request_answer": "workspace:request_detail"}
+    aliases = {"request_answer": "workspace:request_detail", "report_pdf": "reports:pdf_prepare"}
     covered = set()
     for name in ENDPOINT_NAMES:
         if name in aliases:
