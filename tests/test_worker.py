@@ -297,4 +297,6 @@ def test_health_and_dashboard_report_mail_preparing_for_too_long(client, nationa
     ok, detail = outbox_health()
     assert ok is False and detail["preparing_too_long"] == 1
     client.force_login(national_admin)
-    assert client.get(reverse("home")).context["counts"]["mail_failed"] == 1
+    dashboard = client.get(reverse("home"))
+    assert dashboard.context["counts"]["mail_failed"] == 1
+    assert "?status__in=failed,preparing" in dashboard.text  # the admin list shows it too
