@@ -24,8 +24,10 @@ def audit_record(
     reference: str = "",
     detail: str = "",
     username: str = "",
+    ip_address: str | None = None,
 ) -> AuditEntry:
-    """Record that `actor` (by default the request's user) did `action` on `obj`."""
+    """Record that `actor` (by default the request's user) did `action` on `obj`. Work done
+    later by the worker for a request passes that request's `ip_address` instead."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if obj is not None and not reference:
@@ -37,6 +39,6 @@ def audit_record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         reference=reference,
-        ip_address=client_ip(request),
+        ip_address=client_ip(request) if request is not None else ip_address,
         detail=detail[:200],
     )

@@ -65,6 +65,18 @@ SCHEDULE = (
         "daily at 03:00: anonymise people past the retention period, empty old mail",
     ),
     Job(
+        "data_exports_prune",
+        "privacy.services.data_exports_prune",
+        daily_at(4, 10),
+        "daily at 04:10: delete personal-data ZIPs past their 24 hours",
+    ),
+    Job(
+        "report_exports_prune",
+        "reports.services.report_exports_prune",
+        daily_at(4, 20),
+        "daily at 04:20: delete report PDFs past their 24 hours",
+    ),
+    Job(
         "housekeeping",
         "jobs.services.housekeeping",
         daily_at(4, 0),

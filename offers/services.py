@@ -19,7 +19,6 @@ from municipalities.models import MunicipalService, NeedCategory
 
 from . import emails
 from .models import Offer, OfferItem
-from .pdf import offer_pdf
 
 OFFER_LANGUAGES: tuple[str, ...] = (Language.LATVIAN, Language.ENGLISH)
 
@@ -257,7 +256,8 @@ def _check_sendable(offer: Offer) -> None:
 @transaction.atomic
 def offer_send(*, offer: Offer, actor: User | None) -> Offer:
     """E-mail the offer's PDF to the person through the outbox and move the case to
-    "offer sent". Nothing is stored or sent when any check fails."""
+    "offer sent". Nothing is stored or sent when any check fails. The mail is stored here;
+    the worker renders the PDF and attaches it (`offers.emails.offer_sent_attach_pdf`)."""
     offer = Offer.objects.select_for_update().select_related("case__returnee").get(pk=offer.pk)
     _check_sendable(offer)
     case = offer.case
@@ -276,7 +276,7 @@ def offer_send(*, offer: Offer, actor: User | None) -> Offer:
     offer.sent_at = timezone.now()
     offer.full_clean()
     offer.save(update_fields=["status", "sent_at"])
-    emails.offer_sent_enqueue(offer=offer, pdf=offer_pdf(offer=offer))
+    emails.offer_sent_enqueue(offer=offer)
     return offer
 
 

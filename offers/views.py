@@ -232,7 +232,10 @@ class OfferItemDeleteView(ItemMixin, OfferActionView):
 class OfferSendView(OfferActionView):
     def perform(self, form):
         services.offer_send(offer=self.offer, actor=self.request.user)
-        return _("The offer is sent to the person by e-mail; the case is now “offer sent”.")
+        return _(
+            "The offer is marked as sent and its e-mail is on its way: the PDF is being made "
+            "and goes to the person within a minute. The case is now “offer sent”."
+        )
 
 
 class OfferResponseView(OfferActionView):

@@ -3,6 +3,9 @@
 A mail is `queued` until a worker claims it (`sending`, one conditional UPDATE, so two
 workers never both send it), then `sent`, back to `queued` with a later attempt time, or
 `failed` (refused for good, out of attempts, or interrupted mid-send) for a person to see.
+A mail whose attachment a worker still has to make (an offer's PDF) starts `preparing`: it
+names its preparer by dotted path (`prepare_task`, `prepare_kwargs`), so the outbox can ask
+again without knowing the domain, and becomes `queued` once the files are attached.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import datetime
 from datetime import timedelta
 from typing import Self
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,11 +32,26 @@ class EmailQuerySet(models.QuerySet["Email"]):
             status=Email.Status.QUEUED, next_attempt_at__lte=now or timezone.now()
         ).order_by("next_attempt_at", "id")
 
+    def preparing_too_long(self, now: datetime.datetime | None = None) -> Self:
+        """Mail still waiting for its attachment OUTBOX_MAX_DELAY_MINUTES after it was stored:
+        its preparer keeps failing (the error is in `last_error`)."""
+        limit = timedelta(minutes=settings.OUTBOX_MAX_DELAY_MINUTES)
+        return self.filter(
+            status=Email.Status.PREPARING, created_at__lt=(now or timezone.now()) - limit
+        )
+
+    def waiting_for_a_person(self, now: datetime.datetime | None = None) -> Self:
+        """Mail the outbox cannot get out by itself: given up, or stuck in preparation."""
+        return self.filter(
+            Q(status=Email.Status.FAILED) | Q(pk__in=self.preparing_too_long(now).values("pk"))
+        )
+
 
 class Email(models.Model):
     """One message to one recipient, with its sending history."""
 
     class Status(models.TextChoices):
+        PREPARING = "preparing", _("being prepared")
         QUEUED = "queued", _("queued")
         SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
@@ -72,6 +92,10 @@ class Email(models.Model):
     # The same Message-ID on every attempt, so a receiving server can drop a duplicate.
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    # A `preparing` mail's preparer: a task (dotted path) called as
+    # task.enqueue(email_id=…, **prepare_kwargs); it ends with `email_attachments_add`.
+    prepare_task = models.CharField(_("preparing task"), max_length=200, blank=True)
+    prepare_kwargs = models.JSONField(_("preparation arguments"), default=dict, blank=True)
 
     objects = EmailQuerySet.as_manager()
 

@@ -6,6 +6,11 @@ one conditional UPDATE, so two workers never send the same mail, and holds no ro
 while it talks to the mail server. A refusal for good (5xx) is not retried; a mail server
 that does not answer pauses sending for everyone; a worker that dies mid-send leaves the mail
 `sending`, and the sweep marks it failed for a person to check rather than sending it twice.
+
+A mail with an attachment that takes time to make (an offer's PDF) is stored `preparing`
+with its preparer's dotted path; after the commit the preparer runs in the worker, attaches
+the files through `email_attachments_add` and so hands the mail to the sender. The sweep asks
+again for mail still preparing after five minutes.
 """
 
 import contextlib
@@ -17,14 +22,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from enum import Enum
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import MAX_ATTEMPTS, Attachment, Email, SendingPause
 
@@ -36,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 # A mail still `sending` after this long belongs to a worker that died mid-send.
 STALE_SENDING = timedelta(minutes=15)
+# A mail still `preparing` this long after its preparer was asked: ask again.
+STALE_PREPARING = timedelta(minutes=5)
 CHUNK = 100
 ROUND_SECONDS = 20
 INTERRUPTED = (
@@ -59,6 +68,7 @@ class SendReport:
     sent: int = 0
     failed: int = 0
     paused: bool = False
+    prepared_again: int = 0
 
 
 def email_enqueue(
@@ -70,9 +80,15 @@ def email_enqueue(
     html_body: str = "",
     case: "Case | None" = None,
     attachments: Iterable[tuple[str, bytes, str]] = (),
+    prepare_task: str = "",
+    prepare_kwargs: dict[str, Any] | None = None,
 ) -> Email:
     """Store an e-mail with the business change that causes it; after the commit the worker
-    is asked to send it. `attachments` is a sequence of (filename, content, mimetype)."""
+    is asked to send it. `attachments` is a sequence of (filename, content, mimetype).
+
+    With `prepare_task` (the dotted path of a task) the mail is stored `preparing` instead,
+    and after the commit that task is enqueued with `email_id` and `prepare_kwargs` (JSON);
+    it makes the attachments and calls `email_attachments_add`, which queues the mail."""
     email = Email.objects.create(
         to=to,
         subject=subject,
@@ -81,13 +97,52 @@ def email_enqueue(
         purpose=purpose,
         case=case,
         message_id=make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN),
+        status=Email.Status.PREPARING if prepare_task else Email.Status.QUEUED,
+        prepare_task=prepare_task,
+        prepare_kwargs=prepare_kwargs or {},
     )
+    _attach(email.pk, attachments)
+    if prepare_task:
+        transaction.on_commit(partial(_ask_preparer, email), robust=True)
+    else:
+        transaction.on_commit(_ask_worker, robust=True)
+    return email
+
+
+def _attach(email_id: int, attachments: Iterable[tuple[str, bytes, str]]) -> None:
     Attachment.objects.bulk_create(
-        Attachment(email=email, filename=name, content=content, mimetype=mimetype)
+        Attachment(email_id=email_id, filename=name, content=content, mimetype=mimetype)
         for name, content, mimetype in attachments
     )
+
+
+def _ask_preparer(email: Email) -> None:
+    """Enqueue the mail's preparer (a row in the task table, no rendering here)."""
+    import_string(email.prepare_task).enqueue(email_id=email.pk, **email.prepare_kwargs)
+
+
+@transaction.atomic
+def email_attachments_add(*, email_id: int, attachments: Iterable[tuple[str, bytes, str]]) -> bool:
+    """The preparer's last step: attach the files and queue the mail, in one transaction.
+    False, and nothing attached, when the mail is no longer `preparing` (another run of the
+    preparer was first): the conditional UPDATE lets only one of them through."""
+    queued = Email.objects.filter(pk=email_id, status=Email.Status.PREPARING).update(
+        status=Email.Status.QUEUED, next_attempt_at=timezone.now(), last_error=""
+    )
+    if not queued:
+        return False
+    _attach(email_id, attachments)
     transaction.on_commit(_ask_worker, robust=True)
-    return email
+    return True
+
+
+def email_preparation_failed(*, email_id: int, error: BaseException) -> None:
+    """The preparer could not make the attachment: the mail stays `preparing` with the error
+    for a person to see; the sweep asks again, and /healthz tells when it takes too long."""
+    Email.objects.filter(pk=email_id, status=Email.Status.PREPARING).update(
+        last_error=f"{type(error).__name__}: {error}"[:2000]
+    )
+    logger.warning("E-mail %s not prepared: %s", email_id, type(error).__name__)
 
 
 def _ask_worker(after: datetime | None = None) -> None:
@@ -283,7 +338,34 @@ def email_sweep(*, now: datetime | None = None) -> SendReport:
     ).update(status=Email.Status.FAILED, last_error=INTERRUPTED, claimed_at=None)
     if interrupted:
         logger.error("%s e-mail(s) interrupted while sending; marked failed", interrupted)
-    return email_send_due(now=now)
+    prepared_again = email_prepare_again(now=now)
+    report = email_send_due(now=now)
+    report.prepared_again = prepared_again
+    return report
+
+
+def email_prepare_again(*, now: datetime | None = None) -> int:
+    """Ask again for mail still `preparing` five minutes after its preparer was last asked
+    (the task failed, or was never enqueued), at most once every five minutes each. The
+    preparer is named on the mail, so the outbox imports no domain module for it."""
+    now = now or timezone.now()
+    stuck = Email.objects.filter(
+        status=Email.Status.PREPARING, next_attempt_at__lt=now - STALE_PREPARING
+    ).exclude(prepare_task="")
+    asked = 0
+    for email in stuck.only("pk", "prepare_task", "prepare_kwargs", "next_attempt_at"):
+        claimed = Email.objects.filter(
+            pk=email.pk, status=Email.Status.PREPARING, next_attempt_at=email.next_attempt_at
+        ).update(next_attempt_at=now)
+        if not claimed:
+            continue  # another sweep has just asked
+        try:
+            _ask_preparer(email)
+        except Exception as error:  # noqa: BLE001 - one bad preparer must not stop the sweep
+            logger.error("E-mail %s: preparer not enqueued: %s", email.pk, type(error).__name__)
+            continue
+        asked += 1
+    return asked
 
 
 def email_retry(*, ids: Iterable[int]) -> int:
@@ -298,15 +380,23 @@ def email_retry(*, ids: Iterable[int]) -> int:
 
 
 def outbox_health(*, now: datetime | None = None) -> tuple[bool, dict[str, object]]:
-    """For /healthz: the oldest due mail is younger than OUTBOX_MAX_DELAY_MINUTES; how many
-    mails have been given up (they wait for a person). No addresses, no texts."""
+    """For /healthz: the oldest due mail is younger than OUTBOX_MAX_DELAY_MINUTES and no mail
+    has been preparing longer than that; how many mails have been given up (they wait for a
+    person). No addresses, no texts."""
     now = now or timezone.now()
     oldest = Email.objects.due(now).values_list("next_attempt_at", flat=True).first()
     waiting = (now - oldest).total_seconds() if oldest else 0.0
     limit = settings.OUTBOX_MAX_DELAY_MINUTES * 60
+    stuck = Email.objects.preparing_too_long(now)
+    counts = Email.objects.aggregate(  # one query for both counts
+        failed=Count("pk", filter=Q(status=Email.Status.FAILED)),
+        preparing=Count("pk", filter=Q(pk__in=stuck.values("pk"))),
+    )
+    preparing = counts["preparing"]
     detail: dict[str, object] = {
         "oldest_due_seconds": round(waiting),
-        "failed": Email.objects.filter(status=Email.Status.FAILED).count(),
+        "failed": counts["failed"],
+        "preparing_too_long": preparing,
         "paused": sending_paused(now),
     }
-    return waiting <= limit, detail
+    return waiting <= limit and not preparing, detail

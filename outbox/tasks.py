@@ -14,6 +14,12 @@ def send_due() -> dict[str, int | bool]:
 
 @task()
 def sweep() -> dict[str, int | bool]:
-    """Every minute: interrupted sends, retries that came due, anything never enqueued."""
+    """Every minute: interrupted sends, retries that came due, anything never enqueued,
+    mail whose attachment is still not made."""
     report = email_sweep()
-    return {"sent": report.sent, "failed": report.failed, "paused": report.paused}
+    return {
+        "sent": report.sent,
+        "failed": report.failed,
+        "paused": report.paused,
+        "prepared_again": report.prepared_again,
+    }

@@ -1,5 +1,9 @@
 """A person's GDPR rights: everything we hold on them, and erasure; plus retention.
 
+An access request is answered in two steps: the page asks (`data_export_request`, a row and
+a task, nothing built), the worker builds the ZIP and stores it (`data_export_build`, which
+writes the access request into the audit trail); the requester downloads it for 24 hours.
+
 Erasure removes what identifies the person (name, e-mail, phone, town, the texts written
 about them, their mail) and keeps the case skeleton (region, municipality, dates, statuses,
 needs, country, household relations and birth years) so the programme's figures stay the same.
@@ -13,6 +17,7 @@ import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from auditlog.context import disable_auditlog
@@ -29,6 +34,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from common.dates import date_text, datetime_text
 from common.errors import DomainError
+from common.net import client_ip
 from coordinators.models import (
     Case,
     CaseEvent,
@@ -42,7 +48,7 @@ from offers.models import Offer, OfferItem
 from offers.pdf import offer_pdf, offer_pdf_filename
 from outbox.models import Attachment, Email
 
-from .models import Erasure
+from .models import DataExport, Erasure
 
 ERASED = "—"
 ALREADY_ERASED = _("This person's data has already been erased.")
@@ -51,6 +57,9 @@ OTHER_REGION_CASES = _(
     "who sees all of the person's cases, to answer the request."
 )
 BAD_RETENTION_PERIOD = _("The retention period must be between 1 and 600 months.")
+DATA_EXPORT_LIFETIME = timedelta(hours=24)
+# A request still pending after this long lost its task (a worker that died): ask anew.
+DATA_EXPORT_STALE = timedelta(minutes=10)
 
 
 def is_erased(returnee: Returnee) -> bool:
@@ -97,6 +106,7 @@ def returnee_erase(
         Attachment.objects.filter(email__in=emails).delete()
         emails.update(to="", subject=ERASED, body="", html_body="", last_error="")
         cases.update(needs_attention=False)
+    DataExport.objects.filter(case__returnee=returnee).delete()
     _scrub_history(returnee)
     Erasure.objects.create(returnee=returnee, reason=reason, erased_by=actor)
     audit_record(
@@ -117,11 +127,91 @@ def _scrub_history(returnee: Returnee) -> None:
     ).update(object_repr=ERASED, changes=None, changes_text="", serialized_data=None)
 
 
-def returnee_data_export(
-    *, returnee: Returnee, actor: User | None = None, request: HttpRequest | None = None
-) -> bytes:
-    """Everything the portal holds on a person, as a ZIP of JSON (and offer PDFs)."""
-    _check_whole_person_in_scope(returnee=returnee, actor=actor)
+def data_export_request(
+    *, case: Case, actor: User, request: HttpRequest | None = None
+) -> DataExport:
+    """Ask the worker for everything held on the case's person, as a ZIP. Refused at once
+    when the person has a case the user may not see; a request of the same user for the same
+    case that is still being prepared is not made twice."""
+    _check_whole_person_in_scope(returnee=case.returnee, actor=actor)
+    now = timezone.now()
+    pending = DataExport.objects.filter(
+        case=case,
+        requested_by=actor,
+        status=DataExport.Status.PENDING,
+        created_at__gt=now - DATA_EXPORT_STALE,
+    ).first()
+    if pending is not None:
+        return pending
+    export = DataExport.objects.create(
+        case=case,
+        requested_by=actor,
+        requested_from=client_ip(request),
+        created_at=now,
+        expires_at=now + DATA_EXPORT_LIFETIME,
+    )
+    transaction.on_commit(partial(_ask_builder, export.pk), robust=True)
+    return export
+
+
+def _ask_builder(export_id: object) -> None:
+    """Enqueue the build: a row in the task table, no ZIP made here."""
+    from .tasks import data_export_build_task
+
+    data_export_build_task.enqueue(export_id=str(export_id))
+
+
+def data_export_build(*, export_id: str) -> bool:
+    """In the worker: build a pending export's ZIP and store it; the access request goes into
+    the audit trail as the ZIP is stored. False when there is nothing (left) to build: built
+    already, expired, or deleted by an erasure meanwhile. A failure marks the export failed
+    and is raised again, so the task is recorded as failed."""
+    export = (
+        DataExport.objects.current()
+        .select_related("case__returnee", "requested_by")
+        .filter(pk=export_id, status=DataExport.Status.PENDING)
+        .first()
+    )
+    if export is None:
+        return False
+    returnee = export.case.returnee
+    pending = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PENDING)
+    try:
+        _check_whole_person_in_scope(returnee=returnee, actor=export.requested_by)
+        content, reference = returnee_data_archive(returnee=returnee)
+    except Exception:
+        pending.update(status=DataExport.Status.FAILED, finished_at=timezone.now())
+        raise
+    with transaction.atomic():
+        stored = pending.update(
+            status=DataExport.Status.READY, content=content, finished_at=timezone.now()
+        )
+        if stored:
+            audit_record(
+                action=AuditEntry.Action.ACCESS_REQUEST, actor=export.requested_by,
+                obj=returnee, reference=reference, ip_address=export.requested_from,
+            )  # fmt: skip
+    return bool(stored)
+
+
+def data_export_download(*, export: DataExport, request: HttpRequest) -> bytes:
+    """The ZIP for its requester (or a national administrator), written to the audit trail."""
+    audit_record(
+        action=AuditEntry.Action.DOWNLOAD, request=request, obj=export.case.returnee,
+        reference=export.case.reference, detail="personal data (ZIP)",
+    )  # fmt: skip
+    return bytes(export.content)
+
+
+def data_exports_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete exports past their 24 hours (daily job): a person's data is not kept twice."""
+    deleted, _by_model = DataExport.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+def returnee_data_archive(*, returnee: Returnee) -> tuple[bytes, str]:
+    """Everything the portal holds on a person, as a ZIP of JSON (and offer PDFs), and the
+    reference of their first case (for the audit trail)."""
     cases = list(
         Case.objects.filter(returnee=returnee)
         .select_related("planning_region", "municipality", "coordinator")
@@ -157,11 +247,7 @@ def returnee_data_export(
         )
         for name, content in _offer_pdfs(cases):
             archive.writestr(name, content)
-    audit_record(
-        action=AuditEntry.Action.ACCESS_REQUEST, request=request, actor=actor, obj=returnee,
-        reference=cases[0].reference if cases else "",
-    )  # fmt: skip
-    return buffer.getvalue()
+    return buffer.getvalue(), cases[0].reference if cases else ""
 
 
 def _case_data(case: Case) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Reached through the case reference (never a name in the URL) and the case views' bases of
 `coordinators.views`: a person outside the user's scope is a 404, and roles that do not work
-cases (municipal specialists, analysts) get 403.
+cases (municipal specialists, analysts) get 403. The ZIP is asked for here and built by the
+worker; its download is addressed by a random UUID, for its requester only.
 """
 
 from django.contrib import messages
@@ -10,14 +11,21 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from common.errors import DomainError
 from coordinators.views import CaseActionView, CaseScopedMixin
 
 from .forms import ErasureForm
-from .services import is_erased, returnee_data_export, returnee_erase
+from .selectors import data_export_for_download, data_exports_for_page
+from .services import data_export_download, data_export_request, is_erased, returnee_erase
+
+EXPORT_REQUESTED = _(
+    "The personal data is being prepared as a ZIP file. Reload this page in a minute to "
+    "download it; it stays available for 24 hours."
+)
 
 
 class CasePrivacyMixin(CaseScopedMixin):
@@ -30,6 +38,7 @@ class CasePrivacyMixin(CaseScopedMixin):
             "case": case,
             "erased": is_erased(case.returnee),
             "form": form or ErasureForm(reference=case.reference),
+            "exports": data_exports_for_page(case=case, user=self.request.user),
         }
         return TemplateResponse(self.request, "privacy/case_privacy.html", context)
 
@@ -43,21 +52,35 @@ class CasePrivacyView(CasePrivacyMixin, View):
 
 
 class DataExportView(CasePrivacyMixin, View):
-    """The person's data as a ZIP; a refusal (another region's case) is said on the page."""
+    """Ask the worker for the person's data as a ZIP; a refusal (another region's case) is
+    said on the page."""
 
     http_method_names = ["post"]
 
     def post(self, request, reference):
         case = self.get_object()
         try:
-            content = returnee_data_export(
-                returnee=case.returnee, actor=request.user, request=request
-            )
+            data_export_request(case=case, actor=request.user, request=request)
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect("privacy:case", reference=reference)
-        response = HttpResponse(content, content_type="application/zip")
+        else:
+            messages.success(request, EXPORT_REQUESTED)
+        return redirect("privacy:case", reference=reference)
+
+
+class DataExportDownloadView(CasePrivacyMixin, View):
+    """The ZIP the worker built, for the user who asked for it (or a national admin)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, reference, export_id):
+        case = self.get_object()
+        export = data_export_for_download(case=case, user=request.user, export_id=export_id)
+        response = HttpResponse(
+            data_export_download(export=export, request=request), content_type="application/zip"
+        )
         response["Content-Disposition"] = f'attachment; filename="{reference}-personal-data.zip"'
+        response["Cache-Control"] = "private, no-store"
         return response
 
 
@@ -76,7 +99,7 @@ class ErasureView(CasePrivacyMixin, CaseActionView):
 
     def perform(self, form):
         returnee_erase(returnee=self.object.returnee, actor=self.request.user, request=self.request)
-        return _("The person's identifying data has been erased.")
+        return gettext("The person's identifying data has been erased.")
 
     def get_success_url(self):
         return reverse("privacy:case", args=[self.object.reference])

@@ -23,13 +23,14 @@ from coordinators.models import Case
 from .charts import report_charts
 from .figures.definitions import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES
 from .figures.export import CASE_EXPORT_COLUMNS, case_export_rows
+from .figures.report import Report
 
 BOM = "\ufeff"
 CSV_DELIMITER = ";"
 CASE_EXPORT_CHUNK = 2000
 
 
-def filename(report, extension):
+def filename(report: Report, extension: str) -> str:
     filters = report.filters
     return f"remigration-report-{filters.date_from:%Y-%m-%d}-{filters.date_to:%Y-%m-%d}.{extension}"
 
@@ -248,8 +249,9 @@ def report_xlsx(report):
 # --- PDF ----------------------------------------------------------------------------------
 
 
-def report_pdf(report, *, request=None):
-    """The report with its charts as a PDF for a letter to the ministry."""
+def report_pdf(report: Report) -> bytes:
+    """The report with its charts as a PDF for a letter to the ministry (made by the worker:
+    a long period takes seconds)."""
     from common.pdf import render_pdf
 
     html = render_to_string(
@@ -262,6 +264,5 @@ def report_pdf(report, *, request=None):
             "columns": BREAKDOWN_COLUMNS,
             "definitions": DEFINITIONS,
         },
-        request=request,
     )
     return render_pdf(html)

@@ -4,8 +4,10 @@ scope, and optionally one municipality. The form turns them into `ReportFilters`
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,9 @@ from municipalities.models import Municipality, PlanningRegion
 
 from .figures.filters import PROGRAMME_START, ReportFilters
 from .figures.scope import report_scope
+
+if TYPE_CHECKING:
+    from coordinators.models import User
 
 INVERTED_PERIOD = _("The end of the period is before its start.")
 BEFORE_PROGRAMME = _(
@@ -144,3 +149,10 @@ class ReportForm(forms.Form):
             and not chosen
             and self.cleaned_data["municipality"] is None,
         )
+
+
+def report_filters_from_query(query: QueryDict, *, user: User) -> ReportFilters | None:
+    """The filters of a stored query string, checked again against the user's scope as it
+    is now (the worker's PDF); None when the form refuses them."""
+    form = ReportForm(query, user=user)
+    return form.report_filters() if form.is_valid() else None

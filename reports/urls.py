@@ -1,4 +1,5 @@
-"""URLs of the report page and its exports; every one takes the same query string."""
+"""URLs of the report page and its exports; every one takes the same query string (except
+the download of a prepared PDF, which is named by its random id)."""
 
 from django.urls import path
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", views.report_page, name="report"),
     path("export.xlsx", views.report_xlsx, name="export_xlsx"),
     path("export.csv", views.report_csv, name="export_csv"),
-    path("export.pdf", views.report_pdf, name="export_pdf"),
+    path("pdf/", views.report_pdf_prepare, name="pdf_prepare"),
+    path("pdf/<uuid:export_id>/", views.report_pdf_download, name="pdf_download"),
     path("cases.csv", views.case_export_csv, name="case_export"),
 ]

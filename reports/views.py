@@ -1,5 +1,6 @@
 """The report page and its exports. All of them read the same query string through ReportForm,
-so an export always has exactly the figures of the page it was downloaded from.
+so an export always has exactly the figures of the page it was downloaded from. XLSX and CSV
+are made at once (they are quick); the PDF is asked for here and made by the worker.
 
 Municipal specialists get 403 Forbidden: the report page exists for everybody, it is the
 role that may not use it (unlike a case of another region, nothing is hidden by a 404).
@@ -13,7 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -25,10 +28,16 @@ from .figures.definitions import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES
 from .figures.report import report_build
 from .figures.scope import reports_allowed
 from .forms import PRESETS, ReportForm
+from .selectors import report_export_for_download, report_exports_recent
+from .services import report_export_download, report_export_request
 
 NO_REPORTS_FOR_ROLE = _("Reports are for planning-region staff and national administrators.")
 EXPORT_REFUSED = _("The export was not made: correct the filters first.")
 CASE_EXPORT_FOR_ADMINS = _("The case-level export is for national administrators only.")
+PDF_REQUESTED = _(
+    "The PDF is being prepared. Reload this page in a minute to download it from the list "
+    "below; it stays available for 24 hours."
+)
 
 
 def _form(request):
@@ -68,6 +77,7 @@ def report_page(request):
         "headlines": HEADLINES,
         "columns": BREAKDOWN_COLUMNS,
         "definitions": DEFINITIONS,
+        "exports": report_exports_recent(user=request.user),
     }
     if form.is_valid():
         report = report_build(form.report_filters())
@@ -116,15 +126,29 @@ def report_csv(request):
 
 
 @login_required
-def report_pdf(request):
-    return _export(
-        request,
-        lambda report: _download(
-            exports.report_pdf(report, request=request),
-            exports.filename(report, "pdf"),
-            "application/pdf",
-        ),
-    )
+@require_POST
+def report_pdf_prepare(request):
+    """Ask the worker for the PDF of the report with the query string of the form's action."""
+    form = _form(request)
+    back = f"{reverse('reports:report')}?{request.GET.urlencode()}"
+    if not form.is_valid():
+        messages.error(request, EXPORT_REFUSED)
+        return redirect(back)
+    report_export_request(user=request.user, query=_resolved_query(form), language=get_language())
+    messages.success(request, PDF_REQUESTED)
+    return redirect(back)
+
+
+@login_required
+def report_pdf_download(request, export_id):
+    """A PDF the worker made, for the user who asked for it only."""
+    if not reports_allowed(request.user):
+        raise PermissionDenied(NO_REPORTS_FOR_ROLE)
+    export = report_export_for_download(user=request.user, export_id=export_id)
+    content = report_export_download(export=export, request=request)
+    response = _download(content, export.filename, "application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

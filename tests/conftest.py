@@ -71,6 +71,19 @@ def is_transactional(request):
     )
 
 
+# The worker's own backend, for tests that show a request leaves the work to the worker.
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def keep_test_connection(monkeypatch):
+    """The worker closes connections that are inside a transaction, as a long-running
+    process should; the test's connection is, so it must stay open here."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
 @pytest.fixture
 def liepaja_specialist(db):
     return factories.SpecialistFactory(username="liepaja")

@@ -5,12 +5,17 @@ that the two matrices together name every URL of the portal, so a new page canno
 without deciding who may open it.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from coordinators.services.pipeline import case_transition
 from jobs.models import JobRun
 from offers.models import Offer
+from privacy.models import DataExport
+from reports.models import ReportExport
 from tests import test_workspace_access
 from tests.factories import (
     AnalystFactory,
@@ -29,6 +34,10 @@ pytestmark = pytest.mark.django_db
 ROLES = test_workspace_access.ROLES  # anonymous, admin, kurzeme, zemgale, specialist, analyst
 LOGIN = "login"  # anonymous users are sent to the (staff or admin) login page
 MISSING = "KUR-2026-99999"
+KURZEME_ZIP = "6f1c2a3e-0000-4000-8000-00000000000a"
+ZEMGALE_ZIP = "6f1c2a3e-0000-4000-8000-00000000000b"
+NO_ZIP = "6f1c2a3e-0000-4000-8000-0000000000ff"
+KURZEME_PDF = "6f1c2a3e-0000-4000-8000-00000000000c"
 
 
 @pytest.fixture
@@ -47,17 +56,26 @@ def world():
         OfferItemFactory(offer__case=case)
         MunicipalityRequestFactory(case=case)
         cases[code] = case
-    return {
-        "users": {
-            "anonymous": None,
-            "admin": admin,
-            "kurzeme": CoordinatorFactory(),
-            "zemgale": CoordinatorFactory(planning_region=region("ZEM")),
-            "specialist": SpecialistFactory(),
-            "analyst": AnalystFactory(),
-        },
-        "cases": cases,
+    users = {
+        "anonymous": None,
+        "admin": admin,
+        "kurzeme": CoordinatorFactory(),
+        "zemgale": CoordinatorFactory(planning_region=region("ZEM")),
+        "specialist": SpecialistFactory(),
+        "analyst": AnalystFactory(),
     }
+    # A ready personal-data ZIP of each case, asked for by that region's coordinator.
+    for code, export_id, who in (("KUR", KURZEME_ZIP, "kurzeme"), ("ZEM", ZEMGALE_ZIP, "zemgale")):
+        DataExport.objects.create(
+            id=export_id, case=cases[code], requested_by=users[who], status="ready",
+            content=b"PK", expires_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
+    ReportExport.objects.create(
+        id=KURZEME_PDF, requested_by=users["kurzeme"], query="date_from=01.01.2026",
+        language="lv", status="ready", content=b"%PDF", filename="r.pdf",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+    return {"users": users, "cases": cases}
 
 
 def url_for(world, name, args):
@@ -123,8 +141,15 @@ MATRIX = [
     ("privacy:case", ["K"], "get", OWN_KURZEME),
     ("privacy:case", ["Z"], "get", OWN_ZEMGALE),
     ("privacy:case", [MISSING], "get", [LOGIN, 404, 404, 404, 403, 403]),
-    ("privacy:export", ["K"], "post", OWN_KURZEME),  # the ZIP
-    ("privacy:export", ["Z"], "post", OWN_ZEMGALE),
+    ("privacy:export", ["K"], "post", KURZEME_POST_REDIRECT),  # asks the worker for the ZIP
+    ("privacy:export", ["Z"], "post", [LOGIN, 302, 404, 302, 403, 403]),
+    ("privacy:export", ["K"], "get", [LOGIN, 405, 405, 405, 403, 403]),
+    # The ZIP: its requester and national administrators; through its own case only.
+    ("privacy:export_download", ["K", KURZEME_ZIP], "get", OWN_KURZEME),
+    ("privacy:export_download", ["Z", ZEMGALE_ZIP], "get", OWN_ZEMGALE),
+    ("privacy:export_download", ["K", ZEMGALE_ZIP], "get", [LOGIN, 404, 404, 404, 403, 403]),
+    ("privacy:export_download", ["K", NO_ZIP], "get", [LOGIN, 404, 404, 404, 403, 403]),
+    ("privacy:export_download", ["K", KURZEME_ZIP], "post", [LOGIN, 405, 405, 405, 403, 403]),
     ("privacy:erase", ["K"], "post", OWN_KURZEME),  # without the reference typed: asks again
     ("privacy:erase", ["Z"], "post", OWN_ZEMGALE),
     ("privacy:erase", ["K"], "get", [LOGIN, 404, 404, 404, 403, 403]),
@@ -132,7 +157,11 @@ MATRIX = [
     ("reports:report", [], "get", REPORTS),
     ("reports:export_xlsx", [], "get", REPORTS),
     ("reports:export_csv", [], "get", REPORTS),
-    ("reports:export_pdf", [], "get", REPORTS),
+    ("reports:pdf_prepare", [], "post", [LOGIN, 302, 302, 302, 403, 302]),  # asks the worker
+    ("reports:pdf_prepare", [], "get", [LOGIN, 405, 405, 405, 405, 405]),
+    # A prepared PDF: only for the user who asked for it (the Kurzeme coordinator here).
+    ("reports:pdf_download", [KURZEME_PDF], "get", [LOGIN, 404, 200, 404, 403, 404]),
+    ("reports:pdf_download", [NO_ZIP], "get", [LOGIN, 404, 404, 404, 403, 404]),
     ("reports:case_export", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
     # Accounts: two-factor for every logged-in user, password reset for everybody.
     ("accounts:two_factor_setup", [], "get", STAFF_200),
@@ -172,6 +201,7 @@ def test_every_url_answers_each_role_as_expected(
         ("offers:send", ["{}", 1], "post"),
         ("privacy:case", ["{}"], "get"),
         ("privacy:export", ["{}"], "post"),
+        ("privacy:export_download", ["{}", KURZEME_ZIP], "get"),
     ],
 )
 def test_offer_or_case_of_another_region_looks_exactly_like_a_missing_one(

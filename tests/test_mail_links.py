@@ -52,7 +52,7 @@ def every_mail(client, settings, kurzeme_coordinator, liepaja_specialist):
     followup_digest_enqueue(
         coordinator=kurzeme_coordinator, cases=[case], today=datetime.date(2026, 12, 1)
     )
-    offer_sent_enqueue(offer=OfferFactory(case=case), pdf=b"%PDF-1.7 test")
+    offer_sent_enqueue(offer=OfferFactory(case=case))
     # Asked for from a host the portal also answers to: the link must not follow the Host.
     response = client.post(
         reverse("accounts:password_reset"),

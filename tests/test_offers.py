@@ -1,23 +1,30 @@
 """Individual offers: the builder, versions, the PDF, sending through the outbox, the response."""
 
 import io
+from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from common.errors import DomainError
+from common.pdf import render_pdf
 from coordinators.models import Case, CaseEvent, Interaction, Language, MunicipalityRequest
 from coordinators.services.pipeline import case_transition
 from municipalities.models import MunicipalService
 from offers import services
 from offers.models import Offer, OfferItem
 from outbox.models import Email
+from outbox.services import email_sweep
+from tests.conftest import DATABASE_TASKS
 from tests.factories import (
     CaseFactory,
     MunicipalServiceFactory,
@@ -473,10 +480,13 @@ def test_an_offer_that_cannot_be_sent_is_refused_and_nothing_is_sent(
     assert mail.outbox == []
 
 
-def test_an_english_offer_is_mailed_in_english(case, kurzeme_coordinator):
+def test_an_english_offer_is_mailed_in_english(
+    case, kurzeme_coordinator, django_capture_on_commit_callbacks
+):
     offer = ready_offer(case, kurzeme_coordinator, language=Language.ENGLISH)
 
-    services.offer_send(offer=offer, actor=kurzeme_coordinator)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker attaches the PDF
+        services.offer_send(offer=offer, actor=kurzeme_coordinator)
 
     email = Email.objects.get()
     assert email.subject == f"Your individual offer ({case.reference})"
@@ -485,6 +495,81 @@ def test_an_english_offer_is_mailed_in_english(case, kurzeme_coordinator):
     assert "Individual offer" in text
     # Need names follow the offer's language too.
     assert "Housing" in text
+
+
+def render_fails(*args, **kwargs):
+    raise AssertionError("the offer PDF was rendered inside the web request")
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_sending_stores_the_mail_and_leaves_the_pdf_to_the_worker(
+    client_kurzeme, case, kurzeme_coordinator, monkeypatch, keep_test_connection,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    offer = ready_offer(case, kurzeme_coordinator)
+    monkeypatch.setattr("offers.pdf.render_pdf", render_fails)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_kurzeme.post(url("send", offer), follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Piedāvājums atzīmēts kā nosūtīts, un tā e-pasts ir ceļā: PDF tiek sagatavots un "
+        "minūtes laikā aizies personai. Lietas statuss tagad ir “piedāvājums nosūtīts”."
+    ]
+    offer.refresh_from_db()
+    case.refresh_from_db()
+    assert offer.status == Offer.Status.SENT and case.status == Case.Status.OFFER_SENT
+    email = Email.objects.get(case=case, purpose="offer")
+    assert email.status == Email.Status.PREPARING and not email.attachments.exists()
+    assert not Email.objects.due().exists()
+    assert DBTaskResult.objects.ready().get().task_path == "offers.tasks.offer_mail_prepare"
+    monkeypatch.undo()
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    call_command("worker", "--once", stdout=StringIO())
+
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    (message,) = mail.outbox
+    (filename, content, mimetype) = message.attachments[0]
+    assert filename == f"{case.reference}-v1.pdf" and mimetype == "application/pdf"
+    assert "Ģirts Ķēniņš" in pdf_text(content)
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_pdf_that_cannot_be_made_keeps_the_mail_preparing_with_the_error(
+    case, kurzeme_coordinator, monkeypatch, keep_test_connection,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    offer = ready_offer(case, kurzeme_coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.offer_send(offer=offer, actor=kurzeme_coordinator)
+    monkeypatch.setattr("offers.pdf.render_pdf", lambda html: 1 / 0)
+
+    call_command("worker", "--once", stdout=StringIO())
+
+    email = Email.objects.get(purpose="offer")
+    assert email.status == Email.Status.PREPARING
+    assert email.last_error.startswith("ZeroDivisionError")
+    assert not email.attachments.exists() and mail.outbox == []
+    failed = DBTaskResult.objects.failed().get()
+    assert failed.task_path == "offers.tasks.offer_mail_prepare"
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.SENT  # the sending stands; only the mail waits
+
+    # Five minutes on, the sweep asks the worker again, and this time the PDF is made.
+    monkeypatch.setattr("offers.pdf.render_pdf", render_pdf)
+    later = timezone.now() + timedelta(minutes=6)
+    assert email_sweep(now=later).prepared_again == 1
+    # The test's transaction never commits: its hooks (asking for the send) run at the end.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("worker", "--once", stdout=StringIO())  # makes the PDF
+    call_command("worker", "--once", stdout=StringIO())  # sends the mail
+
+    assert Email.objects.get(pk=email.pk).status == Email.Status.SENT
+    assert mail.outbox[0].attachments[0][0] == f"{case.reference}-v1.pdf"
 
 
 # The PDF ----------------------------------------------------------------------------------

@@ -2,29 +2,38 @@ import io
 import json
 import zipfile
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.db.models import Q
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
 from common.errors import DomainError
 from coordinators.models import Case, CaseEvent, HouseholdMember, Interaction, Returnee
 from coordinators.services.pipeline import case_transition
+from jobs.schedule import SCHEDULE
 from outbox.models import Email
 from outbox.services import email_enqueue
-from privacy.models import Erasure
+from privacy.models import DataExport, Erasure
 from privacy.services import (
     ALREADY_ERASED,
     BAD_RETENTION_PERIOD,
     OTHER_REGION_CASES,
+    data_export_build,
+    data_exports_prune,
     returnee_erase,
 )
+from tests.conftest import DATABASE_TASKS
 from tests.factories import (
     CaseFactory,
+    CoordinatorFactory,
     HouseholdMemberFactory,
     InteractionFactory,
     OfferItemFactory,
@@ -162,11 +171,24 @@ def test_anonymous_visitor_is_sent_to_login(client, person_case):
     assert NAME not in response.url and person_case.reference in response.url
 
 
+def prepared_zip(client, case, capture):
+    """Ask for the ZIP as the page does, let the worker build it (the immediate backend runs
+    the task on commit), and download it from the link the page shows."""
+    with capture(execute=True):
+        asked = client.post(reverse("privacy:export", args=[case.reference]))
+    assert asked.status_code == 302
+    page = client.get(asked.url)
+    export = DataExport.objects.filter(status=DataExport.Status.READY).latest("created_at")
+    link = reverse("privacy:export_download", args=[case.reference, export.pk])
+    assert link in page.text
+    return client.get(link)
+
+
 def test_access_request_zip_holds_everything_about_the_person(
-    client, person_case, kurzeme_coordinator
+    client, person_case, kurzeme_coordinator, django_capture_on_commit_callbacks
 ):
     client.force_login(kurzeme_coordinator)
-    response = client.post(reverse("privacy:export", args=[person_case.reference]))
+    response = prepared_zip(client, person_case, django_capture_on_commit_callbacks)
 
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -244,7 +266,7 @@ def test_retention_with_a_nonsensical_period_is_refused(person_case, kurzeme_coo
 
 
 def test_person_with_a_case_in_another_region_is_left_to_a_national_admin(
-    client, person_case, kurzeme_coordinator, national_admin
+    client, person_case, kurzeme_coordinator, national_admin, django_capture_on_commit_callbacks
 ):
     CaseFactory(returnee=person_case.returnee, planning_region=region("ZEM"))
     client.force_login(kurzeme_coordinator)
@@ -259,8 +281,142 @@ def test_person_with_a_case_in_another_region_is_left_to_a_national_admin(
         assert [str(m) for m in response.context["messages"]] == [str(OTHER_REGION_CASES)]
     assert findable(NAME) and not Erasure.objects.exists()
     assert not AuditEntry.objects.filter(action__in=["access_request", "erasure"]).exists()
+    assert not DataExport.objects.exists()  # refused at once: nothing left for the worker
 
     client.force_login(national_admin)
-    response = client.post(reverse("privacy:export", args=[reference]))
+    response = prepared_zip(client, person_case, django_capture_on_commit_callbacks)
     data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("personal-data.json"))
     assert len(data["cases"]) == 2
+
+
+# The ZIP is built by the worker, kept 24 hours, for its requester only ---------------------
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_the_request_only_asks_and_the_worker_builds_the_zip(
+    client, person_case, kurzeme_coordinator, keep_test_connection, monkeypatch,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    def no_zip_here(**kwargs):
+        raise AssertionError("the ZIP was built inside the web request")
+
+    monkeypatch.setattr("privacy.services.returnee_data_archive", no_zip_here)
+    client.force_login(kurzeme_coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("privacy:export", args=[person_case.reference]), follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Personas dati tiek sagatavoti ZIP failā. Pēc minūtes pārlādējiet šo lapu, lai to "
+        "lejupielādētu; tas būs pieejams 24 stundas."
+    ]
+    assert "Fails tiek sagatavots — pēc minūtes pārlādējiet lapu." in response.text
+    export = DataExport.objects.get()
+    assert (export.status, bytes(export.content)) == (DataExport.Status.PENDING, b"")
+    assert DBTaskResult.objects.ready().get().task_path == "privacy.tasks.data_export_build_task"
+    assert not AuditEntry.objects.filter(action="access_request").exists()
+    link = reverse("privacy:export_download", args=[person_case.reference, export.pk])
+    assert client.get(link).status_code == 404  # not ready yet
+    monkeypatch.undo()
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    call_command("worker", "--once", stdout=StringIO())
+
+    export.refresh_from_db()
+    assert export.status == DataExport.Status.READY and export.finished_at is not None
+    entry = AuditEntry.objects.get(action="access_request")
+    assert (entry.actor, entry.reference, entry.ip_address) == (
+        kurzeme_coordinator,
+        person_case.reference,
+        "127.0.0.1",
+    )
+    page = client.get(reverse("privacy:case", args=[person_case.reference]))
+    assert link in page.text
+    download = client.get(link)
+    assert download["Content-Type"] == "application/zip"
+    assert download["Content-Disposition"].endswith(f'"{person_case.reference}-personal-data.zip"')
+    names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
+    assert names == ["personal-data.json", f"offers/{person_case.reference}-v1.pdf"]
+    assert AuditEntry.objects.get(action="download").reference == person_case.reference
+    assert NAME not in link and EMAIL not in link
+
+
+@pytest.fixture
+def ready_export(client, person_case, kurzeme_coordinator, django_capture_on_commit_callbacks):
+    client.force_login(kurzeme_coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:export", args=[person_case.reference]))
+    client.logout()
+    export = DataExport.objects.get(status=DataExport.Status.READY)
+    return export, reverse("privacy:export_download", args=[person_case.reference, export.pk])
+
+
+def test_only_the_requester_and_a_national_admin_may_download_the_zip(
+    client, ready_export, kurzeme_coordinator, zemgale_coordinator, national_admin
+):
+    export, link = ready_export
+    colleague = CoordinatorFactory(username="kurzeme2")  # same region, did not ask
+    for user, status in [
+        (colleague, 404), (zemgale_coordinator, 404), (kurzeme_coordinator, 200),
+        (national_admin, 200),
+    ]:  # fmt: skip
+        client.force_login(user)
+        assert client.get(link).status_code == status, user
+    client.force_login(colleague)
+    page = client.get(reverse("privacy:case", args=[export.case.reference]))
+    assert link not in page.text  # the list shows one's own requests
+    downloads = AuditEntry.objects.filter(action="download")
+    assert sorted(entry.actor.username for entry in downloads) == ["admin", "kurzeme"]
+
+
+def test_after_24_hours_the_zip_is_gone_and_the_daily_job_deletes_it(
+    client, ready_export, kurzeme_coordinator
+):
+    export, link = ready_export
+    client.force_login(kurzeme_coordinator)
+    later = timezone.now() + timedelta(hours=24, minutes=1)
+    assert data_exports_prune() == 0  # still within its day
+    DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now())
+
+    assert client.get(link).status_code == 404
+    assert link not in client.get(reverse("privacy:case", args=[export.case.reference])).text
+    assert data_exports_prune(now=later) == 1
+    assert not DataExport.objects.exists()
+    job = next(job for job in SCHEDULE if job.name == "data_exports_prune")
+    assert import_string(job.function) is data_exports_prune
+
+
+def test_erasure_deletes_the_persons_zips(ready_export, kurzeme_coordinator):
+    export, _link = ready_export
+
+    returnee_erase(returnee=export.case.returnee, actor=kurzeme_coordinator)
+
+    assert not DataExport.objects.exists()
+
+
+def test_asking_twice_while_it_is_prepared_makes_one_zip(client, person_case, kurzeme_coordinator):
+    client.force_login(kurzeme_coordinator)
+    url = reverse("privacy:export", args=[person_case.reference])
+    client.post(url)  # no commit in this test: the task is not run, the export stays pending
+    client.post(url)
+
+    assert DataExport.objects.filter(status=DataExport.Status.PENDING).count() == 1
+
+
+def test_a_zip_that_cannot_be_built_is_marked_failed(
+    client, person_case, kurzeme_coordinator, monkeypatch
+):
+    client.force_login(kurzeme_coordinator)
+    client.post(reverse("privacy:export", args=[person_case.reference]))
+    export = DataExport.objects.get()
+    monkeypatch.setattr("privacy.services._offer_pdfs", lambda cases: 1 / 0)
+
+    with pytest.raises(ZeroDivisionError):  # so the worker records the task as failed
+        data_export_build(export_id=str(export.pk))
+
+    export.refresh_from_db()
+    assert export.status == DataExport.Status.FAILED and bytes(export.content) == b""
+    assert not AuditEntry.objects.filter(action="access_request").exists()
+    page = client.get(reverse("privacy:case", args=[person_case.reference]))
+    assert "Pieprasiet vēlreiz" in page.text

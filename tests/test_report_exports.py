@@ -2,15 +2,28 @@
 
 import csv
 import io
+from datetime import timedelta
+from io import StringIO
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
+from pypdf import PdfReader
 
+from audit.models import AuditEntry
+from jobs.schedule import SCHEDULE
 from reports.exports import BOM
+from reports.models import ReportExport
+from reports.services import report_export_build, report_exports_prune
 from tests import factories
 from tests import report_data as data
+from tests.conftest import DATABASE_TASKS
 
 YEAR_2022 = {"date_from": "01.01.2022", "date_to": "31.12.2022"}
 
@@ -117,12 +130,15 @@ def test_latvian_csv_keeps_diacritics(client, dataset, kurzeme_coordinator):
 
 def test_exports_refuse_bad_input_with_a_message_not_a_file(client, dataset, kurzeme_coordinator):
     client.force_login(kurzeme_coordinator)
-    for name in ("reports:export_xlsx", "reports:export_csv", "reports:export_pdf"):
-        response = client.get(en(name), {**YEAR_2022, "region": "ZEM"}, follow=True)
+    bad = urlencode({**YEAR_2022, "region": "ZEM"})
+    for method, name in (("get", "reports:export_xlsx"), ("get", "reports:export_csv"),
+                         ("post", "reports:pdf_prepare")):  # fmt: skip
+        response = getattr(client, method)(f"{en(name)}?{bad}", follow=True)
         assert response.redirect_chain
         html = response.content.decode()
         assert "The export was not made" in html
         assert "figure-value" not in html
+    assert not ReportExport.objects.exists()
 
 
 def test_case_export_streams_one_row_per_case_without_names_or_notes(
@@ -186,13 +202,29 @@ def test_xlsx_of_another_region_is_never_built_for_a_coordinator(
     assert values["New contacts"] == data.ZEMGALE_2022["new_contacts"]
 
 
-def test_pdf_has_the_figures_charts_and_definitions(client, dataset, kurzeme_coordinator):
+def prepared_pdf(client, url, query, capture):
+    """Ask for the PDF as the report page does, let the worker make it (the immediate backend
+    runs the task on commit), and download it from the link the page then shows."""
+    with capture(execute=True):
+        asked = client.post(f"{url}?{urlencode(query)}")
+    assert asked.status_code == 302
+    page = client.get(asked.url)
+    export = ReportExport.objects.filter(status=ReportExport.Status.READY).latest("created_at")
+    link = reverse("reports:pdf_download", args=[export.pk])
+    assert link in page.text
+    return client.get(link)
+
+
+def test_pdf_has_the_figures_charts_and_definitions(
+    client, dataset, kurzeme_coordinator, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
     import re
 
     from pypdf import PdfReader
 
     client.force_login(kurzeme_coordinator)
-    response = client.get(en("reports:export_pdf"), YEAR_2022)
+    response = prepared_pdf(client, en("reports:pdf_prepare"), YEAR_2022, capture)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
@@ -221,3 +253,129 @@ def test_case_export_is_written_to_the_audit_trail(client, dataset, national_adm
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     assert entry.actor == national_admin
     assert entry.detail == "reports: case-level CSV 01.01.2022-31.12.2022"
+
+
+# The PDF is made by the worker, kept 24 hours, for its requester only ----------------------
+
+
+def no_pdf_here(html):
+    raise AssertionError("the report PDF was rendered inside the web request")
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_the_page_only_asks_for_the_pdf_and_the_worker_makes_it(
+    client, dataset, kurzeme_coordinator, monkeypatch, keep_test_connection,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    monkeypatch.setattr("common.pdf.render_pdf", no_pdf_here)
+    client.force_login(kurzeme_coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(f"{lv('reports:pdf_prepare')}?{urlencode(YEAR_2022)}", follow=True)
+
+    assert [str(m) for m in asked.context["messages"]] == [
+        "PDF tiek sagatavots. Pēc minūtes pārlādējiet šo lapu, lai to lejupielādētu no "
+        "saraksta zemāk; tas būs pieejams 24 stundas."
+    ]
+    assert "Fails tiek sagatavots — pēc minūtes pārlādējiet lapu." in asked.text
+    assert "figure-value" in asked.text  # back on the same report
+    export = ReportExport.objects.get()
+    assert (export.status, bytes(export.content)) == (ReportExport.Status.PENDING, b"")
+    assert export.query == "date_from=01.01.2022&date_to=31.12.2022"
+    assert export.language == "lv"
+    assert DBTaskResult.objects.ready().get().task_path == "reports.tasks.report_export_build_task"
+    monkeypatch.undo()
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    call_command("worker", "--once", stdout=StringIO())
+
+    export.refresh_from_db()
+    assert export.status == ReportExport.Status.READY
+    assert export.filename == "remigration-report-2022-01-01-2022-12-31.pdf"
+    page = client.get(lv("reports:report"))
+    link = reverse("reports:pdf_download", args=[export.pk])
+    assert link in page.text and "01.01.2022 – 31.12.2022" in page.text
+    download = client.get(link)
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == f'attachment; filename="{export.filename}"'
+    reader = PdfReader(io.BytesIO(download.content))
+    text = "\n".join(sheet.extract_text() for sheet in reader.pages)
+    assert "Remigrācijas pārskats" in text  # the language of the page it was asked on
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.DOWNLOAD)
+    assert entry.actor == kurzeme_coordinator
+    assert entry.detail == "reports: PDF 01.01.2022-31.12.2022"
+
+
+@pytest.fixture
+def ready_pdf(client, dataset, kurzeme_coordinator, django_capture_on_commit_callbacks):
+    client.force_login(kurzeme_coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{en('reports:pdf_prepare')}?{urlencode(YEAR_2022)}")
+    client.logout()
+    export = ReportExport.objects.get(status=ReportExport.Status.READY)
+    return export, reverse("reports:pdf_download", args=[export.pk])
+
+
+def test_only_the_user_who_asked_may_download_the_pdf(
+    client, ready_pdf, kurzeme_coordinator, zemgale_coordinator, national_admin
+):
+    export, link = ready_pdf
+    colleague = factories.CoordinatorFactory(username="kurzeme2")  # same region, did not ask
+    for user, status in [
+        (colleague, 404), (zemgale_coordinator, 404), (national_admin, 404),
+        (factories.SpecialistFactory(), 403), (kurzeme_coordinator, 200),
+    ]:  # fmt: skip
+        client.force_login(user)
+        assert client.get(link).status_code == status, user
+    client.force_login(colleague)
+    assert link not in client.get(en("reports:report")).text
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.DOWNLOAD).count() == 1
+
+
+def test_after_24_hours_the_pdf_is_gone_and_the_daily_job_deletes_it(
+    client, ready_pdf, kurzeme_coordinator
+):
+    export, link = ready_pdf
+    client.force_login(kurzeme_coordinator)
+    assert report_exports_prune() == 0
+    ReportExport.objects.filter(pk=export.pk).update(expires_at=timezone.now())
+
+    assert client.get(link).status_code == 404
+    assert link not in client.get(en("reports:report")).text
+    assert report_exports_prune(now=timezone.now() + timedelta(seconds=1)) == 1
+    job = next(job for job in SCHEDULE if job.name == "report_exports_prune")
+    assert import_string(job.function) is report_exports_prune
+
+
+def test_a_pdf_that_cannot_be_made_is_marked_failed(
+    client, dataset, kurzeme_coordinator, monkeypatch
+):
+    client.force_login(kurzeme_coordinator)
+    client.post(f"{en('reports:pdf_prepare')}?{urlencode(YEAR_2022)}")  # no commit: not run
+    export = ReportExport.objects.get()
+    monkeypatch.setattr("common.pdf.render_pdf", lambda html: 1 / 0)
+
+    with pytest.raises(ZeroDivisionError):  # so the worker records the task as failed
+        report_export_build(export_id=str(export.pk))
+
+    export.refresh_from_db()
+    assert export.status == ReportExport.Status.FAILED and bytes(export.content) == b""
+    assert "Ask again; if it fails again" in client.get(en("reports:report")).text
+
+
+def test_the_pdf_is_made_with_the_scope_of_the_user_as_it_is_when_it_is_made(
+    client, dataset, kurzeme_coordinator
+):
+    """A coordinator moved to Zemgale after asking gets no Kurzeme figures from the worker."""
+    client.force_login(kurzeme_coordinator)
+    query = urlencode({**YEAR_2022, "region": "KUR"})
+    client.post(f"{en('reports:pdf_prepare')}?{query}")
+    export = ReportExport.objects.get()
+    kurzeme_coordinator.planning_region = factories.region("ZEM")
+    kurzeme_coordinator.save()
+
+    with pytest.raises(ValueError):
+        report_export_build(export_id=str(export.pk))
+
+    assert ReportExport.objects.get().status == ReportExport.Status.FAILED

@@ -9,7 +9,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from jobs.models import JobRun
@@ -18,17 +20,19 @@ from jobs.services import schedule_run_due, worker_health
 from outbox.models import Email, SendingPause
 from outbox.services import (
     INTERRUPTED,
+    email_attachments_add,
     email_claim,
     email_enqueue,
+    email_preparation_failed,
     email_send_due,
     email_sweep,
     outbox_health,
 )
+from tests.conftest import DATABASE_TASKS
 from tests.test_contact_form import LV_URL, form_data
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 RIGA = datetime.timezone(datetime.timedelta(hours=2))  # December: EET
 
 
@@ -46,15 +50,6 @@ def refuse_with(monkeypatch, error):
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", send)
     return calls
-
-
-@pytest.fixture
-def keep_test_connection(monkeypatch):
-    """The worker closes connections that are inside a transaction, as a long-running
-    process should; the test's connection is, so it must stay open here."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
 
 
 class NoSmtpBackend:
@@ -235,3 +230,88 @@ def test_a_long_round_hands_the_rest_to_a_new_task(monkeypatch):
 
     assert report.sent == 1 and asked == [None]
     assert Email.objects.filter(status=Email.Status.QUEUED).count() == 1
+
+
+# Mail whose attachment the worker makes first (an offer's PDF) ----------------------------
+
+PREPARER = "tests.test_worker.prepare_probe"
+
+
+@task()
+def prepare_probe(*, email_id, name):
+    """A preparer as the domain writes one: make the file, attach it, queue the mail."""
+    return email_attachments_add(
+        email_id=email_id, attachments=[(name, b"%PDF-1.7 probe", "application/pdf")]
+    )
+
+
+def preparing(**kwargs):
+    return queue(prepare_task=PREPARER, prepare_kwargs={"name": "piedavajums.pdf"}, **kwargs)
+
+
+def test_mail_that_is_preparing_is_never_due_and_the_preparer_queues_it():
+    email = preparing()  # no commit in this test: the preparer has not been asked yet
+
+    assert email.status == Email.Status.PREPARING
+    assert not Email.objects.due().exists()
+    assert email_send_due().sent == 0
+
+    assert email_attachments_add(email_id=email.pk, attachments=[("a.pdf", b"%PDF", "x/y")])
+    assert not email_attachments_add(email_id=email.pk, attachments=[("b.pdf", b"%PDF", "x/y")])
+
+    email.refresh_from_db()
+    assert email.status == Email.Status.QUEUED
+    assert list(email.attachments.values_list("filename", flat=True)) == ["a.pdf"]
+    email_send_due()
+    assert mail.outbox[0].attachments[0][0] == "a.pdf"
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_the_worker_runs_the_preparer_named_on_the_mail_then_sends(
+    keep_test_connection, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = preparing()
+    assert DBTaskResult.objects.ready().get().task_path == PREPARER
+
+    call_command("worker", "--once", stdout=StringIO())
+
+    email.refresh_from_db()
+    assert email.status == Email.Status.SENT
+    (message,) = mail.outbox
+    assert message.attachments[0][0] == "piedavajums.pdf"
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_the_sweep_asks_again_for_mail_still_preparing_after_five_minutes():
+    email = preparing()  # its preparer was never enqueued (no commit hook ran)
+    now = timezone.now()
+    Email.objects.filter(pk=email.pk).update(next_attempt_at=now - datetime.timedelta(minutes=4))
+
+    assert email_sweep(now=now).prepared_again == 0
+
+    Email.objects.filter(pk=email.pk).update(next_attempt_at=now - datetime.timedelta(minutes=6))
+    assert email_sweep(now=now).prepared_again == 1
+    assert email_sweep(now=now).prepared_again == 0  # asked a moment ago: not again yet
+    task_result = DBTaskResult.objects.ready().get(task_path=PREPARER)
+    assert task_result.args_kwargs["kwargs"] == {"email_id": email.pk, "name": "piedavajums.pdf"}
+
+
+def test_health_and_dashboard_report_mail_preparing_for_too_long(client, national_admin):
+    email = preparing()
+    email_preparation_failed(email_id=email.pk, error=RuntimeError("no font"))
+    email.refresh_from_db()
+    assert email.status == Email.Status.PREPARING
+    assert email.last_error == "RuntimeError: no font"
+    assert outbox_health()[0] is True  # young: its preparer may still get there
+
+    Email.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=16)
+    )
+
+    ok, detail = outbox_health()
+    assert ok is False and detail["preparing_too_long"] == 1
+    client.force_login(national_admin)
+    dashboard = client.get(reverse("home"))
+    assert dashboard.context["counts"]["mail_failed"] == 1
+    assert "?status__in=failed,preparing" in dashboard.text  # the admin list shows it too

@@ -32,6 +32,7 @@ from tests.factories import (
     need,
     region,
 )
+from tests.test_privacy import prepared_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -282,11 +283,10 @@ def test_report_exports_and_case_level_csv_hold_no_live_formula(hostile):
     assert hostile["case"].reference in cells
 
 
-def test_gdpr_zip_keeps_the_text_as_data_in_valid_json(hostile):
+def test_gdpr_zip_keeps_the_text_as_data_in_valid_json(hostile, django_capture_on_commit_callbacks):
     case = hostile["case"]
-    response = logged_in(hostile["coordinator"]).post(
-        reverse("privacy:export", args=[case.reference])
-    )
+    client = logged_in(hostile["coordinator"])
+    response = prepared_zip(client, case, django_capture_on_commit_callbacks)
 
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     documents = [

@@ -239,6 +239,7 @@ def dashboard_counts(*, user: User) -> dict[str, Any]:
     )
     counts["mine_param"] = "me" if user.is_regional_coordinator else ""
     if user.is_national_admin:
-        # Mail the outbox gave up on waits for a person (the admin's e-mail list).
-        counts["mail_failed"] = Email.objects.filter(status=Email.Status.FAILED).count()
+        # Mail the outbox gave up on, or whose attachment keeps failing, waits for a person
+        # (the admin's e-mail list).
+        counts["mail_failed"] = Email.objects.waiting_for_a_person().count()
     return counts
