@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -377,26 +377,3 @@ def email_retry(*, ids: Iterable[int]) -> int:
     )
     transaction.on_commit(_ask_worker, robust=True)
     return count
-
-
-def outbox_health(*, now: datetime | None = None) -> tuple[bool, dict[str, object]]:
-    """For /healthz: the oldest due mail is younger than OUTBOX_MAX_DELAY_MINUTES and no mail
-    has been preparing longer than that; how many mails have been given up (they wait for a
-    person). No addresses, no texts."""
-    now = now or timezone.now()
-    oldest = Email.objects.due(now).values_list("next_attempt_at", flat=True).first()
-    waiting = (now - oldest).total_seconds() if oldest else 0.0
-    limit = settings.OUTBOX_MAX_DELAY_MINUTES * 60
-    stuck = Email.objects.preparing_too_long(now)
-    counts = Email.objects.aggregate(  # one query for both counts
-        failed=Count("pk", filter=Q(status=Email.Status.FAILED)),
-        preparing=Count("pk", filter=Q(pk__in=stuck.values("pk"))),
-    )
-    preparing = counts["preparing"]
-    detail: dict[str, object] = {
-        "oldest_due_seconds": round(waiting),
-        "failed": counts["failed"],
-        "preparing_too_long": preparing,
-        "paused": sending_paused(now),
-    }
-    return waiting <= limit and not preparing, detail

@@ -169,7 +169,7 @@ HEALTH_CHECKS = [
     "common.health.database",
     "common.health.cache",
     # The oldest mail due is younger than OUTBOX_MAX_DELAY_MINUTES; how many were given up.
-    "outbox.services.outbox_health",
+    "outbox.health.outbox_health",
     # A background worker claimed the minute's sweep within the last five minutes.
     "jobs.services.worker_health",
 ]

@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from jobs.models import JobRun
 from jobs.schedule import SCHEDULE, daily_at
 from jobs.services import schedule_run_due, worker_health
+from outbox.health import outbox_health
 from outbox.models import Email, SendingPause
 from outbox.services import (
     INTERRUPTED,
@@ -26,7 +27,6 @@ from outbox.services import (
     email_preparation_failed,
     email_send_due,
     email_sweep,
-    outbox_health,
 )
 from tests.conftest import DATABASE_TASKS
 from tests.test_contact_form import LV_URL, form_data
