@@ -3,14 +3,14 @@ a person's data (GDPR art. 15) that the worker builds."""
 
 from __future__ import annotations
 
-import datetime
-import uuid
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from common.prepared_files import PreparedFile, PreparedFileQuerySet
 
 if TYPE_CHECKING:
     from coordinators.models import User
@@ -49,53 +49,28 @@ class Erasure(models.Model):
         return f"{self.returnee_id} {self.erased_at:%d.%m.%Y}"
 
 
-class DataExportQuerySet(models.QuerySet["DataExport"]):
-    def current(self, now: datetime.datetime | None = None) -> Self:
-        """Not yet expired (an expired export is gone for everybody, pruned or not)."""
-        return self.filter(expires_at__gt=now or timezone.now())
-
+class DataExportQuerySet(PreparedFileQuerySet["DataExport"]):
     def downloadable_by(self, user: User) -> Self:
         """The requester's own exports; every export for a national administrator."""
         return self if user.is_national_admin else self.filter(requested_by=user)
 
 
-class DataExport(models.Model):
+class DataExport(PreparedFile):
     """A person's data (GDPR access request) as a ZIP: asked for on the case's personal-data
     page, built by the worker (`privacy.tasks`), downloadable for 24 hours by whoever asked.
     Addressed by a random UUID, never by anything about the person."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("being prepared")
-        READY = "ready", _("ready")
-        FAILED = "failed", _("could not be prepared")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(
         "coordinators.Case",
         on_delete=models.CASCADE,
         related_name="data_exports",
         verbose_name=_("case"),
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
     # The requester's address, for the audit record written when the worker builds the ZIP.
     requested_from = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("available until"))
-    content = models.BinaryField(_("content"), blank=True, default=b"")
-
     objects = DataExportQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(PreparedFile.Meta):
         verbose_name = _("personal data export")
         verbose_name_plural = _("personal data exports")
         indexes = [models.Index(fields=["case", "requested_by", "created_at"])]

@@ -168,14 +168,14 @@ def data_export_build(*, export_id: str) -> bool:
     and is raised again, so the task is recorded as failed."""
     export = (
         DataExport.objects.current()
+        .pending(export_id)
         .select_related("case__returnee", "requested_by")
-        .filter(pk=export_id, status=DataExport.Status.PENDING)
         .first()
     )
     if export is None:
         return False
     returnee = export.case.returnee
-    pending = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PENDING)
+    pending = DataExport.objects.pending(export.pk)
     try:
         _check_whole_person_in_scope(returnee=returnee, actor=export.requested_by)
         content, reference = returnee_data_archive(returnee=returnee)
@@ -205,8 +205,7 @@ def data_export_download(*, export: DataExport, request: HttpRequest) -> bytes:
 
 def data_exports_prune(*, now: datetime.datetime | None = None) -> int:
     """Delete exports past their 24 hours (daily job): a person's data is not kept twice."""
-    deleted, _by_model = DataExport.objects.filter(expires_at__lte=now or timezone.now()).delete()
-    return deleted
+    return DataExport.objects.prune(now)
 
 
 def returnee_data_archive(*, returnee: Returnee) -> tuple[bytes, str]:

@@ -7,54 +7,28 @@ language; the worker renders it (`reports.tasks`) and the requester downloads it
 
 from __future__ import annotations
 
-import datetime
-import uuid
-from typing import Self
-
-from django.conf import settings
 from django.db import models
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class ReportExportQuerySet(models.QuerySet["ReportExport"]):
-    def current(self, now: datetime.datetime | None = None) -> Self:
-        """Not yet expired: an expired PDF is gone, pruned or not."""
-        return self.filter(expires_at__gt=now or timezone.now())
+from common.prepared_files import PreparedFile, PreparedFileQuerySet
 
 
-class ReportExport(models.Model):
+class ReportExportQuerySet(PreparedFileQuerySet["ReportExport"]):
+    """The shared expiry, pending and pruning rules (common.prepared_files)."""
+
+
+class ReportExport(PreparedFile):
     """One requested PDF of a report, for the user who asked for it only."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("being prepared")
-        READY = "ready", _("ready")
-        FAILED = "failed", _("could not be prepared")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
     # The report page's query string, dates resolved: figures, never anybody's name.
     query = models.CharField(_("report filters"), max_length=500)
     language = models.CharField(_("language"), max_length=10)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("available until"))
     filename = models.CharField(_("file name"), max_length=100, blank=True)
-    content = models.BinaryField(_("content"), blank=True, default=b"")
 
     objects = ReportExportQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(PreparedFile.Meta):
         verbose_name = _("report PDF")
         verbose_name_plural = _("report PDFs")
         indexes = [models.Index(fields=["requested_by", "created_at"])]

@@ -69,14 +69,11 @@ def report_export_build(*, export_id: str) -> bool:
     page it was asked for on, and store it. False when there is nothing (left) to make. A
     failure marks the export failed and is raised again, so the task is recorded failed."""
     export = (
-        ReportExport.objects.current()
-        .select_related("requested_by")
-        .filter(pk=export_id, status=ReportExport.Status.PENDING)
-        .first()
+        ReportExport.objects.current().pending(export_id).select_related("requested_by").first()
     )
     if export is None:
         return False
-    pending = ReportExport.objects.filter(pk=export.pk, status=ReportExport.Status.PENDING)
+    pending = ReportExport.objects.pending(export.pk)
     try:
         with translation.override(export.language):
             filters = report_filters_from_query(QueryDict(export.query), user=export.requested_by)
@@ -108,5 +105,4 @@ def report_export_download(*, export: ReportExport, request: HttpRequest) -> byt
 
 def report_exports_prune(*, now: datetime.datetime | None = None) -> int:
     """Delete PDFs past their 24 hours (daily job)."""
-    deleted, _by_model = ReportExport.objects.filter(expires_at__lte=now or timezone.now()).delete()
-    return deleted
+    return ReportExport.objects.prune(now)
