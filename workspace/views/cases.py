@@ -44,9 +44,9 @@ from ..forms import (
 )
 from ..selectors import case_list as case_list_select
 from ..selectors import case_page_rows, case_timeline
+from ..services import SEARCH_SESSION_KEY
 
 PAGE_SIZE = 50
-SEARCH_SESSION_KEY = "workspace_case_search"
 
 
 class CaseListView(CaseScopedMixin, ListView):
