@@ -67,3 +67,12 @@ def totp_verify(*, request: AuthenticatedHttpRequest, token: str) -> bool:
             otp_login(request, device)
             return True
     return False
+
+
+def password_reset_request(*, email: str, language: str) -> None:
+    """Ask the worker to send a reset link to the address if a user has it: the same one
+    INSERT into the task table whether anybody has it or not. The address is in the task's
+    arguments only, never in a log. (No row waits for a commit, so it is enqueued at once.)"""
+    from .tasks import password_reset_mail_task
+
+    password_reset_mail_task.enqueue(email=email, language=language)

@@ -7,14 +7,22 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 from django_otp import user_has_device
 
 from common.redirects import safe_next_url
 
-from .forms import OutboxPasswordResetForm, TokenForm
-from .services import WRONG_CODE, totp_confirm, totp_pending_device, totp_qr_svg, totp_verify
+from .forms import PasswordResetRequestForm, TokenForm
+from .services import (
+    WRONG_CODE,
+    password_reset_request,
+    totp_confirm,
+    totp_pending_device,
+    totp_qr_svg,
+    totp_verify,
+)
 
 
 class TwoFactorSetupView(LoginRequiredMixin, FormView):
@@ -56,11 +64,15 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    form_class = OutboxPasswordResetForm
+    """Validates the address and leaves the rest to the worker (see password_reset_request)."""
+
+    form_class = PasswordResetRequestForm
     success_url = reverse_lazy("accounts:password_reset_done")
-    email_template_name = "accounts/password_reset_email.txt"
-    subject_template_name = "accounts/password_reset_subject.txt"
     template_name = "accounts/password_reset_form.html"
+
+    def form_valid(self, form):
+        password_reset_request(email=form.cleaned_data["email"], language=get_language())
+        return redirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
