@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coordinators.models import User
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -18,3 +20,15 @@ class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+
+class EnrolmentLinkForm(forms.Form):
+    """Whom to mail an enrolment link: a national administrator still without a device."""
+
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("National administrator"), queryset=None
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = queryset
