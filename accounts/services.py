@@ -19,6 +19,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
+from audit.services import audit_second_factor_failed
 from common.errors import DomainError
 from common.urls import absolute_url
 
@@ -135,6 +136,7 @@ def totp_confirm(*, request: AuthenticatedHttpRequest, token: str) -> bool:
     """Confirm the pending device with its first code and mark this session verified."""
     device = totp_pending_device(user=request.user)
     if not device.verify_token(token):
+        audit_second_factor_failed(request=request)
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -150,6 +152,7 @@ def totp_verify(*, request: AuthenticatedHttpRequest, token: str) -> bool:
         if device.verify_token(token):
             otp_login(request, device)
             return True
+    audit_second_factor_failed(request=request)
     return False
 
 
