@@ -1,12 +1,7 @@
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
-from django.template import loader
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from common.urls import absolute_url
-from outbox.models import Email
-from outbox.services import email_enqueue
+from coordinators.models import User
 
 
 class TokenForm(forms.Form):
@@ -18,20 +13,22 @@ class TokenForm(forms.Form):
     )
 
 
-class OutboxPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the mail goes through the outbox (stored, retried), and its
-    link is on PORTAL_URL: Django's own `protocol` and `domain` come from the request's Host
-    header, which the person asking for the reset (anybody) chooses."""
+class PasswordResetRequestForm(forms.Form):
+    """The address to send a reset link to. Only validated here: who has it is looked up by
+    the worker (accounts.emails), so the answer takes as long whoever is asked about."""
 
-    def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email,
-        html_email_template_name=None,
-    ):  # fmt: skip
-        link = reverse(
-            "accounts:password_reset_confirm",
-            kwargs={"uidb64": context["uid"], "token": context["token"]},
-        )
-        context = {**context, "reset_url": absolute_url(link)}
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        email_enqueue(to=to_email, subject=subject, body=body, purpose=Email.Purpose.PASSWORD_RESET)
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class EnrolmentLinkForm(forms.Form):
+    """Whom to mail an enrolment link: a national administrator still without a device."""
+
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("National administrator"), queryset=None
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = queryset

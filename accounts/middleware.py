@@ -9,7 +9,10 @@ from django_otp import user_has_device
 from .services import two_factor_required
 
 # URL names reachable before the second factor: the 2FA pages themselves, any logout.
-OPEN_URL_NAMES = {"two_factor_setup", "two_factor_verify", "logout", "set_language", "healthz"}
+OPEN_URL_NAMES = {
+    "two_factor_setup", "two_factor_verify", "two_factor_enrol", "logout", "set_language",
+    "healthz",
+}  # fmt: skip
 
 
 class TwoFactorMiddleware:

@@ -12,6 +12,12 @@ urlpatterns = [
         views.TwoFactorVerifyView.as_view(),
         name="two_factor_verify",
     ),
+    path(
+        "account/two-factor/enrol/<str:token>/",
+        views.EnrolmentLinkUseView.as_view(),
+        name="two_factor_enrol",
+    ),
+    path("account/two-factor/links/", views.EnrolmentLinksView.as_view(), name="enrolment_links"),
     path("account/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "account/password-reset/sent/",

@@ -4,17 +4,31 @@ from base64 import b32encode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView
 from django_otp import user_has_device
 
+from common.errors import DomainError
 from common.redirects import safe_next_url
 
-from .forms import OutboxPasswordResetForm, TokenForm
-from .services import WRONG_CODE, totp_confirm, totp_pending_device, totp_qr_svg, totp_verify
+from .forms import EnrolmentLinkForm, PasswordResetRequestForm, TokenForm
+from .selectors import users_awaiting_enrolment
+from .services import (
+    WRONG_CODE,
+    enrolment_allowed,
+    enrolment_link_send,
+    enrolment_link_use,
+    password_reset_request,
+    totp_confirm,
+    totp_pending_device,
+    totp_qr_svg,
+    totp_verify,
+)
 
 
 class TwoFactorSetupView(LoginRequiredMixin, FormView):
@@ -26,6 +40,9 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and user_has_device(request.user, confirmed=True):
             return redirect("accounts:two_factor_verify")
+        if request.user.is_authenticated and not enrolment_allowed(request=request):
+            # No QR code, no key, no device: the password alone enrols nothing.
+            return render(request, "accounts/two_factor_ask.html")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -42,6 +59,41 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
         return redirect("/")
 
 
+class EnrolmentLinkUseView(LoginRequiredMixin, View):
+    """The link another national administrator mailed: once, for its user, within 24 h."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, token):
+        if enrolment_link_use(request=request, token=token):
+            return redirect("accounts:two_factor_setup")
+        return render(request, "accounts/two_factor_ask.html", {"invalid_link": True})
+
+
+class EnrolmentLinksView(LoginRequiredMixin, UserPassesTestMixin, FormView):
+    """For national administrators: mail an enrolment link to another one."""
+
+    template_name = "accounts/enrolment_links.html"
+    form_class = EnrolmentLinkForm
+
+    def test_func(self):
+        return self.request.user.is_national_admin
+
+    def get_form_kwargs(self):
+        queryset = users_awaiting_enrolment(user=self.request.user)
+        return {**super().get_form_kwargs(), "queryset": queryset}
+
+    def form_valid(self, form):
+        user = form.cleaned_data["user"]
+        try:
+            enrolment_link_send(user=user, created_by=self.request.user)
+        except DomainError as error:
+            form.add_error("user", error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The link is sent to %(user)s.") % {"user": user})
+        return redirect("accounts:enrolment_links")
+
+
 class TwoFactorVerifyView(LoginRequiredMixin, FormView):
     """The second step of logging in."""
 
@@ -56,11 +108,15 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    form_class = OutboxPasswordResetForm
+    """Validates the address and leaves the rest to the worker (see password_reset_request)."""
+
+    form_class = PasswordResetRequestForm
     success_url = reverse_lazy("accounts:password_reset_done")
-    email_template_name = "accounts/password_reset_email.txt"
-    subject_template_name = "accounts/password_reset_subject.txt"
     template_name = "accounts/password_reset_form.html"
+
+    def form_valid(self, form):
+        password_reset_request(email=form.cleaned_data["email"], language=get_language())
+        return redirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

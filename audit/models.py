@@ -29,6 +29,7 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("logged in")
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logged out")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("wrong second-factor code")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

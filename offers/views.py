@@ -28,6 +28,9 @@ from .forms import (
 from .models import Offer
 from .pdf import offer_pdf, offer_pdf_filename
 
+# The offer names the person: each time a page shows it (a GET, or after an invalid form).
+VIEW = AuditEntry.Action.VIEW
+
 
 def case_url(case):
     """The case page of the coordinators' workspace."""
@@ -49,8 +52,9 @@ class OfferMixin(CaseScopedMixin):
         self.offer = selectors.offer_get(case=self.object, version=self.kwargs["version"])
 
     def render_detail(self, *, status=200, **bound_forms):
-        """The builder (drafts) or the read-only view (sent versions), with any bound forms."""
+        """The builder or the read-only view, with any bound forms; audited at each showing."""
         case, offer = self.object, self.offer
+        audit_record(action=VIEW, request=self.request, obj=offer, reference=case.reference)
         is_draft = offer.status == Offer.Status.DRAFT
         bound_item = bound_forms.pop("item_form", None)
         sections = selectors.offer_builder_sections(offer=offer, case=case, user=self.request.user)
@@ -84,10 +88,6 @@ class OfferDetailView(OfferMixin, View):
 
     def get(self, request, *args, **kwargs):
         self.load()
-        audit_record(
-            action=AuditEntry.Action.VIEW, request=request, obj=self.offer,
-            reference=self.object.reference,
-        )  # fmt: skip
         return self.render_detail()
 
 

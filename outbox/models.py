@@ -67,6 +67,7 @@ class Email(models.Model):
         FOLLOWUP_DIGEST = "followup_digest", _("follow-up digest")
         OFFER = "offer", _("individual offer")
         PASSWORD_RESET = "password_reset", _("password reset")
+        TWO_FACTOR_ENROLMENT = "two_factor_enrolment", _("two-factor enrolment link")
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)

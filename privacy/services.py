@@ -21,9 +21,7 @@ from functools import partial
 from typing import Any
 
 from auditlog.context import disable_auditlog
-from auditlog.models import LogEntry
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
@@ -38,7 +36,6 @@ from common.net import client_ip
 from coordinators.models import (
     Case,
     CaseEvent,
-    HouseholdMember,
     Interaction,
     MunicipalityRequest,
     Returnee,
@@ -48,9 +45,11 @@ from offers.models import Offer, OfferItem
 from offers.pdf import offer_pdf, offer_pdf_filename
 from outbox.models import Attachment, Email
 
+from . import erasure
+from .erasure import ERASED
 from .models import DataExport, Erasure
+from .signals import returnee_erased
 
-ERASED = "—"
 ALREADY_ERASED = _("This person's data has already been erased.")
 OTHER_REGION_CASES = _(
     "This person also has a case in another planning region. Ask a national administrator, "
@@ -86,11 +85,16 @@ def returnee_erase(
     request: HttpRequest | None = None,
     reason: str = Erasure.Reason.REQUEST,
 ) -> Returnee:
-    """Erase the person's identifying data everywhere we keep it. Irreversible."""
+    """Erase the person's identifying data everywhere we keep it. Irreversible. Apps above
+    privacy forget their own copies on `privacy.signals.returnee_erased`, sent before the
+    commit with `identifiers`: the full name, names, e-mail and phone as they were (a tuple
+    of non-empty strings, longest first), so a failing receiver undoes the whole erasure."""
     returnee = Returnee.objects.select_for_update().get(pk=returnee.pk)
     _check_whole_person_in_scope(returnee=returnee, actor=actor)
     if is_erased(returnee):
         raise DomainError(ALREADY_ERASED)
+    identifiers = erasure.Identifiers.of(returnee)
+    objects = erasure.person_objects(returnee)  # before the person's unsent mail is deleted
     cases = Case.objects.filter(returnee=returnee)
     with disable_auditlog():  # the erasure must not copy the old values into the history
         Returnee.objects.filter(pk=returnee.pk).update(
@@ -102,29 +106,20 @@ def returnee_erase(
         MunicipalityRequest.objects.filter(case__in=cases).exclude(answer="").update(answer=ERASED)
         CaseEvent.objects.filter(case__in=cases).update(note="")
         OfferItem.objects.filter(offer__case__in=cases).update(text="", contact="")
-        emails = Email.objects.filter(case__in=cases)
-        Attachment.objects.filter(email__in=emails).delete()
-        emails.update(to="", subject=ERASED, body="", html_body="", last_error="")
+        erasure.own_texts_scrub(cases=cases, identifiers=identifiers)
+        erasure.outbox_scrub(cases=cases, identifiers=identifiers)
         cases.update(needs_attention=False)
     DataExport.objects.filter(case__returnee=returnee).delete()
-    _scrub_history(returnee)
+    erasure.admin_log_scrub(objects=objects, identifiers=identifiers)
+    erasure.history_scrub(objects=objects, identifiers=identifiers)
     Erasure.objects.create(returnee=returnee, reason=reason, erased_by=actor)
     audit_record(
         action=AuditEntry.Action.ERASURE, request=request, actor=actor, obj=returnee,
         reference=cases.values_list("reference", flat=True).first() or "", detail=reason,
     )  # fmt: skip
+    returnee.refresh_from_db()
+    returnee_erased.send(sender=Returnee, returnee=returnee, identifiers=identifiers.all())
     return returnee
-
-
-def _scrub_history(returnee: Returnee) -> None:
-    """django-auditlog keeps before/after copies of the person and household: empty them.
-    (A case's own history names no one: its fields are codes, dates and ids.)"""
-    types = ContentType.objects.get_for_models(Returnee, HouseholdMember)
-    household = HouseholdMember.objects.filter(returnee=returnee).values_list("pk", flat=True)
-    LogEntry.objects.filter(
-        Q(content_type=types[Returnee], object_pk=str(returnee.pk))
-        | Q(content_type=types[HouseholdMember], object_pk__in=[str(pk) for pk in household])
-    ).update(object_repr=ERASED, changes=None, changes_text="", serialized_data=None)
 
 
 def data_export_request(

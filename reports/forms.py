@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.dates import date_text
+from common.fields import DateField
 from municipalities.models import Municipality, PlanningRegion
 
 from .figures.filters import PROGRAMME_START, ReportFilters
@@ -70,8 +71,8 @@ DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "dd.mm.gg
 class ReportForm(forms.Form):
     """Read from the query string, so a report is a link that can be shared and bookmarked."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    date_from = DateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    date_to = DateField(label=_("To"), required=False, widget=DATE_WIDGET)
     region: forms.ModelMultipleChoiceField[PlanningRegion] = forms.ModelMultipleChoiceField(
         label=_("Planning regions"),
         queryset=None,

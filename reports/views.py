@@ -18,8 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_export
 from common.dates import date_text
 
 from . import exports
@@ -87,12 +86,18 @@ def report_page(request):
     return render(request, "reports/report.html", context)
 
 
-def _export(request, build):
+def _export(request, build, kind):
     form = _form(request)
     if not form.is_valid():
         messages.error(request, EXPORT_REFUSED)
         return redirect(f"{reverse('reports:report')}?{request.GET.urlencode()}")
-    return build(report_build(form.report_filters()))
+    filters = form.report_filters()
+    audit_export(request=request, what=f"reports: {kind} {_period(filters)}")
+    return build(report_build(filters))
+
+
+def _period(filters):
+    return f"{filters.date_from:%d.%m.%Y}-{filters.date_to:%d.%m.%Y}"
 
 
 def _download(content, filename, content_type):
@@ -110,6 +115,7 @@ def report_xlsx(request):
             exports.filename(report, "xlsx"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
+        "XLSX",
     )
 
 
@@ -122,6 +128,7 @@ def report_csv(request):
             exports.filename(report, "csv"),
             "text/csv; charset=utf-8",
         ),
+        "CSV",
     )
 
 
@@ -135,6 +142,7 @@ def report_pdf_prepare(request):
         messages.error(request, EXPORT_REFUSED)
         return redirect(back)
     report_export_request(user=request.user, query=_resolved_query(form), language=get_language())
+    audit_export(request=request, what=f"reports: PDF asked {_period(form.report_filters())}")
     messages.success(request, PDF_REQUESTED)
     return redirect(back)
 
@@ -162,11 +170,7 @@ def case_export_csv(request):
         return redirect(f"{reverse('reports:report')}?{request.GET.urlencode()}")
     filters = form.report_filters()
     # One row per case is data about people: the export goes into the audit trail.
-    audit_record(
-        action=AuditEntry.Action.EXPORT,
-        request=request,
-        detail=f"reports: case-level CSV {filters.date_from:%d.%m.%Y}-{filters.date_to:%d.%m.%Y}",
-    )
+    audit_export(request=request, what=f"reports: case-level CSV {_period(filters)}")
     response = StreamingHttpResponse(
         exports.case_csv_stream(filters), content_type="text/csv; charset=utf-8"
     )

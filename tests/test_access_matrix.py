@@ -166,6 +166,11 @@ MATRIX = [
     # Accounts: two-factor for every logged-in user, password reset for everybody.
     ("accounts:two_factor_setup", [], "get", STAFF_200),
     ("accounts:two_factor_verify", [], "get", STAFF_200),
+    # An enrolment link: any logged-in user may open one (a wrong one says so, with 200);
+    # the page that mails them is for national administrators.
+    ("accounts:two_factor_enrol", ["not-a-link"], "get", STAFF_200),
+    ("accounts:enrolment_links", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
+    ("accounts:enrolment_links", [], "post", [LOGIN, 200, 403, 403, 403, 403]),
     ("accounts:password_reset", [], "get", EVERYONE_200),
     ("accounts:password_reset_done", [], "get", EVERYONE_200),
     ("accounts:password_reset_confirm", ["MQ", "set-password"], "get", EVERYONE_200),
@@ -285,6 +290,7 @@ OPEN_BEFORE_TWO_FACTOR = {
     "set_language",
     "accounts:two_factor_setup",
     "accounts:two_factor_verify",
+    "accounts:two_factor_enrol",
 }
 
 

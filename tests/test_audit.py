@@ -46,6 +46,24 @@ def test_postgresql_refuses_raw_changes_to_the_audit_trail(kurzeme_coordinator):
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger is PostgreSQL's")
+@pytest.mark.parametrize(
+    "statement", ["TRUNCATE audit_auditentry", "TRUNCATE coordinators_user CASCADE"]
+)
+def test_postgresql_refuses_to_truncate_the_audit_trail(kurzeme_coordinator, statement):
+    entry = AuditEntry.objects.create(action="view", actor=kurzeme_coordinator)
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        # The test's own INSERTs leave deferred foreign-key checks, which PostgreSQL would
+        # name instead of the trigger.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(statement)
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
 def test_audit_admin_is_read_only_even_for_superusers(client, superuser, kurzeme_coordinator):
     entry = audit_record(action="view", actor=kurzeme_coordinator, obj=CaseFactory())
     client.force_login(superuser)

@@ -23,6 +23,7 @@ from tests.factories import (
     CoordinatorFactory,
     MunicipalityRequestFactory,
     MunicipalServiceFactory,
+    NationalAdminFactory,
     SpecialistFactory,
     municipality,
     need,
@@ -69,6 +70,8 @@ def world():
     verifying = CoordinatorFactory(username="verifying")
     device = TOTPDevice.objects.create(user=verifying, name="app", confirmed=True)
     return {
+        "national": NationalAdminFactory(username="national"),
+        "newcomer": NationalAdminFactory(username="newcomer"),
         "coordinator": coordinator,
         "specialist": specialist,
         "verifying": verifying,
@@ -209,6 +212,11 @@ def endpoints(world):
         ),
         "two_factor_setup": ("coordinator", reverse("accounts:two_factor_setup"), "totp-pending"),
         "two_factor_verify": ("verifying", reverse("accounts:two_factor_verify"), "totp"),
+        "enrolment_links": (
+            "national",
+            reverse("accounts:enrolment_links"),
+            {"user": world["newcomer"].pk},
+        ),
         "password_reset": (
             None,
             reverse("accounts:password_reset"),
@@ -269,7 +277,8 @@ ENDPOINT_NAMES = [
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
     "report_pdf",
-    "two_factor_setup", "two_factor_verify", "password_reset", "password_reset_confirm",
+    "two_factor_setup", "two_factor_verify", "enrolment_links", "password_reset",
+    "password_reset_confirm",
 ]  # fmt: skip
 # POSTs that change no row even when they succeed: the language lives in a cookie.
 CHANGES_NOTHING_WHEN_ACCEPTED = {"set_language"}
@@ -311,8 +320,13 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "privacy:case", "privacy:export_download", "reports:report", "reports:export_xlsx",
         "reports:export_csv", "reports:pdf_download", "reports:case_export",
         "accounts:password_reset_done", "accounts:password_reset_complete", "healthz",
+        "accounts:two_factor_enrol",
     }  # fmt: skip
-    aliases = {"request_answer": "workspace:request_detail", "report_pdf": "reports:pdf_prepare"}
+    aliases = {
+        "request_answer": "workspace:request_detail",
+        "report_pdf": "reports:pdf_prepare",
+        "enrolment_links": "accounts:enrolment_links",
+    }
     covered = set()
     for name in ENDPOINT_NAMES:
         if name in aliases:

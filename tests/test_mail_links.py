@@ -10,6 +10,7 @@ import pytest
 from django.urls import resolve, reverse
 from django.utils import translation
 
+from accounts.services import enrolment_link_send
 from coordinators.emails import (
     followup_digest_enqueue,
     municipality_answer_enqueue,
@@ -17,7 +18,13 @@ from coordinators.emails import (
 )
 from offers.emails import offer_sent_enqueue
 from outbox.models import Email
-from tests.factories import CaseFactory, MunicipalityRequestFactory, OfferFactory, municipality
+from tests.factories import (
+    CaseFactory,
+    MunicipalityRequestFactory,
+    NationalAdminFactory,
+    OfferFactory,
+    municipality,
+)
 from tests.test_contact_form import EN_URL, LV_URL, form_data
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +60,7 @@ def every_mail(client, settings, kurzeme_coordinator, liepaja_specialist):
         coordinator=kurzeme_coordinator, cases=[case], today=datetime.date(2026, 12, 1)
     )
     offer_sent_enqueue(offer=OfferFactory(case=case))
+    enrolment_link_send(user=NationalAdminFactory(), created_by=NationalAdminFactory())
     # Asked for from a host the portal also answers to: the link must not follow the Host.
     response = client.post(
         reverse("accounts:password_reset"),

@@ -8,3 +8,11 @@ class WorkspaceConfig(AppConfig):
 
     name = "workspace"
     verbose_name = _("Workspace")
+
+    def ready(self):
+        from privacy.signals import returnee_erased
+
+        from .services import case_search_sessions_forget
+
+        # An erased person's name must not stay as a coworker's last search either.
+        returnee_erased.connect(case_search_sessions_forget, dispatch_uid="workspace_search")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from common.fields import DateField
 from common.validators import normalise_phone
 from coordinators.models import (
     ALLOWED_TRANSITIONS,
@@ -97,8 +98,8 @@ class CaseFilterForm(forms.Form):
     follow_up = forms.ChoiceField(label=_("Follow-up"), required=False, choices=FOLLOW_UP_CHOICES)
     waiting = forms.ChoiceField(label=_("Waiting for"), required=False, choices=WAITING_CHOICES)
     attention = forms.BooleanField(label=_("Needs attention"), required=False)
-    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput)
-    created_to = forms.DateField(label=_("Created until"), required=False, widget=DateInput)
+    created_from = DateField(label=_("Created from"), required=False, widget=DateInput)
+    created_to = DateField(label=_("Created until"), required=False, widget=DateInput)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
     # "on": apply the search text kept in the session (see CaseSearchForm).
     search = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -141,6 +142,7 @@ class InteractionForm(forms.ModelForm):
         help_texts = {
             "follow_up_on": _("Leave empty when no further contact is planned."),
         }
+        field_classes = {"occurred_on": DateField, "follow_up_on": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView, View
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_case_viewed, audit_list_viewed
 from common.errors import DomainError
 from common.redirects import safe_next_url
 from coordinators.models import Case
@@ -44,9 +43,9 @@ from ..forms import (
 )
 from ..selectors import case_list as case_list_select
 from ..selectors import case_page_rows, case_timeline
+from ..services import SEARCH_SESSION_KEY
 
 PAGE_SIZE = 50
-SEARCH_SESSION_KEY = "workspace_case_search"
 
 
 class CaseListView(CaseScopedMixin, ListView):
@@ -80,6 +79,12 @@ class CaseListView(CaseScopedMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cases"] = case_page_rows(context["page_obj"].object_list)
+        # Names on a list are personal data too: the list, its row count, the filters' names.
+        filters = {"search" if name == "q" else name for name in self.filters} - {"sort"}
+        audit_list_viewed(
+            request=self.request, what="case list", rows=context["paginator"].count,
+            filters=filters,
+        )  # fmt: skip
         context["filter_form"] = self.filter_form
         context["today"] = timezone.localdate()
         context["filters_active"] = bool(set(self.filters) - {"sort"})
@@ -144,6 +149,9 @@ class CasePageMixin(CaseScopedMixin):
         context = {"case": case, "object": case, **self.case_forms(case), **bound_forms}
         context["timeline"], context["timeline_truncated"] = case_timeline(case=case)
         context["household"] = list(case.returnee.household.all())
+        # Who saw a person's data is logged (GDPR), after a GET and after an invalid form
+        # alike; the entry names the case, not the person.
+        audit_case_viewed(request=self.request, case=case)
         return TemplateResponse(self.request, self.template_name, context)
 
 
@@ -152,8 +160,6 @@ class CaseDetailView(CasePageMixin, View):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        # Who saw a person's data is logged (GDPR); the entry names the case, not the person.
-        audit_record(action=AuditEntry.Action.VIEW, request=request, obj=self.object)
         return self.render_page()
 
 

@@ -5,8 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_case_viewed
 from common.errors import DomainError
 from coordinators.models import MunicipalityRequest
 from coordinators.selectors.requests import municipality_requests_for_specialist
@@ -52,16 +51,13 @@ class RequestDetailView(RequestAnswererRequiredMixin, DetailView):
             municipality_requests_for_specialist(user=self.request.user), pk=self.kwargs["pk"]
         )
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if self.object.share_contact_details:
-            # The specialist saw the person's name and contacts: logged like a case view.
-            audit_record(action=AuditEntry.Action.VIEW, request=request, obj=self.object.case)
-        return response
-
     def get_context_data(self, **kwargs):
         kwargs.setdefault("answer_form", AnswerForm())
         context = super().get_context_data(**kwargs)
+        if self.object.share_contact_details:
+            # The specialist sees the person's name and contacts (after a GET or an invalid
+            # answer): logged like a case view.
+            audit_case_viewed(request=self.request, case=self.object.case)
         context["household"] = list(self.object.case.returnee.household.all())
         return context
 
