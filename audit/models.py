@@ -29,6 +29,8 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("logged in")
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logged out")
+        UPLOAD = "upload", _("uploaded")
+        IMPORT = "import", _("imported")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -98,7 +98,7 @@ class Case(models.Model):
     reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
     # The region's own id of a case brought in by the history import, so a file imported
     # again skips what is already here. Empty for cases made in the portal.
-    legacy_reference = models.CharField(
+    legacy_reference = models.CharField(  # noqa: DJ001 - NULL: no id, unique where given
         _("region's own reference"), max_length=50, null=True, blank=True, editable=False
     )
     returnee = models.ForeignKey(
