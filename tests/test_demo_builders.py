@@ -5,7 +5,6 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from coordinators.models import Case, CaseEvent, ReferenceSequence, Returnee
-from coordinators.services.pipeline import case_transition
 from coordinators.services.history import (
     NOT_A_NEW_CASE,
     Step,
@@ -14,6 +13,7 @@ from coordinators.services.history import (
     history_events,
     pipeline_path,
 )
+from coordinators.services.pipeline import case_transition
 from offers.services import offers_from_history
 from tests import factories
 

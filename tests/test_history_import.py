@@ -78,9 +78,9 @@ def test_coordinator_imports_a_file_after_the_dry_run(upload, confirm, client, k
     assert created.note.startswith("Imported from history.csv by") or "history.csv" in created.note
     assert created.created_at.date() == datetime.date(2020, 3, 12)
     assert list(
-        case.events.filter(kind="status_changed").order_by("created_at").values_list(
-            "to_value", flat=True
-        )
+        case.events.filter(kind="status_changed")
+        .order_by("created_at")
+        .values_list("to_value", flat=True)
     ) == ["contacted", "offer_preparation", "offer_sent"]
     offer = case.offers.get()
     assert (offer.status, offer.imported) == (Offer.Status.SENT, True)
@@ -166,8 +166,9 @@ def test_dates_forms_future_and_ambiguous(upload, kurzeme_coordinator):
         good_row(1, created="31.12.2027", contacted="", offer_prepared="", offer_sent=""),
         good_row(2, created="31.12.2020", contacted="", offer_prepared="", offer_sent=""),
         good_row(3, created="01/02/2020", contacted="", offer_prepared="", offer_sent=""),
-        good_row(4, created="2020-02-01", contacted="1.3.2020.", offer_prepared="",
-                 offer_sent=""),  # fmt: skip
+        good_row(
+            4, created="2020-02-01", contacted="1.3.2020.", offer_prepared="", offer_sent=""
+        ),  # fmt: skip
         good_row(5, created="31.02.2020", contacted="", offer_prepared="", offer_sent=""),
         good_row(6, created="12.03.1999", contacted="", offer_prepared="", offer_sent=""),
     ]
@@ -285,7 +286,9 @@ def test_the_same_file_again_is_refused_with_date_and_who(upload, confirm, kurze
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
-def test_template_downloads_and_uploads_without_a_problem(client, upload, kurzeme_coordinator, kind):
+def test_template_downloads_and_uploads_without_a_problem(
+    client, upload, kurzeme_coordinator, kind
+):
     client.force_login(kurzeme_coordinator)
     response = client.get(reverse(f"imports:template_{kind}"))
     assert response.status_code == 200
@@ -380,8 +383,8 @@ def test_upload_preview_import_are_audited(upload, confirm, client, kurzeme_coor
     client.get(reverse("imports:job", args=[job.pk]))
     confirm(job)
 
-    actions = set(AuditEntry.objects.filter(actor=kurzeme_coordinator).values_list("action",
-                                                                                    flat=True))  # fmt: skip
+    entries = AuditEntry.objects.filter(actor=kurzeme_coordinator)
+    actions = set(entries.values_list("action", flat=True))
     assert {"upload", "view", "import"} <= actions
 
 
