@@ -1,9 +1,9 @@
 """A dataset for the report tests whose figures are known in advance.
 
 Cases are created through `case_create` and move through
-`coordinators.services.history.history_append`, which writes the status events `case_transition` would have written on the chosen days. The
-expected figures below are worked out by hand from the story of each case, not computed by
-the code under test.
+`coordinators.services.history.history_append`, which writes the status events
+`case_transition` would have written on the chosen days. The expected figures below are
+worked out by hand from the story of each case, not computed by the code under test.
 """
 
 import datetime
