@@ -30,6 +30,8 @@ class AuditEntry(models.Model):
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logged out")
         SECOND_FACTOR_FAILED = "second_factor_failed", _("wrong second-factor code")
+        UPLOAD = "upload", _("uploaded")
+        IMPORT = "import", _("imported")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -77,6 +77,12 @@ SCHEDULE = (
         "daily at 04:20: delete report PDFs past their 24 hours",
     ),
     Job(
+        "import_jobs_prune",
+        "imports.services.jobs.import_jobs_prune",
+        daily_at(4, 30),
+        "daily at 04:30: delete history files left unconfirmed for 24 hours",
+    ),
+    Job(
         "housekeeping",
         "jobs.services.housekeeping",
         daily_at(4, 0),

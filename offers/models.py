@@ -57,6 +57,9 @@ class Offer(models.Model):
         verbose_name=_("prepared by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Brought in by the history import: the region's records say when it was prepared and
+    # sent, but there is no document (no sections, no PDF).
+    imported = models.BooleanField(_("imported"), default=False)
 
     objects = OfferQuerySet.as_manager()
 
@@ -75,6 +78,11 @@ class Offer(models.Model):
 
     def __str__(self):
         return f"{self.case.reference} v{self.version}"
+
+    @property
+    def has_document(self) -> bool:
+        """False for an imported version that was sent before the portal: no PDF exists."""
+        return not (self.imported and self.status != self.Status.DRAFT)
 
 
 class OfferItem(models.Model):

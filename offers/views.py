@@ -4,7 +4,7 @@ does not exist, and a role that does not work cases gets 403."""
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -98,6 +98,8 @@ class OfferPdfView(OfferMixin, View):
 
     def get(self, request, *args, **kwargs):
         self.load()
+        if not self.offer.has_document:  # imported from before the portal: no PDF exists
+            raise Http404
         audit_record(
             action=AuditEntry.Action.DOWNLOAD, request=request, obj=self.offer,
             reference=self.object.reference,

@@ -288,10 +288,11 @@ def _case_data(case: Case) -> dict[str, Any]:
 
 
 def _offer_pdfs(cases: Iterable[Case]) -> Iterator[tuple[str, bytes]]:
-    """The offers as the family received them: (file name, PDF bytes) per sent version."""
+    """The offers as the family received them: (file name, PDF bytes) per sent version; an
+    imported version has no document (its dates are in the JSON)."""
     for case in cases:
         for offer in case.offers.all():
-            if offer.status != Offer.Status.DRAFT:
+            if offer.status != Offer.Status.DRAFT and offer.has_document:
                 yield f"offers/{offer_pdf_filename(offer)}", offer_pdf(offer=offer)
 
 

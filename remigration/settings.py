@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "audit",
     "axes",
     "privacy",
+    "imports",
     "accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -29,5 +29,6 @@ urlpatterns += i18n_patterns(
     path("", include("privacy.urls")),
     path("", include("accounts.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("imports.urls")),
     prefix_default_language=False,
 )

@@ -1,9 +1,9 @@
 """A dataset for the report tests whose figures are known in advance.
 
-Cases are created through `case_create` and move through `demo.builders.history_append`,
-which writes the status events `case_transition` would have written on the chosen days. The
-expected figures below are worked out by hand from the story of each case, not computed by
-the code under test.
+Cases are created through `case_create` and move through
+`coordinators.services.history.history_append`, which writes the status events
+`case_transition` would have written on the chosen days. The expected figures below are
+worked out by hand from the story of each case, not computed by the code under test.
 """
 
 import datetime
@@ -11,7 +11,8 @@ import datetime
 from django.utils import timezone
 
 from coordinators.models import Case, HouseholdMember
-from demo.builders import Step, history_append, offer_version_build
+from coordinators.services.history import Step, history_append
+from offers.services import offer_version_build
 from tests import factories
 
 S = Case.Status

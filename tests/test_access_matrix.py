@@ -182,7 +182,9 @@ MATRIX = [
 ]
 
 # URL names of these namespaces and top-level names must all appear in one of the matrices.
-GUARDED_NAMESPACES = {"intake", "workspace", "offers", "privacy", "reports", "accounts"}
+GUARDED_NAMESPACES = {
+    "intake", "workspace", "offers", "privacy", "reports", "accounts", "imports",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(("name", "args", "method", "expected"), MATRIX)
@@ -301,6 +303,8 @@ WORKSPACE_ARGS = {
     "zemgale_case": ["Z"],
     "liepaja_request": ["KR"],
     "zemgale_request": ["ZR"],
+    # Any job id: the second factor is asked for before the job is looked up.
+    "kurzeme_import": ["6f1c2a3e-0000-4000-8000-0000000000ab"],
 }
 
 

@@ -2,7 +2,7 @@
 
 Layers, from the bottom: common; the leaves audit, outbox and jobs (they know no domain model
 by import); municipalities; coordinators (the domain core); offers; privacy; the apps people
-use (intake, workspace, reports, accounts); demo; the project package. A module may import
+use (intake, workspace, reports, imports, accounts); demo; the project package. A module may import
 its own app and the layers below it, never a layer above or beside it.
 """
 
@@ -24,6 +24,7 @@ LAYERS = {
     "intake": 6,
     "workspace": 6,
     "reports": 6,
+    "imports": 6,
     "accounts": 6,
     "demo": 7,
     "remigration": 8,

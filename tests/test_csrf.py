@@ -2,13 +2,17 @@
 nothing in the database changes; with the token the same request goes through (so the 403
 is the token's doing, not a bad form)."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import totp
@@ -16,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordinators.models import Case
 from coordinators.services.pipeline import case_transition
+from imports.models import ImportJob
 from intake.forms import timestamp_token
 from offers import services as offer_services
 from tests.factories import (
@@ -29,6 +34,7 @@ from tests.factories import (
     need,
     region,
 )
+from tests.import_files import csv_bytes, good_row
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +75,15 @@ def world():
     case.refresh_from_db()  # preparing the offer moved it on
     verifying = CoordinatorFactory(username="verifying")
     device = TOTPDevice.objects.create(user=verifying, name="app", confirmed=True)
+    import_job = ImportJob.objects.create(
+        requested_by=coordinator, planning_region=coordinator.planning_region,
+        file_name="history.csv", sha256="0" * 64, status=ImportJob.Status.READY,
+        expires_at=timezone.now() + datetime.timedelta(hours=24),
+    )  # fmt: skip
     return {
         "national": NationalAdminFactory(username="national"),
         "newcomer": NationalAdminFactory(username="newcomer"),
+        "import_job": import_job,
         "coordinator": coordinator,
         "specialist": specialist,
         "verifying": verifying,
@@ -210,6 +222,21 @@ def endpoints(world):
             reverse("privacy:erase", args=[reference]),
             {"confirmation": reference},
         ),
+        "import_upload": (
+            "coordinator",
+            reverse("imports:upload"),
+            {"file": SimpleUploadedFile("history.csv", csv_bytes([good_row(1)]))},
+        ),
+        "import_start": (
+            "coordinator",
+            reverse("imports:start", args=[world["import_job"].pk]),
+            {},
+        ),
+        "import_discard": (
+            "coordinator",
+            reverse("imports:discard", args=[world["import_job"].pk]),
+            {},
+        ),
         "two_factor_setup": ("coordinator", reverse("accounts:two_factor_setup"), "totp-pending"),
         "two_factor_verify": ("verifying", reverse("accounts:two_factor_verify"), "totp"),
         "enrolment_links": (
@@ -276,7 +303,7 @@ ENDPOINT_NAMES = [
     "case_search", "request_answer", "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
-    "report_pdf",
+    "report_pdf", "import_upload", "import_start", "import_discard",
     "two_factor_setup", "two_factor_verify", "enrolment_links", "password_reset",
     "password_reset_confirm",
 ]  # fmt: skip
@@ -321,6 +348,7 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "reports:export_csv", "reports:pdf_download", "reports:case_export",
         "accounts:password_reset_done", "accounts:password_reset_complete", "healthz",
         "accounts:two_factor_enrol",
+        "imports:job", "imports:template_xlsx", "imports:template_csv",
     }  # fmt: skip
     aliases = {
         "request_answer": "workspace:request_detail",
@@ -337,6 +365,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
             covered.add(f"intake:{name}")
         elif name.startswith("offer_"):
             covered.add(f"offers:{name.removeprefix('offer_')}")
+        elif name.startswith("import_"):
+            covered.add(f"imports:{name.removeprefix('import_')}")
         elif name.startswith("privacy_"):
             covered.add(f"privacy:{name.removeprefix('privacy_')}")
         elif name.startswith(("two_factor", "password")):

@@ -5,16 +5,16 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from coordinators.models import Case, CaseEvent, ReferenceSequence, Returnee
-from coordinators.services.pipeline import case_transition
-from demo.builders import (
+from coordinators.services.history import (
     NOT_A_NEW_CASE,
     Step,
     cases_bulk_create,
     history_append,
     history_events,
-    offers_from_history,
     pipeline_path,
 )
+from coordinators.services.pipeline import case_transition
+from offers.services import offers_from_history
 from tests import factories
 
 pytestmark = pytest.mark.django_db

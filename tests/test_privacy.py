@@ -19,6 +19,7 @@ from common.errors import DomainError
 from coordinators.models import Case, CaseEvent, HouseholdMember, Interaction, Returnee
 from coordinators.services.pipeline import case_transition
 from jobs.schedule import SCHEDULE
+from offers.models import Offer
 from outbox.models import Email
 from outbox.services import email_enqueue
 from privacy.models import DataExport, Erasure
@@ -420,3 +421,26 @@ def test_a_zip_that_cannot_be_built_is_marked_failed(
     assert not AuditEntry.objects.filter(action="access_request").exists()
     page = client.get(reverse("privacy:case", args=[person_case.reference]))
     assert "Pieprasiet vēlreiz" in page.text
+
+
+def test_an_imported_sent_offer_is_in_the_json_but_has_no_pdf(
+    client, person_case, kurzeme_coordinator, django_capture_on_commit_callbacks
+):
+    """An offer version imported from a region's history was sent before the portal: the ZIP
+    lists it with its dates and makes no empty document for it."""
+    Offer.objects.create(
+        case=person_case,
+        version=9,
+        status=Offer.Status.SENT,
+        sent_at=timezone.now() - timedelta(days=900),
+        created_at=timezone.now() - timedelta(days=902),
+        imported=True,
+    )
+    client.force_login(kurzeme_coordinator)
+    response = prepared_zip(client, person_case, django_capture_on_commit_callbacks)
+
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    (case,) = json.loads(archive.read("personal-data.json"))["cases"]
+    assert 9 in [offer["version"] for offer in case["offers"]]
+    assert f"offers/{person_case.reference}-v9.pdf" not in archive.namelist()
+    assert f"offers/{person_case.reference}-v1.pdf" in archive.namelist()

@@ -1,10 +1,13 @@
 """Who sees what in the workspace: every staff URL walked by every role."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from imports.models import ImportJob
 from tests.factories import (
     AnalystFactory,
     CaseFactory,
@@ -39,11 +42,12 @@ def world():
     )
     zemgale_case = CaseFactory(planning_region=region("ZEM"))
     liepaja_request = MunicipalityRequestFactory(case=kurzeme_case)
+    kurzeme = CoordinatorFactory()
     zemgale_request = MunicipalityRequestFactory(case=zemgale_case)
     users = {
         "anonymous": None,
         "admin": NationalAdminFactory(),
-        "kurzeme": CoordinatorFactory(),
+        "kurzeme": kurzeme,
         "zemgale": CoordinatorFactory(planning_region=region("ZEM")),
         "specialist": SpecialistFactory(),
         "analyst": AnalystFactory(),
@@ -54,6 +58,15 @@ def world():
         "zemgale_case": zemgale_case,
         "liepaja_request": liepaja_request,
         "zemgale_request": zemgale_request,
+        # A checked history file of the Kurzeme coordinator, ready to import.
+        "kurzeme_import": ImportJob.objects.create(
+            requested_by=kurzeme,
+            planning_region=region("KUR"),
+            file_name="history.csv",
+            sha256="0" * 64,
+            status=ImportJob.Status.READY,
+            expires_at=timezone.now() + datetime.timedelta(hours=24),
+        ),  # fmt: skip
     }
 
 
@@ -81,6 +94,15 @@ MATRIX = [
     ("workspace:request_list", None, "get", [LOGIN, 200, 403, 403, 200, 403]),
     ("workspace:request_detail", "liepaja_request", "get", [LOGIN, 200, 403, 403, 200, 403]),
     ("workspace:request_detail", "zemgale_request", "get", [LOGIN, 200, 403, 403, 404, 403]),
+    # The history import: coordinators and national administrators; a job is its
+    # requester's only (another coordinator's, even an administrator's look, is a 404).
+    ("imports:upload", None, "get", CASE_WORKER_ONLY),
+    ("imports:upload", None, "post", CASE_WORKER_ONLY),  # empty form: the errors (200)
+    ("imports:template_xlsx", None, "get", CASE_WORKER_ONLY),
+    ("imports:template_csv", None, "get", CASE_WORKER_ONLY),
+    ("imports:job", "kurzeme_import", "get", [LOGIN, 404, 200, 404, 403, 403]),
+    ("imports:start", "kurzeme_import", "post", [LOGIN, 404, 302, 404, 403, 403]),
+    ("imports:discard", "kurzeme_import", "post", [LOGIN, 404, 302, 404, 403, 403]),
 ]
 
 

@@ -96,6 +96,11 @@ class Case(models.Model):
     FINAL_STATUSES = (Status.RETURNED, Status.CLOSED)
 
     reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
+    # The region's own id of a case brought in by the history import, so a file imported
+    # again skips what is already here. Empty for cases made in the portal.
+    legacy_reference = models.CharField(  # noqa: DJ001 - NULL: no id, unique where given
+        _("region's own reference"), max_length=50, null=True, blank=True, editable=False
+    )
     returnee = models.ForeignKey(
         Returnee, on_delete=models.PROTECT, related_name="cases", verbose_name=_("returnee")
     )
@@ -165,6 +170,11 @@ class Case(models.Model):
                 condition=(Q(status="closed") & ~Q(closed_reason=""))
                 | (~Q(status="closed") & Q(closed_reason="")),
                 violation_error_message=CLOSED_NEEDS_REASON,
+            ),
+            models.UniqueConstraint(
+                fields=["planning_region", "legacy_reference"],
+                condition=Q(legacy_reference__isnull=False) & ~Q(legacy_reference=""),
+                name="case_unique_legacy_reference",
             ),
         ]
         indexes = [

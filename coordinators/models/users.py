@@ -89,6 +89,15 @@ class User(AbstractUser):
         return self.is_active and (self.is_municipal_specialist or self.is_national_admin)
 
     @property
+    def can_import_history(self) -> bool:
+        """The history import: a regional coordinator into their region, national
+        administrators into any."""
+        return self.is_active and (
+            self.is_national_admin
+            or (self.is_regional_coordinator and self.planning_region_id is not None)
+        )
+
+    @property
     def can_see_reports(self) -> bool:
         """Aggregate figures: national administrators, and a region's coordinators and analysts."""
         return self.is_active and (

@@ -23,15 +23,8 @@ from coordinators.models import (
     Returnee,
     User,
 )
-from demo.builders import (
-    MAIN_PATH,
-    Step,
-    cases_bulk_create,
-    interaction_build,
-    municipality_request_build,
-    offers_from_history,
-    staff_user_ensure,
-)
+from coordinators.services.history import MAIN_PATH, Step, cases_bulk_create, interaction_build
+from demo.builders import municipality_request_build, staff_user_ensure
 from demo.data import (
     COUNTRIES,
     FIRST_NAMES,
@@ -43,6 +36,7 @@ from demo.data import (
 )
 from municipalities.models import Municipality, MunicipalService, NeedCategory, PlanningRegion
 from offers.models import Offer, OfferItem
+from offers.services import offers_from_history
 
 DEMO_PASSWORD = "demo-parole-2026"  # noqa: S105 - printed for the demo, refused in production
 PROGRAMME_START = datetime(2018, 3, 1)

@@ -1,0 +1,239 @@
+"""The ImportJob from upload to import: stored and checked by the worker (the dry run), then
+imported by the worker in one transaction when its requester says so, or discarded.
+
+The uploaded content, the problems and the preview are personal data: emptied when the file
+is imported, deleted with the job when it is discarded or left unconfirmed for 24 hours
+(`import_jobs_prune`, a daily job), and when a person of the region is erased
+(`import_jobs_forget_person`, connected to `privacy.signals.returnee_erased`). An imported
+job keeps its sha256 and the counts only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from common.dates import date_text
+from common.errors import DomainError
+from coordinators.models import Case, Returnee, User
+from municipalities.models import PlanningRegion
+
+from ..models import ImportJob
+from .check import CheckResult, counts_of, file_check, preview_build
+from .write import plans_write
+
+JOB_LIFETIME = timedelta(hours=24)
+NOT_ALLOWED = _("Only regional coordinators and national administrators import history.")
+SAME_FILE = _("This file was already imported on %(date)s by %(user)s.")
+NOT_READY = _("This file is not ready to import.")
+CANNOT_DISCARD = _("A file that is being imported or has been imported cannot be discarded.")
+
+S = ImportJob.Status
+
+
+def _same_file(*, sha256: str, region: PlanningRegion | None) -> ImportJob | None:
+    """The earlier import of the very same file into the same region, if any."""
+    return (
+        ImportJob.objects.filter(sha256=sha256, status=S.DONE, planning_region=region)
+        .select_related("requested_by")
+        .order_by("finished_at")
+        .first()
+    )
+
+
+def _refuse_same_file(*, sha256: str, region: PlanningRegion | None) -> None:
+    earlier = _same_file(sha256=sha256, region=region)
+    if earlier is not None:
+        who = earlier.requested_by.get_full_name() or earlier.requested_by.get_username()
+        when = earlier.finished_at or earlier.created_at
+        raise DomainError(SAME_FILE % {"date": date_text(when), "user": who})
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    user: User,
+    file_name: str,
+    content: bytes,
+    default_region: PlanningRegion | None = None,
+    language: str = "lv",
+    request: HttpRequest | None = None,
+) -> ImportJob:
+    """Store an uploaded file and ask the worker to check it. A coordinator's scope is their
+    region; a national administrator's default region is what rows without one get."""
+    if not user.can_import_history:
+        raise DomainError(NOT_ALLOWED)
+    region = default_region if user.is_national_admin else user.planning_region
+    sha256 = hashlib.sha256(content).hexdigest()
+    _refuse_same_file(sha256=sha256, region=region)
+    now = timezone.now()
+    job = ImportJob.objects.create(
+        requested_by=user, planning_region=region, file_name=file_name[:255], sha256=sha256,
+        content=content, language=language, created_at=now, expires_at=now + JOB_LIFETIME,
+    )  # fmt: skip
+    audit_record(action=AuditEntry.Action.UPLOAD, request=request, actor=user, obj=job,
+                 detail=f"history import: {len(content)} bytes")  # fmt: skip
+    transaction.on_commit(partial(_enqueue, "import_job_check_task", job.pk), robust=True)
+    return job
+
+
+def _enqueue(task_name: str, job_id: object) -> None:
+    """A row in the task table; the worker does the work."""
+    from .. import tasks
+
+    getattr(tasks, task_name).enqueue(job_id=str(job_id))
+
+
+def _progress(job_id: UUID, status: str) -> Any:
+    def report(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id, status=status).update(
+            rows_checked=done, rows_total=total
+        )
+
+    return report
+
+
+def _check(job: ImportJob) -> CheckResult:
+    with translation.override(job.language):
+        return file_check(
+            content=bytes(job.content),
+            user=job.requested_by,
+            default_region=job.planning_region,
+            progress=_progress(job.pk, job.status),
+        )
+
+
+def _store_problems(job: ImportJob, result: CheckResult) -> int:
+    return ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=S.INVALID,
+        rows_total=result.rows_total,
+        rows_checked=result.rows_total,
+        problems=result.problems,
+        preview={"notes": result.notes, "ignored_columns": result.ignored_columns},
+        summary={"problem_count": result.problem_count, "rows": result.rows_total},
+    )
+
+
+def import_job_check(*, job_id: str) -> bool:
+    """In the worker: the dry run of a stored file. Stores the problems, or the preview.
+    False when there is nothing (left) to check."""
+    job = (
+        ImportJob.objects.filter(pk=job_id, status=S.CHECKING)
+        .select_related("requested_by", "planning_region")
+        .first()
+    )
+    if job is None:
+        return False
+    try:
+        result = _check(job)
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk, status=S.CHECKING).update(status=S.FAILED)
+        raise
+    if not result.ok:
+        return bool(_store_problems(job, result))
+    stored = ImportJob.objects.filter(pk=job.pk, status=S.CHECKING).update(
+        status=S.READY,
+        rows_total=result.rows_total,
+        rows_checked=result.rows_total,
+        problems=[],
+        preview=preview_build(result),
+        summary={"counts": counts_of(result)},
+    )
+    return bool(stored)
+
+
+@transaction.atomic
+def import_job_start(*, job: ImportJob, actor: User, request: HttpRequest | None = None) -> None:
+    """The requester confirms a checked file: the worker imports it."""
+    _refuse_same_file(sha256=job.sha256, region=job.planning_region)
+    started = ImportJob.objects.filter(pk=job.pk, requested_by=actor, status=S.READY).update(
+        status=S.IMPORTING, rows_checked=0
+    )
+    if not started:
+        raise DomainError(NOT_READY)
+    audit_record(action=AuditEntry.Action.IMPORT, request=request, actor=actor, obj=job,
+                 detail=f"history import: {job.rows_total} rows")  # fmt: skip
+    transaction.on_commit(partial(_enqueue, "import_job_run_task", job.pk), robust=True)
+
+
+class JobGone(Exception):
+    """The job was deleted (an erasure) or changed while it was imported: roll back."""
+
+
+def import_job_run(*, job_id: str) -> bool:
+    """In the worker: check the file again (the portal may have changed since the dry run)
+    and write it in one transaction; the content, problems and preview go, counts stay."""
+    job = (
+        ImportJob.objects.filter(pk=job_id, status=S.IMPORTING)
+        .select_related("requested_by", "planning_region")
+        .first()
+    )
+    if job is None:
+        return False
+    try:
+        result = _check(job)
+        if not result.ok:
+            return bool(_store_problems(job, result))
+        with transaction.atomic(), translation.override(job.language):
+            plans_write(plans=result.plans, actor=job.requested_by, file_name=job.file_name)
+            done = ImportJob.objects.filter(pk=job.pk, status=S.IMPORTING).update(
+                status=S.DONE, content=b"", problems=[], preview={},
+                summary={"counts": counts_of(result)}, rows_checked=result.rows_total,
+                finished_at=timezone.now(),
+            )  # fmt: skip
+            if not done:
+                raise JobGone(job.pk)
+    except JobGone:
+        return False
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk, status=S.IMPORTING).update(status=S.FAILED)
+        raise
+    return True
+
+
+@transaction.atomic
+def import_job_discard(*, job: ImportJob, actor: User) -> None:
+    """Delete a job that was not imported, with its content."""
+    deleted, _by_model = (
+        ImportJob.objects.filter(pk=job.pk, requested_by=actor)
+        .exclude(status__in=[S.IMPORTING, S.DONE])
+        .delete()
+    )
+    if not deleted:
+        raise DomainError(CANNOT_DISCARD)
+
+
+def import_jobs_prune(*, now: datetime | None = None) -> int:
+    """Delete jobs left unconfirmed past their 24 hours (a daily job); imported ones stay,
+    already without content."""
+    deleted, _by_model = (
+        ImportJob.objects.exclude(status=S.DONE)
+        .filter(expires_at__lte=now or timezone.now())
+        .delete()
+    )
+    return deleted
+
+
+def import_jobs_forget_person(
+    sender: object, *, returnee: Returnee, identifiers: object = None, **kwargs: object
+) -> int:
+    """An erased person may be in a file still waiting: delete every job not yet imported
+    of the person's regions (and those whose rows name their own region)."""
+    regions = Case.objects.filter(returnee=returnee).values("planning_region_id")
+    deleted, _by_model = (
+        ImportJob.objects.exclude(status=S.DONE)
+        .filter(Q(planning_region__in=regions) | Q(planning_region__isnull=True))
+        .delete()
+    )
+    return deleted
