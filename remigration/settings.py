@@ -123,6 +123,8 @@ AUTHENTICATION_BACKENDS = [
     # National administrators hold the admin's permissions by their role.
     "accounts.backends.NationalAdminPermissionBackend",
 ]
+# ...which would show them everybody's two-factor key in the device admin: nobody sees it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
