@@ -338,3 +338,29 @@ def test_export_is_recorded(admin_client, some_data):
     entry = AuditEntry.objects.get(action="export")
     assert (entry.detail, entry.actor.username) == ("coordinators.case: 1 rows", "admin")
     assert timezone.now() - entry.created_at < timezone.timedelta(minutes=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrade_takes_the_staff_flag_from_everyone_but_national_admins():
+    """The data migration before the constraint: coordinators who were given the admin lose
+    it, national administrators keep (or get) it."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("coordinators", "0004_caseevent_closed_reason")]
+    after = [("coordinators", "0005_staff_only_national_admins")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_user = executor.loader.project_state(before).apps.get_model("coordinators", "User")
+    kurzeme = region("KUR").pk
+    for username, role, staff in [("coord", "regional_coordinator", True),
+                                  ("valsts", "national_admin", False)]:  # fmt: skip
+        old_user.objects.create(username=username, role=role, is_staff=staff,
+                                planning_region_id=kurzeme)  # fmt: skip
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    staff = dict(User.objects.values_list("username", "is_staff"))
+    assert staff == {"coord": False, "valsts": True}
