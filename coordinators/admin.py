@@ -184,9 +184,7 @@ class CaseAdmin(NoDeleteAdminMixin, PersonalDataExportAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(
-    AuditedReadsMixin, ReadOnlyAdminMixin, CaseScopedAdminMixin, admin.ModelAdmin
-):
+class CaseEventAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, CaseScopedAdminMixin, admin.ModelAdmin):
     """Append-only: the pipeline writes these; nobody edits or removes them."""
 
     list_display = ["created_at", "case", "kind", "from_value", "to_value", "actor"]

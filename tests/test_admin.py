@@ -139,7 +139,9 @@ def test_rows_of_a_case_are_view_only_in_the_admin(admin_client, some_data, mode
     change = admin_url(model, "change", row.pk)
 
     added = admin_client.post(admin_url(model, "add"), {"case": some_data.pk, "summary": "x"})
-    changed = admin_client.post(change, {"case": some_data.pk, "answer": "Jā", "status": "answered"})
+    changed = admin_client.post(
+        change, {"case": some_data.pk, "answer": "Jā", "status": "answered"}
+    )
     deleted = admin_client.post(admin_url(model, "delete", row.pk), {"post": "yes"})
 
     assert (added.status_code, changed.status_code, deleted.status_code) == (403, 403, 403)
@@ -160,8 +162,14 @@ def test_offer_sections_are_not_editable_in_the_admin(admin_client, some_data):
 
 def test_case_events_cannot_be_edited_or_deleted_in_admin(admin_client, some_data):
     event = some_data.events.get()
-    assert admin_client.post(admin_url(CaseEvent, "change", event.pk), {"note": "x"}).status_code == 403
-    assert admin_client.post(admin_url(CaseEvent, "delete", event.pk), {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(admin_url(CaseEvent, "change", event.pk), {"note": "x"}).status_code
+        == 403
+    )
+    assert (
+        admin_client.post(admin_url(CaseEvent, "delete", event.pk), {"post": "yes"}).status_code
+        == 403
+    )
     assert CaseEvent.objects.get(pk=event.pk).note == ""
 
 
@@ -172,7 +180,8 @@ def test_cases_returnees_and_household_are_not_deleted_in_the_admin(admin_client
     for model, pk in [(Case, some_data.pk), (Returnee, some_data.returnee_id)]:
         assert admin_client.post(admin_url(model, "delete", pk), {"post": "yes"}).status_code == 403
     bulk = admin_client.post(
-        admin_url(Case, "changelist"), {"action": "delete_selected", "_selected_action": [some_data.pk]}
+        admin_url(Case, "changelist"),
+        {"action": "delete_selected", "_selected_action": [some_data.pk]},
     )
 
     assert bulk.status_code == 200  # no such action: the list again, with a message
@@ -206,13 +215,14 @@ def test_consent_of_a_returnee_is_read_only(admin_client, some_data):
 
 
 def test_national_admin_creates_staff_whose_role_decides_is_staff(admin_client):
+    password = "Gara-parole-2026!"
     for username, role, extra in [
         ("jauna", "regional_coordinator", {"planning_region": region("VID").pk}),
         ("valsts", "national_admin", {}),
     ]:
         response = admin_client.post(
             reverse("admin:coordinators_user_add"),
-            {"username": username, "password1": "Gara-parole-2026!", "password2": "Gara-parole-2026!",
+            {"username": username, "password1": password, "password2": password,
              "usable_password": "true", "role": role, "is_staff": "on", **extra},
         )  # fmt: skip
         assert response.status_code == 302, response.context["adminform"].form.errors

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from audit.services import audit_record
-from coordinators.models import Case, Interaction
+from coordinators.models import Case
 from outbox.models import Email
 from privacy.models import Erasure
 from tests.factories import InteractionFactory, MunicipalServiceFactory, ReturneeFactory
@@ -158,7 +158,9 @@ def expected_answer(role, name, model_label):
     return 200 if name == "login" else 302
 
 
-@pytest.mark.parametrize(("name", "args", "model_label"), ADMIN_URLS, ids=[r[0] for r in ADMIN_URLS])
+@pytest.mark.parametrize(
+    ("name", "args", "model_label"), ADMIN_URLS, ids=[r[0] for r in ADMIN_URLS]
+)
 def test_only_national_admins_reach_the_admin(client, admin_world, name, args, model_label):
     """GET by every role; POST too by everyone but the national administrator (whose POSTs
     would act: test_admin.py tests those)."""
@@ -224,4 +226,3 @@ def test_national_admin_logs_in_at_the_admin_login(client, world):  # noqa: F811
     )
     assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
-

@@ -771,9 +771,7 @@ def test_admin_lists_offers_by_status_region_and_period(client, superuser, case)
     assert list(sent.context["cl"].result_list) == []
 
 
-def test_admin_cannot_change_the_sections_of_an_offer(
-    client, superuser, case, kurzeme_coordinator
-):
+def test_admin_cannot_change_the_sections_of_an_offer(client, superuser, case, kurzeme_coordinator):
     """Offers are built and sent on the case page; the admin only shows them, drafts too."""
     offer = ready_offer(case, kurzeme_coordinator)
     client.force_login(superuser)
