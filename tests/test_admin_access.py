@@ -226,3 +226,19 @@ def test_national_admin_logs_in_at_the_admin_login(client, world):  # noqa: F811
     )
     assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "args", "model_label"), ADMIN_URLS, ids=[r[0] for r in ADMIN_URLS])
+def test_national_admin_without_second_factor_reaches_no_admin_page(
+    client, admin_world, settings, name, args, model_label
+):
+    settings.OTP_REQUIRED_FOR_NATIONAL_ADMINS = True
+    client.force_login(admin_world["users"]["admin"])
+
+    response = client.get(url_of(name, args, model_label))
+
+    if name == "logout":  # logging out stays possible (a POST; GET is refused)
+        assert response.status_code == 405
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:two_factor_setup")
