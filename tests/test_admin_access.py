@@ -73,6 +73,7 @@ def admin_urls():
 
 
 ADMIN_URLS = admin_urls()
+ADMIN_URL_IDS = [name for name, _args, _model in ADMIN_URLS]
 ADMIN_URL_NAMES = {f"admin:{name}" for name, _args, _model in ADMIN_URLS if name != CATCH_ALL}
 
 
@@ -228,7 +229,7 @@ def test_national_admin_logs_in_at_the_admin_login(client, world):  # noqa: F811
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-@pytest.mark.parametrize(("name", "args", "model_label"), ADMIN_URLS, ids=[r[0] for r in ADMIN_URLS])
+@pytest.mark.parametrize(("name", "args", "model_label"), ADMIN_URLS, ids=ADMIN_URL_IDS)
 def test_national_admin_without_second_factor_reaches_no_admin_page(
     client, admin_world, settings, name, args, model_label
 ):

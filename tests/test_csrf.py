@@ -28,7 +28,7 @@ from tests.factories import (
     need,
     region,
 )
-from tests.test_admin_access import ADMIN_URLS, CATCH_ALL
+from tests.test_admin_access import ADMIN_URL_IDS, ADMIN_URLS, CATCH_ALL
 
 pytestmark = pytest.mark.django_db
 
@@ -336,9 +336,7 @@ def test_every_post_endpoint_of_the_portal_is_covered():
     assert portal_url_names() - post_free - covered == set()
 
 
-@pytest.mark.parametrize(
-    ("name", "args", "model_label"), ADMIN_URLS, ids=[r[0] for r in ADMIN_URLS]
-)
+@pytest.mark.parametrize(("name", "args", "model_label"), ADMIN_URLS, ids=ADMIN_URL_IDS)
 def test_every_admin_post_needs_the_token(national_admin, name, args, model_label):
     """Every admin URL (generated from admin.site, tests/test_admin_access.py) refuses a
     national administrator's POST without the token: the CSRF page, nothing changed."""
