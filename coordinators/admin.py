@@ -111,6 +111,10 @@ class ReturneeAdmin(NoDeleteAdminMixin, PersonalDataExportAdmin):
     def get_queryset(self, request):
         return Returnee.objects.visible_to(request.user)
 
+    def has_add_permission(self, request):
+        # A person comes with their case: the contact form, the workspace's "new case".
+        return False
+
 
 CASE_EVENT_FIELDS = ("created_at", "kind", "from_value", "to_value", "actor", "note")
 

@@ -42,6 +42,7 @@ ADD_REFUSED = {
     "coordinators.CaseEvent",
     "coordinators.Interaction",
     "coordinators.MunicipalityRequest",
+    "coordinators.Returnee",
     "django_tasks_database.DBTaskResult",
     "offers.Offer",
     "outbox.Email",
