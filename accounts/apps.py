@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,10 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = _("Accounts")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin whose `admin.site` is the national administrators' site."""
+
+    default = False  # `accounts` in INSTALLED_APPS still means AccountsConfig
+    default_site = "accounts.admin_site.NationalAdminSite"

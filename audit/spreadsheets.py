@@ -1,20 +1,22 @@
-"""The import/export admin of the back office, whose exports and record views are audited."""
+"""The spreadsheet admins of the back office, whose exports are audited.
 
-from import_export.admin import ImportExportModelAdmin
+Personal data (returnees, cases) is exported only: a history import is the workspace's
+(the `imports` app). Reference data (municipalities, their services) is imported here too.
+"""
+
+from django.contrib import admin
+from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from .admin_reads import AuditedReadsMixin
 from .models import AuditEntry
 from .services import audit_record
 
 
-class SpreadsheetAdmin(ImportExportModelAdmin):
-    """Admin with CSV and XLSX import (dry-run preview first) and export, nothing else.
-    Every export is written to the audit trail."""
+class AuditedExportMixin:
+    """CSV and XLSX only; every export is written to the audit trail."""
 
     formats = [CSV, XLSX]
-
-    # Set on admins of personal data: opening a record is then written to the audit trail.
-    audit_views = False
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         audit_record(
@@ -24,9 +26,12 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
         )
         return super().get_export_data(file_format, request, queryset, **kwargs)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if self.audit_views and request.method == "GET":
-            obj = self.get_object(request, object_id)
-            if obj is not None:
-                audit_record(action=AuditEntry.Action.VIEW, request=request, obj=obj)
-        return super().change_view(request, object_id, form_url, extra_context)
+
+class PersonalDataExportAdmin(AuditedExportMixin, AuditedReadsMixin, ExportMixin, admin.ModelAdmin):
+    """Admin of personal data: audited export, audited record and list reads, no import."""
+
+    audit_changelist = True
+
+
+class SpreadsheetAdmin(AuditedExportMixin, ImportExportModelAdmin):
+    """Admin of reference data with CSV and XLSX import (dry-run preview first) and export."""

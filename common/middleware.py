@@ -1,4 +1,6 @@
-"""One access record per request, tagged with a request id that the response carries back.
+"""The running portal's middleware: the access record, and no caching of personal pages.
+
+One access record per request, tagged with a request id that the response carries back.
 
 First in the middleware list, so that every answer is logged, also the ones that middleware
 further in gives without reaching a view (a redirect to https, a static file, a lockout).
@@ -11,6 +13,8 @@ import logging
 import re
 import time
 import uuid
+
+from django.utils.cache import add_never_cache_headers
 
 from .logs import REQUEST_ID
 
@@ -62,3 +66,18 @@ class RequestLogMiddleware:
             return response
         finally:
             REQUEST_ID.reset(token)
+
+
+class NoStoreForUsersMiddleware:
+    """`Cache-Control: no-store` on every answer to a logged-in user that sets no caching of
+    its own: case pages, offer PDFs, the personal-data ZIP, exports and the two-factor key
+    are personal, and must not stay in a browser's or a proxy's cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

@@ -1,12 +1,19 @@
-"""The back-office. Every queryset here goes through the models' `visible_to` rule."""
+"""The back-office of the national administrators (accounts.admin_site lets nobody else in).
+
+The admin never writes what the workspace could not: a change that must leave history (who
+works a case, its region, its status, a person's consent, a request's answer) is read-only
+here, and the rows that hang off a case (interactions, requests, events, offers) are made in
+the workspace through the services, so here they are view-only. Nothing that erasure owns is
+deleted here. Every read of a person's data is audited (audit.admin_reads).
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from audit.spreadsheets import SpreadsheetAdmin
+from audit.admin_reads import AuditedReadsMixin
+from audit.spreadsheets import PersonalDataExportAdmin
 from common.admin import ReadOnlyAdminMixin
-from coordinators.services.cases import case_create
 
 from .models import (
     Case,
@@ -30,8 +37,8 @@ class CaseScopedAdminMixin:
         return super().get_queryset(request).filter(**{f"{self.case_path}__in": visible})
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """History rows: shown on the case, never edited or removed."""
+class ViewOnlyInlineMixin:
+    """Rows shown on their parent's page, never added, edited or removed there."""
 
     extra = 0
     can_delete = False
@@ -40,6 +47,20 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ViewOnlyInlineMixin, admin.TabularInline):
+    """History rows: shown on the case, never edited or removed."""
+
+
+class NoDeleteAdminMixin:
+    """Erasure on the case's personal-data page is the only way a person's data goes."""
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -58,16 +79,21 @@ class UserAdmin(DjangoUserAdmin):
         (_("Role"), {"fields": ("role", "planning_region", "municipality")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        # The role decides who is staff (User.save); only a superuser makes another one.
+        fields = [*super().get_readonly_fields(request, obj), "is_staff"]
+        return fields if request.user.is_superuser else [*fields, "is_superuser"]
 
-class HouseholdMemberInline(admin.TabularInline):
+
+class HouseholdMemberInline(NoDeleteAdminMixin, admin.TabularInline):
     model = HouseholdMember
     extra = 0
+    can_delete = False
 
 
 @admin.register(Returnee)
-class ReturneeAdmin(SpreadsheetAdmin):
+class ReturneeAdmin(NoDeleteAdminMixin, PersonalDataExportAdmin):
     resource_classes = [ReturneeResource]
-    audit_views = True
     list_display = [
         "last_name",
         "first_name",
@@ -78,11 +104,16 @@ class ReturneeAdmin(SpreadsheetAdmin):
     ]
     list_filter = ["preferred_language", "country"]
     search_fields = ["first_name", "last_name", "email", "phone"]
-    readonly_fields = ["created_at", "updated_at"]
+    # Consent is what the person gave on the form; no one gives it for them.
+    readonly_fields = ["consent_given_at", "consent_version", "created_at", "updated_at"]
     inlines = [HouseholdMemberInline]
 
     def get_queryset(self, request):
         return Returnee.objects.visible_to(request.user)
+
+    def has_add_permission(self, request):
+        # A person comes with their case: the contact form, the workspace's "new case".
+        return False
 
 
 CASE_EVENT_FIELDS = ("created_at", "kind", "from_value", "to_value", "actor", "note")
@@ -94,24 +125,19 @@ class CaseEventInline(ReadOnlyInline):
     readonly_fields = CASE_EVENT_FIELDS
 
 
-class InteractionInline(admin.StackedInline):
+class InteractionInline(ViewOnlyInlineMixin, admin.StackedInline):
     model = Interaction
-    extra = 0
     fields = [("kind", "occurred_on", "follow_up_on"), "summary", "author"]
-    autocomplete_fields = ["author"]
 
 
-class MunicipalityRequestInline(admin.StackedInline):
+class MunicipalityRequestInline(ViewOnlyInlineMixin, admin.StackedInline):
     model = MunicipalityRequest
-    extra = 0
     fields = [("municipality", "need", "status"), "question", "answer", "share_contact_details"]
-    autocomplete_fields = ["municipality"]
 
 
 @admin.register(Case)
-class CaseAdmin(SpreadsheetAdmin):
+class CaseAdmin(NoDeleteAdminMixin, PersonalDataExportAdmin):
     resource_classes = [CaseResource]
-    audit_views = True
     list_display = [
         "reference",
         "returnee",
@@ -134,8 +160,21 @@ class CaseAdmin(SpreadsheetAdmin):
     ]
     search_fields = ["reference", "returnee__first_name", "returnee__last_name", "returnee__email"]
     list_select_related = ["returnee", "planning_region", "municipality", "coordinator"]
-    autocomplete_fields = ["returnee", "planning_region", "municipality", "coordinator"]
-    readonly_fields = ["reference", "status", "closed_reason", "status_changed_at", "updated_at"]
+    autocomplete_fields = ["municipality"]
+    # Who works the case, its region and status change in the workspace, which writes the
+    # ASSIGNED, REGION_CHANGED and STATUS_CHANGED events the reports count; the person and
+    # the creation date are the case's identity.
+    readonly_fields = [
+        "reference",
+        "returnee",
+        "planning_region",
+        "coordinator",
+        "status",
+        "closed_reason",
+        "created_at",
+        "status_changed_at",
+        "updated_at",
+    ]
     filter_horizontal = ["needs"]
     date_hierarchy = "created_at"
     inlines = [InteractionInline, MunicipalityRequestInline, CaseEventInline]
@@ -143,16 +182,13 @@ class CaseAdmin(SpreadsheetAdmin):
     def get_queryset(self, request):
         return Case.objects.visible_to(request.user)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        else:
-            # Needs are saved by the admin right after this, with the form's other relations.
-            case_create(case=obj, actor=request.user, note="admin")
+    def has_add_permission(self, request):
+        # A case by hand is the workspace's "new case" (coordinators.services.cases).
+        return False
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdminMixin, CaseScopedAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, CaseScopedAdminMixin, admin.ModelAdmin):
     """Append-only: the pipeline writes these; nobody edits or removes them."""
 
     list_display = ["created_at", "case", "kind", "from_value", "to_value", "actor"]
@@ -163,23 +199,37 @@ class CaseEventAdmin(ReadOnlyAdminMixin, CaseScopedAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(Interaction)
-class InteractionAdmin(CaseScopedAdminMixin, admin.ModelAdmin):
+class InteractionAdmin(
+    AuditedReadsMixin, ReadOnlyAdminMixin, CaseScopedAdminMixin, admin.ModelAdmin
+):
+    """View-only: contacts are logged on the case page (coordinators.services.interactions)."""
+
     list_display = ["occurred_on", "case", "kind", "follow_up_on", "author"]
     list_filter = ["kind", "case__planning_region"]
     search_fields = ["case__reference", "summary"]
+    audit_changelist = True
     list_select_related = ["case", "author"]
-    autocomplete_fields = ["case", "author"]
     date_hierarchy = "occurred_on"
 
 
 @admin.register(MunicipalityRequest)
-class MunicipalityRequestAdmin(admin.ModelAdmin):
+class MunicipalityRequestAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """View-only: asked on the case page, answered by the municipality's specialist
+    (coordinators.services.requests)."""
+
     list_display = ["created_at", "case", "municipality", "need", "status", "answered_at"]
     list_filter = ["status", "need", "municipality__planning_region", "municipality"]
     search_fields = ["case__reference", "question", "answer"]
+    audit_changelist = True
     list_select_related = ["case", "municipality", "need"]
-    autocomplete_fields = ["case", "municipality", "need", "created_by", "answered_by"]
     date_hierarchy = "created_at"
+    readonly_fields = [
+        "status",
+        "answer",
+        "answered_by",
+        "answered_at",
+        "share_contact_details",
+    ]
 
     def get_queryset(self, request):
         return MunicipalityRequest.objects.visible_to(request.user)

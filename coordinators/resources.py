@@ -1,18 +1,15 @@
-"""Spreadsheet import and export of returnees and cases (admin, CSV and XLSX).
+"""The admin's spreadsheet export of returnees and cases (CSV and XLSX, audited).
 
-A file with any bad row imports nothing: django-import-export runs the whole import in one
-transaction and rolls it back when a row has errors; each error names its row and column.
+Export only: cases and returnees are not imported in the admin (a history import is the
+workspace's). Cells are escaped against formulae (common.spreadsheets.SafeModelResource).
 """
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
-from import_export import fields
+from import_export import fields, widgets
 
-from common.spreadsheets import LookupWidget, SafeModelResource, StrictManyToManyWidget
-from coordinators.services.references import reference_allocate, reference_prefix
+from common.spreadsheets import SafeModelResource
 from municipalities.models import Municipality, NeedCategory, PlanningRegion
 
-from .models import Case, CaseEvent, Returnee
+from .models import Case, Returnee
 
 
 class ReturneeResource(SafeModelResource):
@@ -28,38 +25,28 @@ class ReturneeResource(SafeModelResource):
             "preferred_language",
             "created_at",
         )
-        import_id_fields = ("email",)
-        clean_model_instances = True
-        skip_unchanged = True
-
-    def get_instance(self, instance_loader, row):
-        # A person without an e-mail is always a new record: "" is no key to match on.
-        if not (row.get("email") or "").strip():
-            return None
-        row["email"] = row["email"].strip().lower()
-        return super().get_instance(instance_loader, row)
 
 
 class CaseResource(SafeModelResource):
     returnee = fields.Field(
         attribute="returnee",
         column_name="returnee_email",
-        widget=LookupWidget(Returnee, field="email"),
+        widget=widgets.ForeignKeyWidget(Returnee, field="email"),
     )
     planning_region = fields.Field(
         attribute="planning_region",
         column_name="planning_region",
-        widget=LookupWidget(PlanningRegion, field="code"),
+        widget=widgets.ForeignKeyWidget(PlanningRegion, field="code"),
     )
     municipality = fields.Field(
         attribute="municipality",
         column_name="municipality",
-        widget=LookupWidget(Municipality, field="name"),
+        widget=widgets.ForeignKeyWidget(Municipality, field="name"),
     )
     needs = fields.Field(
         attribute="needs",
         column_name="needs",
-        widget=StrictManyToManyWidget(NeedCategory, field="code", separator=","),
+        widget=widgets.ManyToManyWidget(NeedCategory, field="code", separator=","),
     )
 
     class Meta:
@@ -77,9 +64,6 @@ class CaseResource(SafeModelResource):
             "next_follow_up",
             "created_at",
         )
-        import_id_fields = ("reference",)
-        clean_model_instances = True
-        skip_unchanged = True
 
     def get_queryset(self):
         return (
@@ -88,36 +72,3 @@ class CaseResource(SafeModelResource):
             .select_related("returnee", "planning_region", "municipality")
             .prefetch_related("needs")
         )
-
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        # Many-to-many values are saved after the row; check them now so a wrong need code
-        # is reported like any other field error of its row.
-        if row.get("needs"):
-            try:
-                self.fields["needs"].clean(row)
-            except ValueError as error:
-                errors["needs"] = [str(error)]
-        if not instance.reference and not errors:
-            created_at = instance.created_at or timezone.now()
-            (instance.reference,) = reference_allocate(
-                prefix=reference_prefix(instance.planning_region),
-                year=timezone.localtime(created_at).year,
-            )
-        if errors:
-            raise ValidationError(errors)
-
-    def after_save_instance(self, instance, row, **kwargs):
-        if not instance.events.exists():
-            CaseEvent.objects.create(
-                case=instance,
-                kind=CaseEvent.Kind.CREATED,
-                to_value=instance.status,
-                note="import",
-                actor=kwargs.get("user"),
-                created_at=instance.created_at,
-            )

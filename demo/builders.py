@@ -74,9 +74,10 @@ def staff_user_ensure(
     *, username: str, role: str, password: str | None = None, **fields: Any
 ) -> User:
     """The staff user `username` with this role and these fields, created or updated; without
-    a password the user cannot log in with one."""
+    a password the user cannot log in with one. Whether they reach the admin follows from the
+    role (`User.save`)."""
     user, _created = User.objects.update_or_create(
-        username=username, defaults={"role": role, "is_staff": True, **fields}
+        username=username, defaults={"role": role, **fields}
     )
     if password is None:
         user.set_unusable_password()

@@ -1,34 +1,23 @@
+"""Offers in the back office: view-only. They are built, versioned and sent on the case
+page (offers.services), which keeps what the family received unchanged."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from coordinators.admin import CaseScopedAdminMixin
+from audit.admin_reads import AuditedReadsMixin
+from common.admin import ReadOnlyAdminMixin
+from coordinators.admin import CaseScopedAdminMixin, ViewOnlyInlineMixin
 
 from .models import Offer, OfferItem
 
 
-class OfferItemInline(admin.StackedInline):
+class OfferItemInline(ViewOnlyInlineMixin, admin.StackedInline):
     model = OfferItem
-    extra = 0
     fields = [("need", "service", "position"), "title", "text", "contact"]
-    autocomplete_fields = ["need", "service"]
-
-    # What the family received is never edited, not even here: only drafts' sections change.
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and _is_draft(obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and _is_draft(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and _is_draft(obj)
-
-
-def _is_draft(offer):
-    return offer is None or offer.status == Offer.Status.DRAFT
 
 
 @admin.register(Offer)
-class OfferAdmin(CaseScopedAdminMixin, admin.ModelAdmin):
+class OfferAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, CaseScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "case",
         "version",
@@ -50,17 +39,7 @@ class OfferAdmin(CaseScopedAdminMixin, admin.ModelAdmin):
     ]
     search_fields = ["case__reference"]
     list_select_related = ["case__planning_region", "created_by"]
-    autocomplete_fields = ["case", "created_by"]
     date_hierarchy = "sent_at"
-    # Status, version and dates change only through offers.services (sending, responses).
-    readonly_fields = ["version", "status", "sent_at", "responded_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and not _is_draft(obj):
-            fields += ["case", "language", "created_by", "created_at"]
-        return fields
-
     inlines = [OfferItemInline]
 
     @admin.display(description=_("planning region"), ordering="case__planning_region__name")

@@ -32,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Anna"
     last_name = "Kalniņa"
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.lv")
-    is_staff = True
+    # No is_staff: User.save() derives it from the role (national administrators only).
     password = factory.django.Password("parole-123")
 
 

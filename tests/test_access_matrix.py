@@ -1,8 +1,8 @@
 """Who reaches what outside the workspace: every other URL of the portal walked by every role.
 
-The workspace URLs have their matrix in test_workspace_access.py; the guard at the end checks
-that the two matrices together name every URL of the portal, so a new page cannot be added
-without deciding who may open it.
+The workspace URLs have their matrix in test_workspace_access.py, the admin's (generated from
+admin.site) in test_admin_access.py; the guard at the end checks that the matrices together
+name every URL of the portal, so a new page cannot be added without deciding who may open it.
 """
 
 from datetime import timedelta
@@ -183,7 +183,7 @@ MATRIX = [
 
 # URL names of these namespaces and top-level names must all appear in one of the matrices.
 GUARDED_NAMESPACES = {
-    "intake", "workspace", "offers", "privacy", "reports", "accounts", "imports",
+    "intake", "workspace", "offers", "privacy", "reports", "accounts", "imports", "admin",
 }  # fmt: skip
 
 
@@ -252,10 +252,7 @@ def portal_url_names():
     def walk(patterns, namespace):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                inner = pattern.namespace or namespace
-                if inner == "admin":
-                    continue
-                yield from walk(pattern.url_patterns, inner)
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
             elif (
                 isinstance(pattern, URLPattern)
                 and pattern.name
@@ -267,7 +264,13 @@ def portal_url_names():
 
 
 def test_every_portal_url_is_in_an_access_matrix():
-    covered = {row[0] for row in MATRIX} | {row[0] for row in test_workspace_access.MATRIX}
+    from tests import test_admin_access  # it takes this module's world: imported late
+
+    covered = (
+        {row[0] for row in MATRIX}
+        | {row[0] for row in test_workspace_access.MATRIX}
+        | test_admin_access.ADMIN_URL_NAMES
+    )
 
     unlisted = portal_url_names() - covered
 
@@ -280,6 +283,8 @@ def test_guard_sees_the_urls_of_every_namespace():
 
     assert {name.split(":")[0] for name in names if ":" in name} == GUARDED_NAMESPACES
     assert {"home", "login", "logout", "set_language"} <= names
+    assert {"admin:index", "admin:autocomplete", "admin:auditlog_logentry_changelist",
+            "admin:coordinators_case_change"} <= names  # fmt: skip
 
 
 # Pages a national administrator who has not entered the second factor may still open.

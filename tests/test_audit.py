@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_login_and_failed_login_are_recorded_without_the_password(client, kurzeme_coordinator):
-    client.post(reverse("admin:login"), {"username": "kurzeme", "password": "wrong-one"})
-    client.post(reverse("admin:login"), {"username": "kurzeme", "password": "parole-123"})
+    client.post(reverse("login"), {"username": "kurzeme", "password": "wrong-one"})
+    client.post(reverse("login"), {"username": "kurzeme", "password": "parole-123"})
 
     failed, login = AuditEntry.objects.order_by("id")
     assert (failed.action, failed.username, failed.actor) == ("login_failed", "kurzeme", None)

@@ -35,6 +35,7 @@ from tests.factories import (
     region,
 )
 from tests.import_files import csv_bytes, good_row
+from tests.test_admin_access import ADMIN_URL_IDS, ADMIN_URLS, CATCH_ALL
 
 pytestmark = pytest.mark.django_db
 
@@ -374,4 +375,27 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         else:
             covered.add(name)
 
+    covered |= {f"admin:{name}" for name, _args, _model in ADMIN_URLS}  # the test below
+
     assert portal_url_names() - post_free - covered == set()
+
+
+@pytest.mark.parametrize(("name", "args", "model_label"), ADMIN_URLS, ids=ADMIN_URL_IDS)
+def test_every_admin_post_needs_the_token(national_admin, name, args, model_label):
+    """Every admin URL (generated from admin.site, tests/test_admin_access.py) refuses a
+    national administrator's POST without the token: the CSRF page, nothing changed."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(national_admin)
+    url = (
+        reverse("admin:index") + "no-such-page/"
+        if name == CATCH_ALL
+        else reverse(f"admin:{name}", args=["coordinators" if arg == "app_label" else 1
+                                            for arg in args])
+    )  # fmt: skip
+    before = database_state()
+
+    response = client.post(url, {"post": "yes", "action": "delete_selected"})
+
+    assert response.status_code == 403
+    assert "403_csrf.html" in [template.name for template in response.templates]
+    assert database_state() == before

@@ -2,19 +2,17 @@ import csv
 import io
 
 import pytest
-import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from openpyxl import Workbook, load_workbook
 
-from coordinators.models import Case, Returnee
-from coordinators.resources import CaseResource, ReturneeResource
+from coordinators.resources import ReturneeResource
+from municipalities.models import Municipality, MunicipalService
 from tests.factories import CaseFactory, ReturneeFactory
 
 pytestmark = pytest.mark.django_db
 
-RETURNEE_HEADER = "first_name,last_name,email,phone,country,town,preferred_language\n"
-GOOD_ROW = "Ģirts,Ķēniņš,girts@example.com,+447911123456,GB,London,lv\n"
+MUNICIPALITY_HEADER = "name,kind,planning_region,is_pilot,contact_email\n"
 
 
 def upload(client, url_name, content, name="import.csv", file_format="0"):
@@ -28,84 +26,60 @@ def upload(client, url_name, content, name="import.csv", file_format="0"):
     )
 
 
-def test_admin_dry_run_reports_each_bad_row_and_writes_nothing(client, superuser):
-    client.force_login(superuser)
+def test_admin_dry_run_reports_each_bad_row_and_writes_nothing(client, national_admin):
+    client.force_login(national_admin)
     content = (
-        RETURNEE_HEADER
-        + GOOD_ROW
-        + "Anna,Bērziņa,not-an-email,,LV,Rīga,lv\n"
-        + ",Ozola,ozola@example.com,,IE,Cork,lv\n"
-        + "Ilze,Kalniņa,ilze@example.com,12345,DE,Berlin,lv\n"
+        MUNICIPALITY_HEADER
+        + "Jaunpils novads,county,ZEM,0,dome@jaunpils.lv\n"
+        + "Atlantīdas novads,county,ATL,0,\n"
+        + "Mēness novads,county,KUR,0,not-an-email\n"
+        + "Saules novads,planet,KUR,0,\n"
     ).encode()
 
-    response = upload(client, "admin:coordinators_returnee_import", content)
+    response = upload(client, "admin:municipalities_municipality_import", content)
 
     assert response.status_code == 200
     errors = response.context["result"].invalid_rows
     assert [row.number for row in errors] == [2, 3, 4]
-    assert set(errors[0].field_specific_errors) == {"email"}
-    assert set(errors[1].field_specific_errors) == {"first_name"}
-    assert set(errors[2].field_specific_errors) == {"phone"}
-    assert "not-an-email" in response.text
-    assert Returnee.objects.count() == 0  # not even the good row
+    assert "ATL" in str(errors[0].error_dict["planning_region"])
+    assert set(errors[1].field_specific_errors) == {"contact_email"}
+    assert set(errors[2].field_specific_errors) == {"kind"}
+    assert not Municipality.objects.filter(name="Jaunpils novads").exists()  # not even row 1
 
 
-def test_case_import_names_the_unknown_municipality_and_imports_nothing(client, superuser):
-    client.force_login(superuser)
-    ReturneeFactory(email="girts@example.com")
-    content = (
-        "reference,returnee_email,planning_region,municipality,status,source,needs\n"
-        ",girts@example.com,KUR,Liepājas valstspilsēta,new,email,housing\n"
-        ",girts@example.com,KUR,Atlantīda,new,email,housing\n"
-        ",girts@example.com,KUR,Rīgas valstspilsēta,new,email,housing\n"
-        ",girts@example.com,KUR,Talsu novads,new,email,flying\n"
-    ).encode()
-
-    response = upload(client, "admin:coordinators_case_import", content)
-
-    errors = response.context["result"].invalid_rows
-    assert [row.number for row in errors] == [2, 3, 4]
-    assert "Atlantīda" in str(errors[0].error_dict["municipality"])
-    assert "municipality" in errors[1].error_dict  # Rīga is not in Kurzeme
-    assert "flying" in str(errors[2].error_dict["needs"])
-    assert Case.objects.count() == 0
-
-
-def test_valid_case_file_imports_with_references_and_events(superuser):
-    ReturneeFactory(email="girts@example.com")
-    dataset = tablib.Dataset(
-        ["", "girts@example.com", "ZEM", "Bauskas novads", "new", "event", "housing,work"],
-        headers=["reference", "returnee_email", "planning_region", "municipality", "status",
-                 "source", "needs"],
-    )  # fmt: skip
-
-    result = CaseResource().import_data(dataset, dry_run=False, user=superuser)
-
-    assert not result.has_errors() and not result.has_validation_errors()
-    case = Case.objects.get()
-    assert case.reference.startswith("ZEM-")
-    assert sorted(case.needs.values_list("code", flat=True)) == ["housing", "work"]
-    assert case.events.get().kind == "created"
-
-
-def test_xlsx_import_of_returnees(client, superuser):
+def test_xlsx_import_of_municipal_services(client, national_admin):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(RETURNEE_HEADER.strip().split(","))
-    sheet.append(GOOD_ROW.strip().split(","))
+    sheet.append(["id", "municipality", "category", "title", "description", "is_active"])
+    sheet.append(["", "Liepājas valstspilsēta", "housing", "Īres dzīvoklis", "Uz 2 gadiem.", 1])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    client.force_login(superuser)
+    client.force_login(national_admin)
 
     response = upload(
-        client, "admin:coordinators_returnee_import", buffer.getvalue(), "people.xlsx", "1"
+        client, "admin:municipalities_municipalservice_import", buffer.getvalue(), "s.xlsx", "1"
     )
     assert response.status_code == 200
     assert not response.context["result"].has_validation_errors()
     confirm = response.context["confirm_form"]
-    response = client.post(reverse("admin:coordinators_returnee_process_import"), confirm.initial)
+    response = client.post(
+        reverse("admin:municipalities_municipalservice_process_import"), confirm.initial
+    )
     assert response.status_code == 302
-    assert Returnee.objects.get().last_name == "Ķēniņš"
+    assert MunicipalService.objects.get().municipality.name == "Liepājas valstspilsēta"
+
+
+@pytest.mark.parametrize("model", ["case", "returnee"])
+def test_cases_and_returnees_have_no_admin_import(client, national_admin, model):
+    """A person's history is imported in the workspace; the admin only exports it."""
+    client.force_login(national_admin)
+    for action in ("import", "process_import"):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"admin:coordinators_{model}_{action}")
+    assert client.get(f"/admin/coordinators/{model}/import/").status_code == 302  # no such row
+    page = client.get(reverse(f"admin:coordinators_{model}_changelist"))
+    assert "/import/" not in page.text
+    assert reverse(f"admin:coordinators_{model}_export") in page.text
 
 
 @pytest.mark.parametrize(
@@ -121,21 +95,9 @@ def test_exports_escape_spreadsheet_formulae(payload):
     assert row["first_name"] == "Ilze"
 
 
-def test_exported_file_imports_back_unchanged(superuser):
-    ReturneeFactory(phone="+447911123456", town="London", email="ilze@example.com")
-    exported = ReturneeResource().export().csv
-    Returnee.objects.all().delete()
-
-    dataset = tablib.Dataset().load(exported, format="csv")
-    result = ReturneeResource().import_data(dataset, dry_run=False)
-
-    assert not result.has_validation_errors()
-    assert Returnee.objects.get().phone == "+447911123456"
-
-
-def test_admin_xlsx_export_escapes_formulae(client, superuser):
+def test_admin_xlsx_export_escapes_formulae(client, national_admin):
     CaseFactory(returnee__town="=1+1")
-    client.force_login(superuser)
+    client.force_login(national_admin)
     response = client.post(
         reverse("admin:coordinators_returnee_export"),
         {"format": "1", "resource": "0", **{f"returneeresource_{name}": "on" for name in
@@ -147,9 +109,9 @@ def test_admin_xlsx_export_escapes_formulae(client, superuser):
     assert "'=1+1" in values
 
 
-def test_admin_csv_export_is_utf8_with_diacritics(client, superuser):
+def test_admin_csv_export_is_utf8_with_diacritics(client, national_admin):
     CaseFactory(returnee__first_name="Ģirts")
-    client.force_login(superuser)
+    client.force_login(national_admin)
     response = client.post(
         reverse("admin:coordinators_returnee_export"),
         {"format": "0", "resource": "0", **{f"returneeresource_{name}": "on" for name in

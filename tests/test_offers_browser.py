@@ -46,10 +46,10 @@ def test_coordinator_builds_and_sends_an_offer_in_the_browser(live_server, brows
     offer = services.offer_create_draft(case=case, actor=coordinator)
     page = browser_page
 
-    page.goto(live_server.url + reverse("admin:login"))
+    page.goto(live_server.url + reverse("login"))  # the admin is for national admins only
     page.fill("#id_username", "anna")
     page.fill("#id_password", "parole-123")
-    page.click("[type=submit]")
+    page.click("main [type=submit]")
     page.goto(live_server.url + reverse("offers:detail", args=[case.reference, 1]))
 
     page.click("form.offer-builder__pick [type=submit]")

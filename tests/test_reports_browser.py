@@ -24,10 +24,10 @@ def test_report_page_shows_charts_without_javascript_and_presets_work(live_serve
     data.build()
     factories.CoordinatorFactory(username="kurzeme")
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/?next=/reports/")
+    page.goto(f"{live_server.url}/login/?next=/reports/")
     page.fill("#id_username", "kurzeme")
     page.fill("#id_password", "parole-123")
-    page.click("input[type=submit]")
+    page.click("main [type=submit]")
     page.goto(f"{live_server.url}/reports/?date_from=01.01.2022&date_to=31.12.2022")
     assert page.locator("h1").inner_text() == "Pārskati"
     assert page.locator("svg.chart").count() == 3

@@ -10,6 +10,7 @@ from municipalities.models import Municipality, PlanningRegion
 
 ROLE_NEEDS_REGION = _("A regional coordinator or analyst must belong to a planning region.")
 ROLE_NEEDS_MUNICIPALITY = _("A municipal specialist must belong to a municipality.")
+STAFF_ONLY_NATIONAL_ADMINS = _("Only national administrators and superusers reach the admin.")
 
 
 class User(AbstractUser):
@@ -55,10 +56,26 @@ class User(AbstractUser):
                 condition=~Q(role="municipal_specialist") | Q(municipality__isnull=False),
                 violation_error_message=ROLE_NEEDS_MUNICIPALITY,
             ),
+            # The admin is the national administrators' back office (accounts.admin_site);
+            # save() derives the flag, this catches a bulk update() that would not.
+            models.CheckConstraint(
+                name="user_staff_only_national_admins",
+                condition=Q(is_staff=False) | Q(role="national_admin") | Q(is_superuser=True),
+                violation_error_message=STAFF_ONLY_NATIONAL_ADMINS,
+            ),
         ]
 
     def __str__(self):
         return self.get_full_name() or self.get_username()
+
+    def save(self, *args, **kwargs):
+        """Derive `is_staff` from the role: nobody sets it by hand, so only national
+        administrators and superusers are ever staff."""
+        self.is_staff = self.is_superuser or self.role == self.Role.NATIONAL_ADMIN
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"role", "is_superuser"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
+        super().save(*args, **kwargs)
 
     @property
     def is_national_admin(self) -> bool:

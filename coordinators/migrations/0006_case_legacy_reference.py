@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordinators', '0004_caseevent_closed_reason'),
+        ('coordinators', '0005_staff_only_national_admins'),
         ('municipalities', '0002_reference_data'),
     ]
 
