@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -37,7 +38,7 @@ class ImportJob(models.Model):
         INVALID = "invalid", _("has problems")
         READY = "ready", _("ready to import")
         IMPORTING = "importing", _("being imported")
-        DONE = "done", _("imported")
+        DONE = "done", pgettext_lazy("state of an import", "imported")
         FAILED = "failed", _("failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

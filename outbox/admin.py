@@ -27,6 +27,11 @@ class EmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # A mail is a record of what the family or a municipality was sent (or is still to be
+    # sent): it goes only by erasure and retention, never by hand.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     @admin.action(description=_("Retry sending now"))
     def retry_now(self, request, queryset):
         count = email_retry(

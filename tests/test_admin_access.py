@@ -51,6 +51,7 @@ DELETE_REFUSED = {
     "coordinators.Returnee",
     "django_tasks_database.DBTaskResult",
     "offers.Offer",
+    "outbox.Email",
     "privacy.Erasure",
 }
 

@@ -85,6 +85,11 @@ def test_coordinator_imports_a_file_after_the_dry_run(upload, confirm, client, k
     offer = case.offers.get()
     assert (offer.status, offer.imported) == (Offer.Status.SENT, True)
     assert case.returnee.consent_given_at is None
+    # The importing coordinator goes on with the open case, as the timeline says.
+    assert case.coordinator == kurzeme_coordinator
+    assigned = case.events.get(kind=CaseEvent.Kind.ASSIGNED)
+    assert assigned.to_value == kurzeme_coordinator.username
+    assert assigned.actor == kurzeme_coordinator
     # Only counts and the sha256 stay.
     assert (bytes(job.content), job.preview, job.problems) == (b"", {}, [])
     assert job.sha256 and job.summary["counts"]["cases"] == 2
@@ -430,7 +435,11 @@ def test_national_admin_chooses_the_default_region(upload, confirm, national_adm
     assert job.status == ImportJob.Status.READY, job.problems
     confirm(job)
 
-    assert Case.objects.get().planning_region == vidzeme
+    case = Case.objects.get()
+    assert case.planning_region == vidzeme
+    # Left to the region's coordinators: nobody is assigned by an administrator's import.
+    assert case.coordinator is None
+    assert not case.events.filter(kind=CaseEvent.Kind.ASSIGNED).exists()
 
 
 def test_a_row_without_region_is_a_problem_for_an_admin_without_default(upload, national_admin):

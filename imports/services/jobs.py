@@ -125,14 +125,20 @@ def _store_problems(job: ImportJob, result: CheckResult) -> int:
     )
 
 
-def import_job_check(*, job_id: str) -> bool:
-    """In the worker: the dry run of a stored file. Stores the problems, or the preview.
-    False when there is nothing (left) to check."""
-    job = (
-        ImportJob.objects.filter(pk=job_id, status=S.CHECKING)
+def _job_in(*, job_id: str, status: str) -> ImportJob | None:
+    """The job the worker is to work on, if it is still in `status` (not discarded, erased
+    or taken by another worker's run)."""
+    return (
+        ImportJob.objects.filter(pk=job_id, status=status)
         .select_related("requested_by", "planning_region")
         .first()
     )
+
+
+def import_job_check(*, job_id: str) -> bool:
+    """In the worker: the dry run of a stored file. Stores the problems, or the preview.
+    False when there is nothing (left) to check."""
+    job = _job_in(job_id=job_id, status=S.CHECKING)
     if job is None:
         return False
     try:
@@ -174,11 +180,7 @@ class JobGone(Exception):
 def import_job_run(*, job_id: str) -> bool:
     """In the worker: check the file again (the portal may have changed since the dry run)
     and write it in one transaction; the content, problems and preview go, counts stay."""
-    job = (
-        ImportJob.objects.filter(pk=job_id, status=S.IMPORTING)
-        .select_related("requested_by", "planning_region")
-        .first()
-    )
+    job = _job_in(job_id=job_id, status=S.IMPORTING)
     if job is None:
         return False
     try:

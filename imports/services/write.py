@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from common.dates import date_text
-from coordinators.models import Case, HouseholdMember, Interaction, Returnee, User
+from coordinators.models import Case, CaseEvent, HouseholdMember, Interaction, Returnee, User
 from coordinators.services.history import cases_bulk_create, interaction_build
 from offers.models import Offer
 from offers.services import offer_version_build
@@ -77,6 +77,7 @@ def plans_write(*, plans: list[RowPlan], actor: User, file_name: str) -> list[Ca
         note=import_note(file_name=file_name, actor=actor),
         actor=actor,
     )
+    _open_cases_assign(cases=cases, actor=actor)
     offers, contacts = [], []
     for case, plan in zip(cases, plans, strict=True):
         offers += [
@@ -92,3 +93,28 @@ def plans_write(*, plans: list[RowPlan], actor: User, file_name: str) -> list[Ca
     Offer.objects.bulk_create(offers, batch_size=BATCH)
     Interaction.objects.bulk_create(contacts, batch_size=BATCH)
     return cases
+
+
+def _open_cases_assign(*, cases: list[Case], actor: User) -> None:
+    """A regional coordinator who imports their region's history goes on working its open
+    cases: they are assigned to them now, as `case_assign` records it (a national
+    administrator's import leaves them to the region, in its "not yet taken" list)."""
+    if not actor.is_regional_coordinator:
+        return
+    open_cases = [case for case in cases if case.is_open]
+    Case.objects.filter(pk__in=[case.pk for case in open_cases]).update(coordinator=actor)
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=case,
+                kind=CaseEvent.Kind.ASSIGNED,
+                to_value=actor.get_username(),
+                note=gettext("assigned to the coordinator who imported the history"),
+                actor=actor,
+            )
+            for case in open_cases
+        ],
+        batch_size=BATCH,
+    )
+    for case in open_cases:
+        case.coordinator = actor
