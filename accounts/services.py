@@ -123,6 +123,9 @@ def enrolment_link_use(*, request: AuthenticatedHttpRequest, token: str) -> bool
         used_at__isnull=True, expires_at__gt=now,
     ).update(used_at=now)  # fmt: skip
     if used:
+        # A key made before the link (one a password alone once reached) may be known to
+        # somebody else: the link's set-up starts from a new one.
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
         request.session[ENROLMENT_SESSION_KEY] = request.user.pk
     return bool(used)
 

@@ -79,6 +79,18 @@ class UserAdmin(DjangoUserAdmin):
         (_("Role"), {"fields": ("role", "planning_region", "municipality")}),
     )
 
+    # A superuser's account, its password included, is changed by a superuser only: a
+    # national administrator cannot take it over.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         # The role decides who is staff (User.save); only a superuser makes another one.
         fields = [*super().get_readonly_fields(request, obj), "is_staff"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
+# What a workbook may unpack to: a 20,000-row history is some 30 MB of sheet XML; a file that
+# says it unpacks to more (a zip bomb, a cell of 100 MB) is refused before openpyxl opens it.
+MAX_UNPACKED_BYTES = 80 * 1024 * 1024
+# Columns read past the header's last filled cell: a sheet that declares 16,384 columns is
+# read no wider than this (unknown columns are still checked for portal references).
+EXTRA_COLUMNS = 10
 
 FILE_UNREADABLE = _("The file could not be read as an XLSX workbook or a CSV text file.")
 ENCODING_UNKNOWN = _(
@@ -23,6 +30,10 @@ ENCODING_UNKNOWN = _(
     "Windows-1257) and upload it again."
 )
 FILE_EMPTY = _("The file has no header row.")
+FILE_TOO_BIG_UNPACKED = _(
+    "The workbook unpacks to more than %(limit)s MB. Save only the sheet with the history, "
+    "without pictures or other sheets, or save it as CSV."
+)
 TOO_MANY_ROWS = _(
     "The file has more than %(limit)s rows. Split it into files of at most %(limit)s rows."
 )
@@ -59,16 +70,41 @@ def _filled(cell: Any) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
+# What a damaged workbook raises from openpyxl, its XML parser or zlib.
+BROKEN_WORKBOOK = (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, SyntaxError,
+                   IndexError, TypeError, zlib.error)  # fmt: skip
+
+
+def _unpacked_size_check(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise FileProblem(FILE_UNREADABLE) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileProblem(FILE_TOO_BIG_UNPACKED, {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)})
+
+
 def _xlsx_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
+    _unpacked_size_check(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except BROKEN_WORKBOOK as error:
         raise FileProblem(FILE_UNREADABLE) from error
     try:
         sheet = workbook.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
+        header = next(sheet.iter_rows(max_row=1, values_only=True), None)
+        if header is None:
+            return
+        filled = [index for index, cell in enumerate(header) if _filled(cell)]
+        width = (filled[-1] + 1 if filled else 1) + EXTRA_COLUMNS
+        yield header[:width]
+        # Read no wider than the header, whatever width the sheet declares.
+        yield from sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+    except BROKEN_WORKBOOK as error:
+        raise FileProblem(FILE_UNREADABLE) from error
     finally:
         workbook.close()
 

@@ -24,6 +24,16 @@ class EmailAdmin(admin.ModelAdmin):
         cases = Email._meta.get_field("case").related_model.objects
         return queryset.filter(case__in=cases.visible_to(request.user))
 
+    # Mail whose text is a way in (a password-reset or enrolment link): the back office shows
+    # that it was sent, never the link, which is for its addressee alone.
+    SECRET_PURPOSES = (Email.Purpose.PASSWORD_RESET, Email.Purpose.TWO_FACTOR_ENROLMENT)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.purpose in self.SECRET_PURPOSES:
+            return [field for field in fields if field not in ("body", "html_body")]
+        return fields
+
     def has_add_permission(self, request):
         return False
 

@@ -54,9 +54,10 @@ INSTALLED_APPS = [
     "axes",
     "privacy",
     "imports",
-    "accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # After django-otp: accounts/admin.py registers the device admin again, locked.
+    "accounts",
 ]
 
 MIDDLEWARE = [

@@ -45,6 +45,7 @@ ADD_REFUSED = {
     "coordinators.Returnee",
     "django_tasks_database.DBTaskResult",
     "offers.Offer",
+    "otp_totp.TOTPDevice",  # second factors come from enrolment links only
     "outbox.Email",
     "privacy.Erasure",
 }
@@ -82,6 +83,30 @@ def test_every_changelist_answers_a_national_admin(admin_client, some_data, mode
 def test_add_page_is_open_only_where_rows_are_made_by_hand(admin_client, model):
     response = admin_client.get(admin_url(model, "add"))
     assert response.status_code == (403 if model._meta.label in ADD_REFUSED else 200)
+
+
+def test_a_national_admin_cannot_take_over_a_superuser_or_plant_a_second_factor(
+    admin_client, national_admin
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    root = User.objects.create_superuser("root", "root@example.lv", "an-old-secret-2026")
+    device = TOTPDevice.objects.create(user=root, name="phone", confirmed=True)
+    password_url = reverse("admin:auth_user_password_change", args=[root.pk])
+
+    answers = [
+        admin_client.post(password_url, {"password1": "Taken-Over-2026!",
+                                         "password2": "Taken-Over-2026!"}).status_code,
+        admin_client.post(admin_url(User, "change", root.pk), {"username": "root"}).status_code,
+        admin_client.get(admin_url(TOTPDevice, "add")).status_code,
+        admin_client.post(admin_url(TOTPDevice, "change", device.pk), {"name": "x"}).status_code,
+        admin_client.post(admin_url(TOTPDevice, "delete", device.pk), {"post": "yes"}).status_code,
+    ]  # fmt: skip
+
+    assert answers == [403] * 5
+    root.refresh_from_db()
+    assert root.check_password("an-old-secret-2026")
+    assert list(TOTPDevice.objects.values_list("name", "confirmed")) == [("phone", True)]
 
 
 def test_case_change_page_shows_events_and_interactions_inline(admin_client, some_data):
@@ -380,3 +405,21 @@ def test_upgrade_takes_the_staff_flag_from_everyone_but_national_admins():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert staff == {"coord": False, "valsts": True}
+
+
+def test_the_outbox_admin_never_shows_a_reset_or_enrolment_link(admin_client):
+    secret = "https://portal.example/account/password-reset/MQ/abc-secret/"
+    reset = Email.objects.create(
+        to="a@example.lv", subject="Parole", body=secret, html_body=secret,
+        purpose=Email.Purpose.PASSWORD_RESET,
+    )  # fmt: skip
+    offer = Email.objects.create(
+        to="b@example.lv", subject="Piedāvājums", body="Sveika, Ilze!", purpose=Email.Purpose.OFFER
+    )
+
+    reset_page = admin_client.get(admin_url(Email, "change", reset.pk))
+    offer_page = admin_client.get(admin_url(Email, "change", offer.pk))
+
+    assert reset_page.status_code == offer_page.status_code == 200
+    assert "abc-secret" not in reset_page.text and "Parole" in reset_page.text
+    assert "Sveika, Ilze!" in offer_page.text

@@ -51,6 +51,7 @@ DELETE_REFUSED = {
     "coordinators.Returnee",
     "django_tasks_database.DBTaskResult",
     "offers.Offer",
+    "otp_totp.TOTPDevice",  # a superuser's only
     "outbox.Email",
     "privacy.Erasure",
 }

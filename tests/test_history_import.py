@@ -18,7 +18,7 @@ from imports.services.jobs import SAME_FILE, import_jobs_prune
 from imports.values import DATE_AMBIGUOUS, DATE_FUTURE
 from municipalities.models import PlanningRegion
 from offers.models import Offer
-from privacy.signals import returnee_erased
+from privacy.services import returnee_erase
 from tests import factories
 from tests.import_files import csv_bytes, good_row, xlsx_bytes
 
@@ -368,19 +368,24 @@ def test_unconfirmed_jobs_expire_after_24_hours(upload, confirm, kurzeme_coordin
     assert list(ImportJob.objects.values_list("pk", flat=True)) == [imported.pk]
 
 
-def test_erasing_a_person_deletes_the_waiting_files_of_their_region(upload, kurzeme_coordinator):
-    _response, job = upload(kurzeme_coordinator, csv_bytes([good_row(1)]))
-    zemgale_job = ImportJob.objects.create(
-        requested_by=factories.CoordinatorFactory(planning_region=factories.region("ZEM")),
-        planning_region=factories.region("ZEM"), file_name="z.csv", sha256="0" * 64,
-        content=b"x", expires_at=timezone.now() + datetime.timedelta(hours=1),
+def test_erasing_a_person_deletes_the_waiting_files_that_name_them(upload, kurzeme_coordinator):
+    """Whatever the region: a Kurzeme file with a Zemgale person's row goes when she is
+    erased; a file that does not name her stays, and a first name alone names nobody."""
+    person = factories.ReturneeFactory(
+        first_name="Zigrīda", last_name="Zemgaliete", email="zigrida@example.com",
+        phone="+447911123456",
     )  # fmt: skip
-    person = factories.CaseFactory().returnee
+    factories.CaseFactory(returnee=person, planning_region=factories.region("ZEM"))
+    by_name = upload(
+        kurzeme_coordinator, csv_bytes([good_row(1, first_name="Zigrīda", last_name="Zemgaliete")])
+    )[1]
+    by_phone = upload(kurzeme_coordinator, csv_bytes([good_row(2, phone="+44 7911 123456")]))[1]
+    unrelated = upload(kurzeme_coordinator, csv_bytes([good_row(3, first_name="Zigrīda")]))[1]
 
-    returnee_erased.send(sender=None, returnee=person, identifiers=["Ilze"])
+    returnee_erase(returnee=person)
 
-    assert list(ImportJob.objects.values_list("pk", flat=True)) == [zemgale_job.pk]
-    del job
+    assert list(ImportJob.objects.values_list("pk", flat=True)) == [unrelated.pk]
+    assert {by_name.pk, by_phone.pk}.isdisjoint(ImportJob.objects.values_list("pk", flat=True))
 
 
 def test_upload_preview_import_are_audited(upload, confirm, client, kurzeme_coordinator):

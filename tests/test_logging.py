@@ -72,6 +72,20 @@ def test_query_string_stays_out_of_the_log(client, log_lines):
         assert secret not in text
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/account/password-reset/MQ/set-password/", "/en/account/two-factor/enrol/abc.def-ghi/"],
+)
+def test_a_link_with_a_secret_is_logged_by_its_route(client, log_lines, path):
+    """An unused password-reset or enrolment link in the log would be a way in."""
+    client.get(path)
+
+    [record] = access_records(log_lines())
+    assert "<" in record["path"] and "token>" in record["path"], record["path"]
+    text = json.dumps(log_lines())
+    assert "set-password" not in text and "abc.def-ghi" not in text
+
+
 def test_client_address_stays_out_of_the_log(client, log_lines):
     client.get("/dod-zinu/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.9")
 

@@ -156,6 +156,20 @@ def test_enrolment_link_works_once_for_its_user(client, national_admin):
     assert "<svg" not in again.get(reverse("accounts:two_factor_setup")).text
 
 
+def test_a_key_made_before_the_link_is_never_the_one_enrolled(client, national_admin):
+    """A pending key from before the links (a password alone once reached it) may be known
+    to somebody: the link starts the set-up with a new one."""
+    old = TOTPDevice.objects.create(user=national_admin, name="app", confirmed=False)
+    link = enrolment_path(enrolment_link_create(user=national_admin, created_by=None))
+    client.force_login(national_admin)
+
+    client.get(link)
+    client.get(reverse("accounts:two_factor_setup"))
+
+    new = TOTPDevice.objects.get(user=national_admin, confirmed=False)
+    assert new.pk != old.pk and new.key != old.key
+
+
 def test_enrolment_link_does_not_work_for_another_user(client, national_admin):
     other = NationalAdminFactory()
     link = enrolment_path(enrolment_link_create(user=national_admin, created_by=other))

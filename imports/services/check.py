@@ -27,11 +27,15 @@ from ..columns import HEADERS, REQUIRED, header_key
 from ..reading import FileProblem, read_table
 from ..values import text_of
 from .lookups import lookups_for_file, lookups_load
-from .rows import FileState, RowPlan, row_check
+from .rows import EMAIL_TAKEN_NAMED, FileState, RowPlan, row_check
 
 MISSING_COLUMN = _("The column “%(column)s” is missing from the header row.")
 DUPLICATE_COLUMN = _("The column “%(column)s” appears twice in the header row.")
 NO_ROWS = _("The file has a header row but no rows below it.")
+EMAIL_TAKEN_MORE = _(
+    "%(count)s more rows have an e-mail address that is already registered in the portal. "
+    "Leave the e-mail empty in those rows, or ask a national administrator to import them."
+)
 PROGRESS_EVERY = 200
 MAX_STORED_PROBLEMS = 1000
 MAX_STORED_NOTES = 200
@@ -57,6 +61,7 @@ class CheckResult:
     notes: list[dict[str, Any]] = field(default_factory=list)
     skipped: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    emails_taken: int = 0
 
     def problem(self, row: int, column: str, message: Any, params: dict[str, Any]) -> None:
         self.problem_count += 1
@@ -133,7 +138,7 @@ def file_check(
             continue
         cells = {code: row[index] if index < len(row) else None for index, code in mapping.items()}
         others = {
-            str(header[index] or f"#{index + 1}"): value
+            str((header[index] if index < len(header) else None) or f"#{index + 1}"): value
             for index, value in enumerate(row)
             if index not in mapping and isinstance(value, str)
         }
@@ -148,6 +153,11 @@ def file_check(
                 result.notes.append({"row": number, "message": stored(message), "params": params})
         if plan is not None:
             result.plans.append(plan)
+    result.emails_taken = seen.emails_taken
+    if seen.emails_taken > EMAIL_TAKEN_NAMED:
+        result.problem(
+            0, "email", EMAIL_TAKEN_MORE, {"count": seen.emails_taken - EMAIL_TAKEN_NAMED}
+        )
     if progress is not None:
         progress(len(rows), len(rows))
     return result

@@ -11,13 +11,13 @@ job keeps its sha256 and the counts only.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -26,10 +26,12 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from common.dates import date_text
 from common.errors import DomainError
-from coordinators.models import Case, Returnee, User
+from coordinators.models import Returnee, User
 from municipalities.models import PlanningRegion
 
 from ..models import ImportJob
+from ..reading import FileProblem, read_table
+from ..values import text_of
 from .check import CheckResult, counts_of, file_check, preview_build
 from .write import plans_write
 
@@ -37,6 +39,13 @@ JOB_LIFETIME = timedelta(hours=24)
 NOT_ALLOWED = _("Only regional coordinators and national administrators import history.")
 SAME_FILE = _("This file was already imported on %(date)s by %(user)s.")
 NOT_READY = _("This file is not ready to import.")
+TOO_MANY_UPLOADS = _(
+    "You have uploaded %(limit)s files in the last 24 hours, the most a day allows. Upload "
+    "this file tomorrow, or ask a national administrator."
+)
+# Uploads per user and 24 hours: enough to correct a file many times over, and a bound on
+# how many addresses a file can ask about (rows.EMAIL_TAKEN_NAMED).
+UPLOADS_PER_DAY = 30
 CANNOT_DISCARD = _("A file that is being imported or has been imported cannot be discarded.")
 
 S = ImportJob.Status
@@ -78,6 +87,12 @@ def import_job_create(
     sha256 = hashlib.sha256(content).hexdigest()
     _refuse_same_file(sha256=sha256, region=region)
     now = timezone.now()
+    # Counted on the audit trail, which discarding or pruning a job does not shorten.
+    uploads = AuditEntry.objects.filter(
+        actor=user, action=AuditEntry.Action.UPLOAD, created_at__gte=now - timedelta(hours=24)
+    ).count()
+    if uploads >= UPLOADS_PER_DAY:
+        raise DomainError(TOO_MANY_UPLOADS % {"limit": UPLOADS_PER_DAY})
     job = ImportJob.objects.create(
         requested_by=user, planning_region=region, file_name=file_name[:255], sha256=sha256,
         content=content, language=language, created_at=now, expires_at=now + JOB_LIFETIME,
@@ -106,12 +121,18 @@ def _progress(job_id: UUID, status: str) -> Any:
 
 def _check(job: ImportJob) -> CheckResult:
     with translation.override(job.language):
-        return file_check(
+        result = file_check(
             content=bytes(job.content),
             user=job.requested_by,
             default_region=job.planning_region,
             progress=_progress(job.pk, job.status),
         )
+    if result.emails_taken:
+        # The file asked, in effect, whether these addresses are registered: on the trail.
+        audit_record(action=AuditEntry.Action.VIEW, actor=job.requested_by, obj=job,
+                     detail=f"history import check: {result.emails_taken} e-mail addresses "
+                     "already registered")  # fmt: skip
+    return result
 
 
 def _store_problems(job: ImportJob, result: CheckResult) -> int:
@@ -228,14 +249,51 @@ def import_jobs_prune(*, now: datetime | None = None) -> int:
 
 
 def import_jobs_forget_person(
-    sender: object, *, returnee: Returnee, identifiers: object = None, **kwargs: object
+    sender: object, *, returnee: Returnee, identifiers: Sequence[str] = (), **kwargs: object
 ) -> int:
-    """An erased person may be in a file still waiting: delete every job not yet imported
-    of the person's regions (and those whose rows name their own region)."""
-    regions = Case.objects.filter(returnee=returnee).values("planning_region_id")
-    deleted, _by_model = (
-        ImportJob.objects.exclude(status=S.DONE)
-        .filter(Q(planning_region__in=regions) | Q(planning_region__isnull=True))
-        .delete()
-    )
+    """An erased person may be in a file still waiting, of any region: delete every job not
+    yet imported whose cells name them (their full name, e-mail or phone, as erasure looks
+    for them), and no other. Waiting jobs are few (a day's uploads at most)."""
+    # The full name, the e-mail and the phone: a first or last name alone is somebody
+    # else's too (privacy.erasure.Identifiers.unique).
+    wanted = [
+        identifier.casefold()
+        for identifier in identifiers
+        if " " in identifier.strip() or "@" in identifier or _digits(identifier)
+    ]
+    if not wanted:
+        return 0
+    doomed = [
+        job.pk
+        for job in ImportJob.objects.exclude(status=S.DONE).only("pk", "content").iterator()
+        if _names_any(bytes(job.content), wanted)
+    ]
+    deleted, _by_model = ImportJob.objects.filter(pk__in=doomed).delete()
     return deleted
+
+
+def _names_any(content: bytes, wanted: Sequence[str]) -> bool:
+    """Whether a cell (or two neighbouring cells: first and last name) holds an identifier.
+    A file that cannot be read is taken to name them: it goes."""
+    if not content:
+        return False
+    try:
+        header, rows = read_table(content)
+    except FileProblem:
+        return True
+    phones = [digits for identifier in wanted if (digits := _digits(identifier))]
+    for row in [header, *rows]:
+        cells = [text_of(cell).casefold() for cell in row]
+        text = " ".join(cells)
+        if any(identifier in text for identifier in wanted):
+            return True
+        # A phone as the file wrote it: "+44 7911 123456" is +447911123456.
+        if phones and any(phone in _digits(cell) for cell in cells for phone in phones):
+            return True
+    return False
+
+
+def _digits(text: str) -> str:
+    """The digits of a phone number; "" for text that is not one (fewer than 7 digits)."""
+    digits = "".join(character for character in text if character.isdigit())
+    return digits if len(digits) >= 7 and not any(c.isalpha() for c in text) else ""

@@ -34,6 +34,8 @@ PORTAL_REFERENCE_REFUSED = _(
 )
 LEGACY_DUPLICATE = _("The same legacy_reference is already in row %(row)s.")
 EMAIL_INVALID = _("Enter a valid e-mail address.")
+EMAIL_MAX_LENGTH = 254  # Returnee.email (EmailField)
+EMAIL_TAKEN_NAMED = 10
 EMAIL_DUPLICATE = _("The same e-mail address is already in row %(row)s.")
 EMAIL_TAKEN = _(
     "A person with this e-mail address is already registered in the portal, so this row "
@@ -104,6 +106,8 @@ class FileState:
 
     references: dict[str, int] = field(default_factory=dict)
     emails: dict[str, int] = field(default_factory=dict)
+    # Rows refused because their e-mail address is registered (a coordinator's file).
+    emails_taken: int = 0
 
 
 def row_check(
@@ -188,6 +192,8 @@ def _person(
         except ValidationError:
             check.add("email", EMAIL_INVALID)
         else:
+            if len(email) > EMAIL_MAX_LENGTH:
+                check.add("email", TOO_LONG, {"limit": EMAIL_MAX_LENGTH})
             existing = _email_owner(email, number, lookups, check, seen)
     person["email"] = "" if existing is not None else email
     person["phone"] = ""
@@ -222,7 +228,11 @@ def _email_owner(
     seen.emails[email] = number
     existing = lookups.existing_people.get(email)
     if existing is not None and not lookups.is_national_admin:
-        check.add("email", EMAIL_TAKEN)
+        # Which addresses are registered is itself worth keeping from a bulk question: the
+        # first few rows are named, the rest only counted (check.file_check says how many).
+        seen.emails_taken += 1
+        if seen.emails_taken <= EMAIL_TAKEN_NAMED:
+            check.add("email", EMAIL_TAKEN)
         return None
     return existing
 
