@@ -14,6 +14,7 @@ import re
 import time
 import uuid
 
+from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 
 from .logs import REQUEST_ID
@@ -81,3 +82,16 @@ class NoStoreForUsersMiddleware:
         if request.user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class NulBytePathMiddleware:
+    """A NUL byte in the path is a 404: no URL of the portal holds one, and PostgreSQL
+    refuses it in a query (a 500 in every view that looks the path up)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in request.path_info:
+            raise Http404
+        return self.get_response(request)

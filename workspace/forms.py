@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -316,7 +318,8 @@ class CaseCreateForm(forms.Form):
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or not 1900 <= int(part) <= this_year:
+            # isdigit() is true for "²⁰¹⁵", which int() refuses: ASCII digits only.
+            if not re.fullmatch(r"[0-9]{4}", part) or not 1900 <= int(part) <= this_year:
                 raise forms.ValidationError(
                     _("“%(value)s” is not a birth year."), params={"value": part}
                 )
