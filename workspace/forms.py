@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from common.fields import DateField
+from common.versions import VersionField
 from common.validators import normalise_phone
 from coordinators.models import (
     ALLOWED_TRANSITIONS,
@@ -146,6 +147,9 @@ class InteractionForm(forms.ModelForm):
         }
         field_classes = {"occurred_on": DateField, "follow_up_on": DateField}
 
+    # The follow-up date the page showed (common.versions): a newer plan is not cleared.
+    version = VersionField()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
@@ -194,6 +198,7 @@ class StatusForm(forms.Form):
 
 
 class NeedsForm(forms.Form):
+    version = VersionField()
     needs = forms.ModelMultipleChoiceField(
         label=_("Needs"),
         required=False,
@@ -203,6 +208,7 @@ class NeedsForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    version = VersionField()
     coordinator: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Coordinator"),
         required=False,
