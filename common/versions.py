@@ -34,8 +34,18 @@ STALE_EDIT = _(
 SOMEONE_ELSE = _("someone else")
 
 
+class _Encoder(DjangoJSONEncoder):
+    """Dates, decimals, lazy text; anything else (a Country, a file) by its text."""
+
+    def default(self, o: Any) -> Any:
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)
+
+
 def _digest(value: Any) -> str:
-    text = json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    text = json.dumps(value, cls=_Encoder, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from coordinators.models import Language, MunicipalityRequest
 from municipalities.models import MunicipalService, NeedCategory
 
+from common.versions import VersionField
+
 from .models import Offer, OfferItem
 from .services import OFFER_LANGUAGES
 
@@ -23,7 +25,9 @@ class OfferLanguageForm(forms.Form):
 
 
 class OfferItemForm(forms.ModelForm):
-    """One section: a title, the text and whom to contact."""
+    """One section: a title, the text and whom to contact, and the version it showed."""
+
+    version = VersionField()
 
     class Meta:
         model = OfferItem
@@ -35,6 +39,7 @@ class OfferItemAddForm(OfferItemForm):
     """A new section typed by the coordinator, under one need."""
 
     need = forms.ModelChoiceField(label=_("Need"), queryset=NeedCategory.objects.all())
+    version = None  # a new section has no earlier version
 
     class Meta(OfferItemForm.Meta):
         fields = ["need", "title", "text", "contact"]

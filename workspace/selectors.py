@@ -199,7 +199,7 @@ def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> tuple[list[Time
         else {}
     )
     need_labels = (
-        dict(NeedCategory.objects.values_list("code", "label"))
+        {category.code: category.label for category in NeedCategory.objects.all()}
         if any(event.field == "needs" for event in events)
         else {}
     )
