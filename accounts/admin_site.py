@@ -21,9 +21,7 @@ class NationalAdminSite(admin.AdminSite):
         """Every change form refuses a save over a newer change (common.versions)."""
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, VersionCheckedAdminMixin):
-            admin_class = type(
-                admin_class.__name__, (VersionCheckedAdminMixin, admin_class), {}
-            )
+            admin_class = type(admin_class.__name__, (VersionCheckedAdminMixin, admin_class), {})
         return super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):

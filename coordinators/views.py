@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 
 from common.errors import DomainError
+from common.forms import focus_first_error
 from common.versions import VERSION_FIELD, StaleEdit
 
 from .models import Case
@@ -112,7 +113,7 @@ class CaseActionView(CaseScopedMixin, View):
         form.is_valid()
         form.add_error(None, error.message)
         messages.error(self.request, error.message)
-        return self.form_invalid(form)
+        return self.form_invalid(focus_first_error(form))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.load()
@@ -120,7 +121,7 @@ class CaseActionView(CaseScopedMixin, View):
         if not form.is_valid():
             if self.invalid_message:
                 messages.error(request, self.invalid_message)
-            return self.form_invalid(form)
+            return self.form_invalid(focus_first_error(form))
         try:
             message = self.perform(form)
         except StaleEdit as error:

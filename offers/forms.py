@@ -5,10 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.versions import VersionField
 from coordinators.models import Language, MunicipalityRequest
 from municipalities.models import MunicipalService, NeedCategory
-
-from common.versions import VersionField
 
 from .models import Offer, OfferItem
 from .services import OFFER_LANGUAGES
@@ -39,7 +38,7 @@ class OfferItemAddForm(OfferItemForm):
     """A new section typed by the coordinator, under one need."""
 
     need = forms.ModelChoiceField(label=_("Need"), queryset=NeedCategory.objects.all())
-    version = None  # a new section has no earlier version
+    version = None  # type: ignore[assignment]  # a new section has no earlier version
 
     class Meta(OfferItemForm.Meta):
         fields = ["need", "title", "text", "contact"]

@@ -104,7 +104,10 @@ def household_edit(case):
     member = HouseholdMemberFactory(returnee=case.returnee)
     url = reverse("workspace:case_household_member", args=[case.reference, member.pk])
     prefix = f"member-{member.pk}"
-    return url, {f"{prefix}-relation": HouseholdMember.Relation.CHILD, f"{prefix}-birth_year": "2015"}
+    return url, {
+        f"{prefix}-relation": HouseholdMember.Relation.CHILD,
+        f"{prefix}-birth_year": "2015",
+    }
 
 
 def interaction_edit(case):

@@ -178,12 +178,21 @@ def endpoints(world):
         "case_contact": (
             "coordinator",
             case_url("case_contact"),
-            {"contact-first_name": "Jānis", "contact-last_name": "Ozols",
-             "contact-preferred_language": "lv"},
+            {
+                "contact-first_name": "Jānis",
+                "contact-last_name": "Ozols",
+                "contact-preferred_language": "lv",
+            },
         ),  # fmt: skip
-        "case_details": ("coordinator", case_url("case_details"), {"details-timeframe": "not_sure"}),
+        "case_details": (
+            "coordinator",
+            case_url("case_details"),
+            {"details-timeframe": "not_sure"},
+        ),
         "case_household": (
-            "coordinator", case_url("case_household"), {"member-relation": "partner"}
+            "coordinator",
+            case_url("case_household"),
+            {"member-relation": "partner"},
         ),  # fmt: skip
         "case_household_member": (
             "coordinator",

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from common.versions import version_changed_fields, version_check, version_token, StaleEdit
-from coordinators.models import Case, CaseEvent, HouseholdMember, Interaction
+from common.versions import StaleEdit, version_changed_fields, version_check, version_token
+from coordinators.models import CaseEvent, HouseholdMember, Interaction
 from tests.factories import (
     CaseFactory,
     CoordinatorFactory,
@@ -85,7 +85,8 @@ def test_needs_two_users_both_save(two):
     # The second user's choice is still ticked on the page.
     assert re.search(rf'value="{need("work").pk}"[^>]*checked', response.text)
     again = two[1].post(
-        url, {"needs-needs": [need("work").pk], "needs-version": version_in(response, "needs-version")}
+        url,
+        {"needs-needs": [need("work").pk], "needs-version": version_in(response, "needs-version")},
     )
     assert again.status_code == 302
     assert set(case.needs.values_list("code", flat=True)) == {"work"}
@@ -101,7 +102,9 @@ def test_assignment_two_users_both_save(two, kurzeme_coordinator):
     v1, v2 = load_both(two, page, "assign-version")
 
     two[0].post(url, {"assign-coordinator": third.pk, "assign-version": v1})
-    response = two[1].post(url, {"assign-coordinator": kurzeme_coordinator.pk, "assign-version": v2})
+    response = two[1].post(
+        url, {"assign-coordinator": kurzeme_coordinator.pk, "assign-version": v2}
+    )
 
     assert_told(response)
     case.refresh_from_db()
@@ -117,8 +120,8 @@ def test_follow_up_two_users_both_save(two):
     v1, v2 = load_both(two, page, "interaction-version")
     data = {"interaction-kind": "phone", "interaction-occurred_on": "01.11.2026"}
 
-    two[0].post(url, {**data, "interaction-summary": "Zvans", "interaction-follow_up_on": "15.12.2026",
-                      "interaction-version": v1})  # fmt: skip
+    first = {"interaction-summary": "Zvans", "interaction-follow_up_on": "15.12.2026"}
+    two[0].post(url, {**data, **first, "interaction-version": v1})
     response = two[1].post(
         url, {**data, "interaction-summary": "Mana piezīme", "interaction-version": v2}
     )
@@ -215,7 +218,9 @@ def test_logged_contact_correction_two_users_both_save(two):
     v1, v2 = load_both(two, url, "edit-version")
     data = {"edit-kind": "email", "edit-occurred_on": "01.11.2026"}
 
-    assert two[0].post(url, {**data, "edit-summary": "Labots", "edit-version": v1}).status_code == 302
+    assert (
+        two[0].post(url, {**data, "edit-summary": "Labots", "edit-version": v1}).status_code == 302
+    )
     response = two[1].post(url, {**data, "edit-summary": "Mans labojums", "edit-version": v2})
 
     assert_told(response, "Mans labojums")

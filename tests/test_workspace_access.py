@@ -60,9 +60,7 @@ def world():
         "zemgale_case": zemgale_case,
         "liepaja_request": liepaja_request,
         "zemgale_request": zemgale_request,
-        "kurzeme_member": (
-            kurzeme_case, HouseholdMemberFactory(returnee=kurzeme_case.returnee)
-        ),
+        "kurzeme_member": (kurzeme_case, HouseholdMemberFactory(returnee=kurzeme_case.returnee)),
         "kurzeme_interaction": (kurzeme_case, InteractionFactory(case=kurzeme_case)),
         # A checked history file of the Kurzeme coordinator, ready to import.
         "kurzeme_import": ImportJob.objects.create(

@@ -89,5 +89,3 @@ class InteractionEditForm(forms.Form):
         for field, message in errors.items():
             self.add_error(field, message)
         return cleaned
-
-

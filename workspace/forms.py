@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from common.fields import DateField
-from common.versions import VersionField
 from common.validators import normalise_phone
+from common.versions import VersionField
 from coordinators.models import (
     ALLOWED_TRANSITIONS,
     Case,
@@ -28,6 +28,10 @@ from coordinators.services.pipeline import CLOSED_REASON_REQUIRED
 from municipalities.models import Municipality, NeedCategory, PlanningRegion
 
 DATE_PLACEHOLDER = _("dd.mm.yyyy")
+FINAL_STEP_UNCONFIRMED = _(
+    "“Returned” and “closed” end the case and count in the ministry figures: tick the box "
+    "to confirm."
+)
 
 
 class DateInput(forms.DateInput):
@@ -181,6 +185,10 @@ class StatusForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The confirm step of a final status, without JavaScript: a box to tick.
+    confirm_final = forms.BooleanField(
+        label=_("I confirm the final step (returned or closed)"), required=False
+    )
 
     def __init__(self, *args, case, **kwargs):
         kwargs.setdefault("initial", {"expected_status": case.status})
@@ -194,7 +202,13 @@ class StatusForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("to_status") == Case.Status.CLOSED and not cleaned.get("closed_reason"):
             self.add_error("closed_reason", CLOSED_REASON_REQUIRED)
+        if cleaned.get("to_status") in Case.FINAL_STATUSES and not cleaned.get("confirm_final"):
+            self.add_error("confirm_final", FINAL_STEP_UNCONFIRMED)
         return cleaned
+
+    @property
+    def has_final_step(self):
+        return any(status in Case.FINAL_STATUSES for status, _label in self.next_statuses)
 
 
 class NeedsForm(forms.Form):

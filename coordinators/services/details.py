@@ -41,7 +41,9 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("returnee").get(pk=case.pk)
 
 
-def _event(*, case: Case, field: str, actor: User | None, before: str = "", after: str = ""):
+def _event(
+    *, case: Case, field: str, actor: User | None, before: str = "", after: str = ""
+) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.DETAILS_CHANGED,

@@ -81,7 +81,7 @@ def last_changed_by(*objects: Model) -> str:
     if not entries:
         return ""
     actor = max(entries, key=lambda entry: entry.timestamp).actor
-    return actor.get_full_name() or actor.get_username()
+    return str(actor.get_full_name() or actor.get_username())
 
 
 def case_version_check(*, locked: Case, version: str | None, fields: tuple[str, ...]) -> None:

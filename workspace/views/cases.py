@@ -15,6 +15,7 @@ from django.views.generic import FormView, ListView, View
 
 from audit.services import audit_case_viewed, audit_list_viewed
 from common.errors import DomainError
+from common.forms import focus_first_error
 from common.redirects import safe_next_url
 from coordinators.models import Case
 from coordinators.selectors.cases import case_detail_queryset
@@ -241,9 +242,7 @@ class NeedsUpdateView(CaseFormView):
     form_name, prefix = "needs_form", "needs"
 
     def perform(self, form):
-        case_needs_update(
-            case=self.object, actor=self.request.user, **form.cleaned_data
-        )
+        case_needs_update(case=self.object, actor=self.request.user, **form.cleaned_data)
         return _("The needs are saved.")
 
 
@@ -305,6 +304,9 @@ class CaseCreateView(CaseWorkerRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_invalid(self, form):
+        return super().form_invalid(focus_first_error(form))
 
     def form_valid(self, form):
         returnee, case, needs, household = form.instances()

@@ -9,23 +9,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from common.errors import DomainError
+from common.forms import focus_first_error
+from common.versions import StaleEdit, version_token
 from coordinators.models import Interaction
 from coordinators.services.details import (
+    case_details_update,
     household_member_remove,
     household_member_save,
     interaction_correct,
     interaction_values,
     returnee_contact_update,
-    case_details_update,
 )
 from coordinators.views import CaseScopedMixin
-from common.errors import DomainError
-from common.versions import StaleEdit, version_token
 
-from ..edit_forms import CaseDetailsForm, ContactDetailsForm, HouseholdMemberForm
-from ..edit_forms import InteractionEditForm
+from ..edit_forms import (
+    CaseDetailsForm,
+    ContactDetailsForm,
+    HouseholdMemberForm,
+    InteractionEditForm,
+)
 from .cases import CaseFormView
-
 
 
 class ContactUpdateView(CaseFormView):
@@ -43,7 +47,7 @@ class ContactUpdateView(CaseFormView):
     def refused(self, error):
         """An e-mail address of another person: a field error, what was typed kept."""
         self.form.add_error("email", error.message)
-        return self.form_invalid(self.form)
+        return self.form_invalid(focus_first_error(self.form))
 
 
 class CaseDetailsUpdateView(CaseFormView):
@@ -54,7 +58,9 @@ class CaseDetailsUpdateView(CaseFormView):
         return {**super().get_form_kwargs(), "case": self.object}
 
     def perform(self, form):
-        changed = case_details_update(case=self.object, actor=self.request.user, **form.cleaned_data)
+        changed = case_details_update(
+            case=self.object, actor=self.request.user, **form.cleaned_data
+        )
         return _("The case details are saved.") if changed else _("Nothing changed.")
 
 
@@ -105,6 +111,7 @@ class InteractionEditView(CaseScopedMixin, View):
         self.interaction = get_object_or_404(queryset, pk=self.kwargs["interaction_id"])
 
     def render_form(self, form):
+        focus_first_error(form)
         context = {"case": self.object, "interaction": self.interaction, "form": form}
         return TemplateResponse(self.request, self.template_name, context)
 
@@ -129,7 +136,9 @@ class InteractionEditView(CaseScopedMixin, View):
             form.add_error(None, error.message)
             return self.render_form(form)
         messages.success(request, _("The contact is corrected."))
-        return redirect(reverse("workspace:case_detail", args=[self.object.reference]) + "#timeline")
+        return redirect(
+            reverse("workspace:case_detail", args=[self.object.reference]) + "#timeline"
+        )
 
     def stale(self, form, error):
         data = self.request.POST.copy()
