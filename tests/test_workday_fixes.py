@@ -120,3 +120,22 @@ def test_a_flash_message_is_a_list_inside_a_status_region(coordinator_client):
 
     assert re.search(r'<div role="status">\s*<ul class="messages">\s*<li', response.text)
     assert not re.search(r"<ul[^>]*role=", response.text)
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "Jāsazinās: 1 lieta"),
+        (2, "Jāsazinās: 2 lietas"),
+        (10, "Jāsazinās: 10 lietas"),
+        (0, "Jāsazinās: 0 lietu"),
+        (21, "Jāsazinās: 21 lieta"),
+    ],
+)
+def test_the_digest_subject_has_the_three_latvian_plural_forms(count, expected):
+    from django.utils import translation
+
+    from coordinators.emails import DIGEST_SUBJECT
+
+    with translation.override("lv"):
+        assert str(DIGEST_SUBJECT % {"count": count}) == expected
