@@ -32,9 +32,9 @@ from coordinators.services.requests import municipality_request_create
 from coordinators.services.versions import case_version
 from coordinators.views import CaseActionView, CaseScopedMixin, CaseWorkerRequiredMixin
 
+from ..bulk_forms import BulkActionForm
 from ..forms import (
     AssignForm,
-    BulkActionForm,
     CaseCreateForm,
     CaseFilterForm,
     CaseSearchForm,
