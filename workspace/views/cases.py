@@ -133,28 +133,22 @@ class CasePageMixin(CaseScopedMixin):
     def case_forms(self, case):
         """The page's forms, unbound; a bound one with errors replaces its namesake. Each
         edit form carries the version of what it shows (common.versions)."""
+        version = lambda *fields: case_version(case=case, fields=fields)  # noqa: E731
+        needs = [need.pk for need in case.needs.all()]
         return {
             "interaction_form": InteractionForm(
-                prefix="interaction",
-                initial={"version": case_version(case=case, fields=("next_follow_up",))},
+                prefix="interaction", initial={"version": version("next_follow_up")}
             ),
             "status_form": StatusForm(case=case, prefix="status"),
             "needs_form": NeedsForm(
-                prefix="needs",
-                initial={
-                    "needs": [need.pk for need in case.needs.all()],
-                    "version": case_version(case=case, fields=("needs",)),
-                },
+                prefix="needs", initial={"needs": needs, "version": version("needs")}
             ),
             "assign_form": AssignForm(
                 user=self.request.user,
                 planning_region=case.planning_region,
                 prefix="assign",
-                initial={
-                    "coordinator": case.coordinator_id,
-                    "version": case_version(case=case, fields=("coordinator",)),
-                },
-            ),
+                initial={"coordinator": case.coordinator_id, "version": version("coordinator")},
+            ),  # fmt: skip
             "request_form": MunicipalityRequestForm(case=case, prefix="request"),
             **detail_forms(case),
         }

@@ -6,11 +6,9 @@ from ..edit_forms import CaseDetailsForm, ContactDetailsForm, HouseholdMemberFor
 
 
 def detail_forms(case):
-    """Contact details, municipality and timeframe, one form per household member and one
-    to add a member."""
-    returnee = case.returnee
-    household_version = case_version(case=case, fields=("household",))
-    contact = {name: getattr(returnee, name) for name in RETURNEE_VALUES}
+    """Contact details, municipality and timeframe, and the household's forms."""
+    contact = {name: getattr(case.returnee, name) for name in RETURNEE_VALUES}
+    details = {"municipality": case.municipality_id, "timeframe": case.timeframe}
     return {
         "contact_form": ContactDetailsForm(
             prefix="contact",
@@ -19,27 +17,22 @@ def detail_forms(case):
         "details_form": CaseDetailsForm(
             case=case,
             prefix="details",
-            initial={
-                "municipality": case.municipality_id,
-                "timeframe": case.timeframe,
-                "version": case_version(case=case, fields=("municipality", "timeframe")),
-            },
+            initial={**details, "version": case_version(case=case, fields=tuple(details))},
         ),
-        "household_forms": [
-            (
-                member,
-                HouseholdMemberForm(
-                    prefix=f"member-{member.pk}",
-                    initial={
-                        "relation": member.relation,
-                        "birth_year": member.birth_year,
-                        "version": household_version,
-                    },
-                ),
-            )
-            for member in returnee.household.all()
-        ],
-        "member_add_form": HouseholdMemberForm(
-            prefix="member", initial={"version": household_version}
-        ),
+        **household_forms(case),
+    }
+
+
+def household_forms(case):
+    """One form per household member and one to add a member, all of the same version."""
+    version = case_version(case=case, fields=("household",))
+    members = [
+        (member, HouseholdMemberForm(prefix=f"member-{member.pk}", initial={
+            "relation": member.relation, "birth_year": member.birth_year, "version": version,
+        }))
+        for member in case.returnee.household.all()
+    ]  # fmt: skip
+    return {
+        "household_forms": members,
+        "member_add_form": HouseholdMemberForm(prefix="member", initial={"version": version}),
     }
