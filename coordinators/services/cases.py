@@ -79,7 +79,9 @@ def case_assign(
 
     `version`: the assignment the user saw (see `common.versions`); None for bulk actions.
     """
-    locked = Case.objects.select_for_update().select_related("coordinator").get(pk=case.pk)
+    locked = (
+        Case.objects.select_for_update(of=("self",)).select_related("coordinator").get(pk=case.pk)
+    )
     case_version_check(locked=locked, version=version, fields=("coordinator",))
     case.coordinator_id, case.planning_region_id = locked.coordinator_id, locked.planning_region_id
     if coordinator is not None:
