@@ -13,9 +13,17 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 from audit.admin_reads import admin_read_record
+from common.admin import VersionCheckedAdminMixin
 
 
 class NationalAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every change form refuses a save over a newer change (common.versions)."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, VersionCheckedAdminMixin):
+            admin_class = type(admin_class.__name__, (VersionCheckedAdminMixin, admin_class), {})
+        return super().register(model_or_iterable, admin_class, **options)
+
     def has_permission(self, request):
         return request.user.is_active and request.user.is_national_admin
 

@@ -14,7 +14,7 @@ import re
 import time
 import uuid
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.cache import add_never_cache_headers
 
 from .logs import REQUEST_ID
@@ -94,3 +94,16 @@ def logged_path(request: HttpRequest) -> str:
     if match is not None and SECRET_URL_ARGUMENTS & set(match.kwargs):
         return "/" + match.route
     return request.path
+
+
+class NulBytePathMiddleware:
+    """A NUL byte in the path is a 404: no URL of the portal holds one, and PostgreSQL
+    refuses it in a query (a 500 in every view that looks the path up)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in request.path_info:
+            raise Http404
+        return self.get_response(request)

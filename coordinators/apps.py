@@ -11,9 +11,11 @@ class CoordinatorsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Case, HouseholdMember, Returnee
+        from .models import Case, HouseholdMember, Interaction, Returnee
 
         # Field-level before/after history of the personal data (erasure empties it).
         auditlog.register(Returnee, exclude_fields=["updated_at"])
         auditlog.register(HouseholdMember)
         auditlog.register(Case, exclude_fields=["updated_at"], m2m_fields={"needs"})
+        # A corrected contact keeps what it said before (erasure empties this too).
+        auditlog.register(Interaction)

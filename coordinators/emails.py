@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from common.dates import date_text
 from common.urls import absolute_url
@@ -21,7 +22,9 @@ from .models import Case, MunicipalityRequest, User
 
 REQUEST_SUBJECT = _("Remigration: a question about case %(reference)s")
 ANSWER_SUBJECT = _("%(municipality)s answered about case %(reference)s")
-DIGEST_SUBJECT = _("Follow-ups due: %(count)d cases")
+DIGEST_SUBJECT = ngettext_lazy(
+    "Follow-ups due: %(count)d case", "Follow-ups due: %(count)d cases", "count"
+)
 
 
 def municipality_request_enqueue(*, request: MunicipalityRequest) -> None:

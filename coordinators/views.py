@@ -20,6 +20,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 
 from common.errors import DomainError
+from common.forms import focus_first_error
+from common.versions import VERSION_FIELD, StaleEdit
 
 from .models import Case
 
@@ -75,6 +77,7 @@ class CaseActionView(CaseScopedMixin, View):
     form_class: type[forms.BaseForm] = forms.Form
     invalid_message: StrOrPromise = ""
     object: Case
+    form: forms.BaseForm
 
     def load(self) -> None:
         """Fetch what the action works on (the case; subclasses add e.g. the offer)."""
@@ -98,15 +101,31 @@ class CaseActionView(CaseScopedMixin, View):
         messages.error(self.request, error.message)
         return redirect(self.get_success_url())
 
+    def stale(self, error: StaleEdit) -> HttpResponse:
+        """Someone saved in between: the form again with what was typed, the message and
+        the current version (so saving again is a decision). Forms without fields have
+        nothing to keep: refused as any other step."""
+        if self.form_class is forms.Form:
+            return self.refused(error)
+        data = self.request.POST.copy()
+        data[self.form.add_prefix(VERSION_FIELD)] = error.current_version
+        form = self.form_class(data, **self.get_form_kwargs())
+        form.is_valid()
+        form.add_error(None, error.message)
+        messages.error(self.request, error.message)
+        return self.form_invalid(focus_first_error(form))
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.load()
-        form = self.form_class(request.POST, **self.get_form_kwargs())
+        form = self.form = self.form_class(request.POST, **self.get_form_kwargs())
         if not form.is_valid():
             if self.invalid_message:
                 messages.error(request, self.invalid_message)
-            return self.form_invalid(form)
+            return self.form_invalid(focus_first_error(form))
         try:
             message = self.perform(form)
+        except StaleEdit as error:
+            return self.stale(error)
         except DomainError as error:
             return self.refused(error)
         messages.success(request, message)

@@ -24,6 +24,7 @@ MESSAGE_MAX_LENGTH = 3000
 MAX_ADULTS = 10
 MAX_CHILDREN = 10
 CHILD_MAX_AGE = 17
+ASCII_NUMBER = re.compile(r"[0-9]{1,2}")
 # A form older than this was not filled by the person now sending it.
 FORM_MAX_AGE_SECONDS = 24 * 60 * 60
 TIMESTAMP_SALT = "coordinators.contact-form.started"
@@ -195,7 +196,8 @@ class ContactForm(forms.Form):
         if not text:
             return []
         parts = [part for part in re.split(r"[,;\s]+", text) if part]
-        if not all(part.isdigit() and int(part) <= CHILD_MAX_AGE for part in parts):
+        # isdigit() is true for "²", which int() refuses: ASCII digits only.
+        if not all(ASCII_NUMBER.fullmatch(part) and int(part) <= CHILD_MAX_AGE for part in parts):
             raise forms.ValidationError(CHILDREN_AGES_INVALID, code="invalid")
         if len(parts) > MAX_CHILDREN:
             raise forms.ValidationError(

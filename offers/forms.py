@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.versions import VersionField
 from coordinators.models import Language, MunicipalityRequest
 from municipalities.models import MunicipalService, NeedCategory
 
@@ -23,7 +24,9 @@ class OfferLanguageForm(forms.Form):
 
 
 class OfferItemForm(forms.ModelForm):
-    """One section: a title, the text and whom to contact."""
+    """One section: a title, the text and whom to contact, and the version it showed."""
+
+    version = VersionField()
 
     class Meta:
         model = OfferItem
@@ -35,6 +38,7 @@ class OfferItemAddForm(OfferItemForm):
     """A new section typed by the coordinator, under one need."""
 
     need = forms.ModelChoiceField(label=_("Need"), queryset=NeedCategory.objects.all())
+    version = None  # type: ignore[assignment]  # a new section has no earlier version
 
     class Meta(OfferItemForm.Meta):
         fields = ["need", "title", "text", "contact"]

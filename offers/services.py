@@ -16,9 +16,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
+from common.versions import version_check, version_token
 from coordinators.models import Case, Interaction, Language, MunicipalityRequest, User
 from coordinators.services.history import Step
 from coordinators.services.pipeline import case_transition
+from coordinators.services.versions import last_changed_by
 from municipalities.models import MunicipalService, NeedCategory
 
 from . import emails
@@ -227,9 +229,27 @@ def offer_item_add_from_request(*, offer: Offer, request: MunicipalityRequest) -
     )
 
 
+ITEM_LABELS = {"title": _("title"), "text": _("text"), "contact": _("contact")}
+
+
+def offer_item_version(item: OfferItem) -> str:
+    """The version of a section its form carries (common.versions)."""
+    return version_token({name: getattr(item, name) for name in ITEM_LABELS})
+
+
 @transaction.atomic
-def offer_item_update(*, item: OfferItem, title: str, text: str, contact: str) -> OfferItem:
-    """Change a section of a draft."""
+def offer_item_update(
+    *, item: OfferItem, title: str, text: str, contact: str, version: str | None = None
+) -> OfferItem:
+    """Change a section of a draft; `version` is the text the user saw, so a change saved
+    meanwhile is refused (StaleEdit), not overwritten."""
+    current = OfferItem.objects.select_for_update().get(pk=item.pk)
+    version_check(
+        version=version,
+        values={name: getattr(current, name) for name in ITEM_LABELS},
+        labels=ITEM_LABELS,
+        changed_by=lambda: last_changed_by(current),
+    )
     _require_draft(item.offer)
     item.title, item.text, item.contact = title, text, contact
     item.full_clean()

@@ -80,7 +80,8 @@ class OfferMixin(CaseScopedMixin):
     def item_form(item, bound_item):
         if bound_item is not None and bound_item.instance.pk == item.pk:
             return bound_item
-        return OfferItemForm(instance=item, prefix=f"item-{item.pk}")
+        version = services.offer_item_version(item)
+        return OfferItemForm(instance=item, prefix=f"item-{item.pk}", initial={"version": version})
 
 
 class OfferDetailView(OfferMixin, View):

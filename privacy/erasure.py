@@ -145,10 +145,11 @@ def _change_message_scrubbed(message: str) -> str:
 
 
 def history_scrub(*, objects: dict[type[models.Model], list[str]], identifiers: Identifiers) -> int:
-    """django-auditlog's before/after copies: every entry of the person's own returnee and
-    household, and any other entry naming the person, is emptied (who and when stay)."""
+    """django-auditlog's before/after copies: every entry of the person's own returnee,
+    household and logged contacts (a corrected summary keeps its old text there), and any
+    other entry naming the person, is emptied (who and when stay)."""
     own: dict[type[models.Model], list[str]] = {
-        model: objects[model] for model in (Returnee, HouseholdMember)
+        model: objects[model] for model in (Returnee, HouseholdMember, Interaction)
     }
     text = HistoryEntry.objects.annotate(
         changes_as_text=Cast("changes", TextField()),

@@ -7,7 +7,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
-from common.views import healthz
+from common.views import healthz, set_language
 from workspace.views.dashboard import HomeView, LoginView
 
 admin.site.site_header = _("Remigration portal")
@@ -16,7 +16,7 @@ admin.site.index_title = _("Back office")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
 ]
 urlpatterns += i18n_patterns(

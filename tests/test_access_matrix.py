@@ -308,6 +308,9 @@ WORKSPACE_ARGS = {
     "zemgale_case": ["Z"],
     "liepaja_request": ["KR"],
     "zemgale_request": ["ZR"],
+    # Any row id: the second factor is asked for before the case is looked up.
+    "kurzeme_member": ["K", 1],
+    "kurzeme_interaction": ["K", 1],
     # Any job id: the second factor is asked for before the job is looked up.
     "kurzeme_import": ["6f1c2a3e-0000-4000-8000-0000000000ab"],
 }

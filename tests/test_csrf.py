@@ -26,6 +26,8 @@ from offers import services as offer_services
 from tests.factories import (
     CaseFactory,
     CoordinatorFactory,
+    HouseholdMemberFactory,
+    InteractionFactory,
     MunicipalityRequestFactory,
     MunicipalServiceFactory,
     NationalAdminFactory,
@@ -96,6 +98,8 @@ def world():
         "answered": answered,
         "service": service,
         "sent": sent,
+        "member": HouseholdMemberFactory(returnee=case.returnee),
+        "interaction": InteractionFactory(case=case),
     }
 
 
@@ -171,6 +175,35 @@ def endpoints(world):
             },
         ),
         "case_attention": ("coordinator", case_url("case_attention"), {}),
+        "case_contact": (
+            "coordinator",
+            case_url("case_contact"),
+            {
+                "contact-first_name": "Jānis",
+                "contact-last_name": "Ozols",
+                "contact-preferred_language": "lv",
+            },
+        ),  # fmt: skip
+        "case_details": (
+            "coordinator",
+            case_url("case_details"),
+            {"details-timeframe": "not_sure"},
+        ),
+        "case_household": (
+            "coordinator",
+            case_url("case_household"),
+            {"member-relation": "partner"},
+        ),  # fmt: skip
+        "case_household_member": (
+            "coordinator",
+            reverse("workspace:case_household_member", args=[reference, world["member"].pk]),
+            {f"member-{world['member'].pk}-relation": "partner"},
+        ),
+        "case_interaction_edit": (
+            "coordinator",
+            reverse("workspace:case_interaction_edit", args=[reference, world["interaction"].pk]),
+            {"edit-kind": "email", "edit-occurred_on": "01.11.2026", "edit-summary": "Labots"},
+        ),
         "case_bulk": (
             "coordinator",
             reverse("workspace:case_bulk"),
@@ -301,6 +334,8 @@ def browser_for(world, who, url, data):
 ENDPOINT_NAMES = [
     "contact", "login", "logout", "set_language", "case_create", "case_interaction",
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
+    "case_contact", "case_details", "case_household", "case_household_member",
+    "case_interaction_edit",
     "case_search", "request_answer", "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",

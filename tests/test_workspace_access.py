@@ -12,6 +12,8 @@ from tests.factories import (
     AnalystFactory,
     CaseFactory,
     CoordinatorFactory,
+    HouseholdMemberFactory,
+    InteractionFactory,
     MunicipalityRequestFactory,
     NationalAdminFactory,
     SpecialistFactory,
@@ -58,6 +60,8 @@ def world():
         "zemgale_case": zemgale_case,
         "liepaja_request": liepaja_request,
         "zemgale_request": zemgale_request,
+        "kurzeme_member": (kurzeme_case, HouseholdMemberFactory(returnee=kurzeme_case.returnee)),
+        "kurzeme_interaction": (kurzeme_case, InteractionFactory(case=kurzeme_case)),
         # A checked history file of the Kurzeme coordinator, ready to import.
         "kurzeme_import": ImportJob.objects.create(
             requested_by=kurzeme,
@@ -89,6 +93,14 @@ MATRIX = [
     ("workspace:case_needs", "kurzeme_case", "post", [LOGIN, 302, 302, 404, 403, 403]),
     ("workspace:case_assign", "zemgale_case", "post", [LOGIN, 302, 404, 302, 403, 403]),
     ("workspace:case_request", "zemgale_case", "post", ZEMGALE_CASE),
+    # The corrections: empty forms are errors (200), except municipality and timeframe,
+    # which may both be emptied (302).
+    ("workspace:case_contact", "kurzeme_case", "post", KURZEME_CASE),
+    ("workspace:case_details", "kurzeme_case", "post", [LOGIN, 302, 302, 404, 403, 403]),
+    ("workspace:case_household", "kurzeme_case", "post", KURZEME_CASE),
+    ("workspace:case_household_member", "kurzeme_member", "post", KURZEME_CASE),
+    ("workspace:case_interaction_edit", "kurzeme_interaction", "get", KURZEME_CASE),
+    ("workspace:case_interaction_edit", "kurzeme_interaction", "post", KURZEME_CASE),
     ("workspace:case_bulk", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
     ("workspace:case_search", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
     ("workspace:request_list", None, "get", [LOGIN, 200, 403, 403, 200, 403]),
@@ -110,7 +122,8 @@ def url_for(world, name, arg):
     if arg is None:
         return reverse(name)
     obj = world[arg]
-    return reverse(name, args=[getattr(obj, "reference", None) or obj.pk])
+    parts = obj if isinstance(obj, tuple) else (obj,)  # a case and one of its rows
+    return reverse(name, args=[getattr(part, "reference", None) or part.pk for part in parts])
 
 
 @pytest.mark.parametrize(("name", "arg", "method", "expected"), MATRIX)

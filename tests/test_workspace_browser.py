@@ -163,7 +163,7 @@ def test_coordinator_walks_from_login_to_a_case_and_logs_a_call(live_server, bro
     page.wait_for_selector("h1:has-text('Sākums')")
     shoot("dashboard")
 
-    page.click("a.stat:has-text('nokavētas saziņas')")
+    page.click("a.stat[href*='follow_up=overdue']")
     page.wait_for_selector("table.case-table")
     assert page.locator("table.case-table tbody tr").count() == 1
     page.goto(f"{live_server.url}/cases/")

@@ -149,6 +149,7 @@ def work_the_case(case, text, coordinator, specialist):
             "status-to_status": "closed",
             "status-expected_status": "offer_sent",
             "status-closed_reason": "other",
+            "status-confirm_final": "on",
             "status-note": text,
         },
     )

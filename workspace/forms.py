@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,7 @@ from django_countries import countries
 
 from common.fields import DateField
 from common.validators import normalise_phone
+from common.versions import VersionField
 from coordinators.models import (
     ALLOWED_TRANSITIONS,
     Case,
@@ -25,6 +28,10 @@ from coordinators.services.pipeline import CLOSED_REASON_REQUIRED
 from municipalities.models import Municipality, NeedCategory, PlanningRegion
 
 DATE_PLACEHOLDER = _("dd.mm.yyyy")
+FINAL_STEP_UNCONFIRMED = _(
+    "“Returned” and “closed” end the case and count in the ministry figures: tick the box "
+    "to confirm."
+)
 
 
 class DateInput(forms.DateInput):
@@ -144,6 +151,9 @@ class InteractionForm(forms.ModelForm):
         }
         field_classes = {"occurred_on": DateField, "follow_up_on": DateField}
 
+    # The follow-up date the page showed (common.versions): a newer plan is not cleared.
+    version = VersionField()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
@@ -175,6 +185,10 @@ class StatusForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The confirm step of a final status, without JavaScript: a box to tick.
+    confirm_final = forms.BooleanField(
+        label=_("I confirm the final step (returned or closed)"), required=False
+    )
 
     def __init__(self, *args, case, **kwargs):
         kwargs.setdefault("initial", {"expected_status": case.status})
@@ -188,10 +202,17 @@ class StatusForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("to_status") == Case.Status.CLOSED and not cleaned.get("closed_reason"):
             self.add_error("closed_reason", CLOSED_REASON_REQUIRED)
+        if cleaned.get("to_status") in Case.FINAL_STATUSES and not cleaned.get("confirm_final"):
+            self.add_error("confirm_final", FINAL_STEP_UNCONFIRMED)
         return cleaned
+
+    @property
+    def has_final_step(self):
+        return any(status in Case.FINAL_STATUSES for status, _label in self.next_statuses)
 
 
 class NeedsForm(forms.Form):
+    version = VersionField()
     needs = forms.ModelMultipleChoiceField(
         label=_("Needs"),
         required=False,
@@ -201,6 +222,7 @@ class NeedsForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    version = VersionField()
     coordinator: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Coordinator"),
         required=False,
@@ -316,7 +338,8 @@ class CaseCreateForm(forms.Form):
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or not 1900 <= int(part) <= this_year:
+            # isdigit() is true for "²⁰¹⁵", which int() refuses: ASCII digits only.
+            if not re.fullmatch(r"[0-9]{4}", part) or not 1900 <= int(part) <= this_year:
                 raise forms.ValidationError(
                     _("“%(value)s” is not a birth year."), params={"value": part}
                 )
@@ -352,40 +375,3 @@ class CaseCreateForm(forms.Form):
         if data["partner"]:
             household.insert(0, (HouseholdMember.Relation.PARTNER, None))
         return returnee, case, list(data["needs"]), household
-
-
-class BulkActionForm(forms.Form):
-    """Assign or move the ticked cases of the list."""
-
-    ACTION_CHOICES = [("assign", _("Assign to")), ("status", _("Change status to"))]
-
-    cases: forms.ModelMultipleChoiceField[Case] = forms.ModelMultipleChoiceField(
-        queryset=None, to_field_name="reference", error_messages={"required": _("Tick cases.")}
-    )
-    action = forms.ChoiceField(choices=ACTION_CHOICES)
-    coordinator: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=_("Coordinator"), required=False, queryset=None, empty_label=_("nobody")
-    )
-    to_status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *Case.Status.choices]
-    )
-    closed_reason = forms.ChoiceField(
-        label=_("Closing reason"),
-        required=False,
-        choices=[("", "—"), *Case.ClosedReason.choices],
-    )
-
-    def __init__(self, *args, cases, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The scoping rule again: a reference of a case the user cannot see is invalid.
-        self.fields["cases"].queryset = cases
-        self.fields["coordinator"].queryset = coordinators_for(user=user)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("action") == "status":
-            if not cleaned.get("to_status"):
-                self.add_error("to_status", _("Choose the new status."))
-            elif cleaned["to_status"] == Case.Status.CLOSED and not cleaned.get("closed_reason"):
-                self.add_error("closed_reason", CLOSED_REASON_REQUIRED)
-        return cleaned

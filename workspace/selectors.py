@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coordinators.models import Case, CaseEvent, Interaction, MunicipalityRequest, User
 from coordinators.selectors.cases import CASE_PAGE_RELATED
 from coordinators.selectors.search import case_search
+from coordinators.services.versions import LABELS
+from municipalities.models import NeedCategory
 from offers.models import Offer
 from outbox.models import Email
 
@@ -139,6 +142,24 @@ def _status_label(value: str) -> StrOrPromise:
     return Case.Status(value).label if value in Case.Status.values else value
 
 
+def _details_labels(event: CaseEvent, need_labels: dict[str, str]) -> None:
+    """What a details_changed event shows: the field's name, and before/after where the
+    event holds them (codes turned into their words)."""
+    fallback = _("logged contact") if event.field == "interaction" else event.field
+    event.field_label = LABELS.get(event.field, fallback)
+    event.from_label, event.to_label = event.from_value, event.to_value
+    if event.field == "timeframe":
+        event.from_label, event.to_label = (
+            Case.Timeframe(value).label if value in Case.Timeframe.values else value
+            for value in (event.from_value, event.to_value)
+        )
+    elif event.field == "needs":
+        event.from_label, event.to_label = (
+            ", ".join(str(need_labels.get(code, code)) for code in value.split(", ") if code)
+            for value in (event.from_value, event.to_value)
+        )
+
+
 def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> tuple[list[TimelineEntry], bool]:
     """Status changes, interactions, municipality questions and answers, offers and e-mails,
     newest first. A fixed number of queries whatever the history's length.
@@ -177,12 +198,19 @@ def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> tuple[list[Time
         if usernames
         else {}
     )
+    need_labels = (
+        {category.code: category.label for category in NeedCategory.objects.all()}
+        if any(event.field == "needs" for event in events)
+        else {}
+    )
     for event in events:
         if event.kind in (CaseEvent.Kind.CREATED, CaseEvent.Kind.STATUS_CHANGED):
             event.from_label = _status_label(event.from_value)
             event.to_label = _status_label(event.to_value)
         elif event.kind == CaseEvent.Kind.ASSIGNED:
             event.to_label = names.get(event.to_value, event.to_value)
+        elif event.kind == CaseEvent.Kind.DETAILS_CHANGED:
+            _details_labels(event, need_labels)
     entries = [TimelineEntry(event.created_at, "event", event) for event in events]
     for interaction in interactions:
         # A contact logged on its day sorts by when it was written; a back-dated one by its date.

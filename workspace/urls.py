@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cases, requests
+from .views import cases, edits, requests
 
 app_name = "workspace"
 
@@ -24,6 +24,25 @@ urlpatterns = [
         "cases/<str:reference>/requests/",
         cases.MunicipalityRequestCreateView.as_view(),
         name="case_request",
+    ),
+    path("cases/<str:reference>/contact/", edits.ContactUpdateView.as_view(), name="case_contact"),
+    path(
+        "cases/<str:reference>/details/", edits.CaseDetailsUpdateView.as_view(), name="case_details"
+    ),
+    path(
+        "cases/<str:reference>/household/",
+        edits.HouseholdMemberAddView.as_view(),
+        name="case_household",
+    ),
+    path(
+        "cases/<str:reference>/household/<int:member_id>/",
+        edits.HouseholdMemberUpdateView.as_view(),
+        name="case_household_member",
+    ),
+    path(
+        "cases/<str:reference>/interactions/<int:interaction_id>/",
+        edits.InteractionEditView.as_view(),
+        name="case_interaction_edit",
     ),
     path("cases/<str:reference>/seen/", cases.AttentionClearView.as_view(), name="case_attention"),
     path("requests/", requests.RequestListView.as_view(), name="request_list"),

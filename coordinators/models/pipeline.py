@@ -47,11 +47,16 @@ class CaseEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("status changed")
         ASSIGNED = "assigned", _("assigned")
         REGION_CHANGED = "region_changed", _("planning region changed")
+        DETAILS_CHANGED = "details_changed", _("details changed")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # details_changed: which field was edited. Its before/after are in from/to_value only
+    # when they are no personal data (municipality, timeframe, needs); a contact detail
+    # is named, its values stay in the field history (django-auditlog) that erasure empties.
+    field = models.CharField(_("field"), max_length=50, blank=True)
     from_value = models.CharField(_("from"), max_length=100, blank=True)
     to_value = models.CharField(_("to"), max_length=100, blank=True)
     # Kept on the event, not only on the case, so a report of closings by reason stays the
@@ -74,6 +79,7 @@ class CaseEvent(models.Model):
     # coordinator's name), set by workspace.selectors.case_timeline.
     from_label: StrOrPromise
     to_label: StrOrPromise
+    field_label: StrOrPromise
 
     class Meta:
         ordering = ["-created_at", "-id"]

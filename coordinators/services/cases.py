@@ -12,6 +12,7 @@ from municipalities.models import NeedCategory
 
 from ..models import Case, CaseEvent, HouseholdMember, Returnee, User
 from .references import reference_allocate, reference_prefix
+from .versions import case_version_check
 
 NOT_A_COORDINATOR = _("Only a regional coordinator can be assigned to a case.")
 COORDINATOR_OUTSIDE_REGION = _("The coordinator works in another planning region.")
@@ -67,9 +68,22 @@ def case_create(
 
 @transaction.atomic
 def case_assign(
-    *, case: Case, coordinator: User | None, actor: User | None, note: str = ""
+    *,
+    case: Case,
+    coordinator: User | None,
+    actor: User | None,
+    note: str = "",
+    version: str | None = None,
 ) -> CaseEvent | None:
-    """Give the case to a coordinator (or to nobody), recording who did it."""
+    """Give the case to a coordinator (or to nobody), recording who did it.
+
+    `version`: the assignment the user saw (see `common.versions`); None for bulk actions.
+    """
+    locked = (
+        Case.objects.select_for_update(of=("self",)).select_related("coordinator").get(pk=case.pk)
+    )
+    case_version_check(locked=locked, version=version, fields=("coordinator",))
+    case.coordinator_id, case.planning_region_id = locked.coordinator_id, locked.planning_region_id
     if coordinator is not None:
         if not coordinator.is_regional_coordinator:
             raise DomainError(NOT_A_COORDINATOR)
@@ -77,7 +91,8 @@ def case_assign(
             raise DomainError(COORDINATOR_OUTSIDE_REGION)
     if case.coordinator_id == (coordinator.pk if coordinator else None):
         return None
-    previous = case.coordinator
+    # From the locked row: the event says whom the case really came from.
+    previous = locked.coordinator
     case.coordinator = coordinator
     fields = ["coordinator", "updated_at"]
     if coordinator is not None and case.planning_region_id is None:
@@ -139,11 +154,38 @@ def case_create_by_hand(
     return case
 
 
+def _codes(needs: Iterable[NeedCategory]) -> str:
+    return ", ".join(sorted(need.code for need in needs))[:100]
+
+
 @transaction.atomic
-def case_needs_update(*, case: Case, needs: Iterable[NeedCategory]) -> None:
-    """Replace the needs recorded for a case."""
+def case_needs_update(
+    *,
+    case: Case,
+    needs: Iterable[NeedCategory],
+    actor: User | None = None,
+    version: str | None = None,
+) -> CaseEvent | None:
+    """Replace the needs recorded for a case, on the timeline with before and after.
+
+    `version`: the needs the user saw; a change saved meanwhile is not overwritten.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    case_version_check(locked=locked, version=version, fields=("needs",))
+    needs = list(needs)
+    before = list(locked.needs.all())
+    if {need.pk for need in before} == {need.pk for need in needs}:
+        return None
     case.needs.set(needs)
     case.save(update_fields=["updated_at"])
+    return CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.DETAILS_CHANGED,
+        field="needs",
+        from_value=_codes(before),
+        to_value=_codes(needs),
+        actor=actor,
+    )
 
 
 @transaction.atomic

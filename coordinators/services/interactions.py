@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from common.errors import DomainError
 
 from ..models import Case, Interaction, User
+from .versions import case_version_check
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -47,11 +48,15 @@ def interaction_log(
     summary: str,
     follow_up_on: datetime.date | None = None,
     author: User | None,
+    version: str | None = None,
 ) -> Interaction:
     """Record a contact with the person and set the case's next follow-up date from it.
 
-    Logging a contact settles the previous follow-up, so an empty follow-up clears it.
+    Logging a contact settles the previous follow-up, so an empty follow-up clears it;
+    `version` is the follow-up the user saw, so another's newer plan is not cleared unseen.
     """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    case_version_check(locked=locked, version=version, fields=("next_follow_up",))
     errors = interaction_dates_check(occurred_on=occurred_on, follow_up_on=follow_up_on)
     if errors:
         raise DomainError(next(iter(errors.values())))

@@ -15,6 +15,7 @@ from django.views.generic import FormView, ListView, View
 
 from audit.services import audit_case_viewed, audit_list_viewed
 from common.errors import DomainError
+from common.forms import focus_first_error
 from common.redirects import safe_next_url
 from coordinators.models import Case
 from coordinators.selectors.cases import case_detail_queryset
@@ -28,11 +29,12 @@ from coordinators.services.cases import (
 from coordinators.services.interactions import interaction_log
 from coordinators.services.pipeline import case_bulk_transition, case_transition
 from coordinators.services.requests import municipality_request_create
+from coordinators.services.versions import case_version
 from coordinators.views import CaseActionView, CaseScopedMixin, CaseWorkerRequiredMixin
 
+from ..bulk_forms import BulkActionForm
 from ..forms import (
     AssignForm,
-    BulkActionForm,
     CaseCreateForm,
     CaseFilterForm,
     CaseSearchForm,
@@ -44,6 +46,7 @@ from ..forms import (
 from ..selectors import case_list as case_list_select
 from ..selectors import case_page_rows, case_timeline
 from ..services import SEARCH_SESSION_KEY
+from .detail_forms import detail_forms
 
 PAGE_SIZE = 50
 
@@ -128,25 +131,40 @@ class CasePageMixin(CaseScopedMixin):
         return case_detail_queryset(user=self.request.user)
 
     def case_forms(self, case):
-        """The page's forms, unbound; a bound one with errors replaces its namesake."""
+        """The page's forms, unbound; a bound one with errors replaces its namesake. Each
+        edit form carries the version of what it shows (common.versions)."""
+        version = lambda *fields: case_version(case=case, fields=fields)  # noqa: E731
+        needs = [need.pk for need in case.needs.all()]
         return {
-            "interaction_form": InteractionForm(prefix="interaction"),
+            "interaction_form": InteractionForm(
+                prefix="interaction", initial={"version": version("next_follow_up")}
+            ),
             "status_form": StatusForm(case=case, prefix="status"),
             "needs_form": NeedsForm(
-                prefix="needs", initial={"needs": [need.pk for need in case.needs.all()]}
+                prefix="needs", initial={"needs": needs, "version": version("needs")}
             ),
             "assign_form": AssignForm(
                 user=self.request.user,
                 planning_region=case.planning_region,
                 prefix="assign",
-                initial={"coordinator": case.coordinator_id},
-            ),
+                initial={"coordinator": case.coordinator_id, "version": version("coordinator")},
+            ),  # fmt: skip
             "request_form": MunicipalityRequestForm(case=case, prefix="request"),
+            **detail_forms(case),
         }
 
     def render_page(self, **bound_forms):
         case = self.object
-        context = {"case": case, "object": case, **self.case_forms(case), **bound_forms}
+        forms = self.case_forms(case)
+        bound_member = bound_forms.pop("member_form", None)
+        if bound_member is not None and bound_member.prefix != "member":
+            forms["household_forms"] = [
+                (member, bound_member if form.prefix == bound_member.prefix else form)
+                for member, form in forms["household_forms"]
+            ]
+        elif bound_member is not None:
+            forms["member_add_form"] = bound_member
+        context = {"case": case, "object": case, **forms, **bound_forms}
         context["timeline"], context["timeline_truncated"] = case_timeline(case=case)
         context["household"] = list(case.returnee.household.all())
         # Who saw a person's data is logged (GDPR), after a GET and after an invalid form
@@ -218,7 +236,7 @@ class NeedsUpdateView(CaseFormView):
     form_name, prefix = "needs_form", "needs"
 
     def perform(self, form):
-        case_needs_update(case=self.object, needs=form.cleaned_data["needs"])
+        case_needs_update(case=self.object, actor=self.request.user, **form.cleaned_data)
         return _("The needs are saved.")
 
 
@@ -235,7 +253,12 @@ class AssignView(CaseFormView):
 
     def perform(self, form):
         coordinator = form.cleaned_data["coordinator"]
-        case_assign(case=self.object, coordinator=coordinator, actor=self.request.user)
+        case_assign(
+            case=self.object,
+            coordinator=coordinator,
+            actor=self.request.user,
+            version=form.cleaned_data["version"],
+        )
         if coordinator is None:
             return _("The case is not assigned to anyone now.")
         return _("The case is assigned to %(name)s.") % {
@@ -275,6 +298,9 @@ class CaseCreateView(CaseWorkerRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_invalid(self, form):
+        return super().form_invalid(focus_first_error(form))
 
     def form_valid(self, form):
         returnee, case, needs, household = form.instances()

@@ -1,0 +1,52 @@
+"""Every workspace page fits a 360 px phone: no horizontal scroll on any GET of the
+workspace access matrix that a Kurzeme coordinator may open."""
+
+import pytest
+from django.apps import apps as django_apps
+
+from tests import test_workspace_access
+from tests.factories import CoordinatorFactory
+from tests.test_workspace_browser import demo_data
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(
+        transaction=True, available_apps=[app.name for app in django_apps.get_app_configs()]
+    ),
+]
+
+WIDTH = 360
+KURZEME = test_workspace_access.ROLES.index("kurzeme")
+
+
+def pages_for_a_coordinator():
+    """(name, arg) of each GET row the Kurzeme coordinator opens (200)."""
+    return [
+        (name, arg)
+        for name, arg, method, expected in test_workspace_access.MATRIX
+        if method == "get" and expected[KURZEME] == 200 and "template" not in name
+    ]  # the import templates are downloads, not pages
+
+
+def test_every_workspace_page_fits_360_px(live_server, browser):
+    coordinator, star = demo_data()
+    world = {"kurzeme_case": star, "kurzeme_interaction": (star, star.interactions.first())}
+    CoordinatorFactory(username="other")
+    page = browser.new_page(viewport={"width": WIDTH, "height": 780}, locale="lv-LV")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "koordinatore")
+    page.fill("#id_password", "parole-123")
+    page.click("button[type=submit]:has-text('Pieteikties')")
+    page.wait_for_selector("h1:has-text('Sākums')")
+    widths = {}
+    for name, arg in pages_for_a_coordinator():
+        if arg is not None and arg not in world:
+            continue  # an object of the access world that this data has no twin of
+        url = test_workspace_access.url_for(world, name, arg)
+        page.goto(f"{live_server.url}{url}")
+        assert "/login/" not in page.url, url
+        widths[url] = page.evaluate("document.documentElement.scrollWidth")
+    page.close()
+
+    assert len(widths) >= 5
+    assert {url: width for url, width in widths.items() if width > WIDTH} == {}
