@@ -135,6 +135,7 @@ class CaseEvent(models.Model):
     def is_return(self) -> bool:
         return self.kind == self.Kind.STATUS_CHANGED and self.to_value == Case.Status.RETURNED
 
+
 def case_event_snapshots_fill(events: Iterable[CaseEvent]) -> list[CaseEvent]:
     """Fill the unsaved events' snapshot columns that are still empty from their cases as
     they are now: region, municipality and (for a return) the household size, with one
