@@ -237,12 +237,10 @@ def test_pdf_has_the_figures_charts_and_definitions(
     assert "Remigration report" in flat
     assert "01.01.2022 – 31.12.2022" in flat
     assert "Kurzemes plānošanas reģions" in flat
-    assert "New contacts 4 " in flat
-    assert "Intending to return 2 " in flat
-    assert "Individual offers prepared 2 " in flat
-    assert "Household members who returned with them 3 " in flat
-    assert "Returned 5 " in flat
-    assert "Median days from first contact to return 161,0 " in flat
+    # Figure by figure (on the lines pdftotext -layout gives): tests/test_report_files_agree.py.
+    for label in ("New contacts", "Intending to return", "Individual offers prepared", "Returned"):
+        assert label in flat
+    assert "161,0" in flat
     assert "Returned (cases): cases whose status changed to “returned” within the period" in flat
     assert "Liepājas valstspilsēta 2 2 2 2 2 3 5" in flat
     assert "From contact to return" in flat  # the funnel chart's caption

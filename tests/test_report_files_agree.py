@@ -60,6 +60,7 @@ BREAKDOWN_KEYS = dict(
     zip(BREAKDOWNS, ["region", "municipality", "country", "need", "timeframe"], strict=True)
 )
 ZERO = [0] * 7
+TOTALS = [4, 2, 2, 2, 2, 3, 5]
 TREND = {
     "01.2022": [1, 0, 0, 0, 0, 0, 0],
     "02.2022": [0, 1, 1, 1, 0, 0, 0],
@@ -109,7 +110,7 @@ def test_page_shows_the_known_answers(client, dataset, kurzeme_coordinator):
     # The ministry's figures come first, each with its definition beside it.
     html = page.content.decode()
     labels = re.findall(
-        r'class="ministry-figure" data-figure="\w+">\s*<th scope="row">([^<]*)</th>', html
+        r'class="ministry-figure" data-figure="\w+">\s*<th scope="row">([^<]*)<span', html
     )
     assert labels == list(HEADLINE)[:5]
     assert "Intending to return: people still in contact at the end of the period" in html
@@ -229,3 +230,37 @@ def test_every_report_export_leaves_an_audit_row(
         (AuditEntry.Action.EXPORT, "reports: PDF asked 01.01.2022-31.12.2022"),
         (AuditEntry.Action.DOWNLOAD, "reports: PDF 01.01.2022-31.12.2022"),
     ]
+
+
+def test_a_long_period_is_shown_by_year_and_a_medium_one_by_quarter(
+    client, dataset, kurzeme_coordinator
+):
+    client.force_login(kurzeme_coordinator)
+    since_start = client.get(
+        en("reports:report"), {"date_from": "01.03.2018", "date_to": "31.12.2023"}
+    )
+    by_year = breakdown_rows(since_start, "trend")
+    assert list(by_year) == ["2018", "2019", "2020", "2021", "2022", "2023"]
+    assert by_year["2022"] == TOTALS  # the year's points add up to the year's figures
+    assert "Trend by year" in since_start.text
+    three_years = client.get(
+        en("reports:report"), {"date_from": "01.01.2021", "date_to": "31.12.2023"}
+    )
+    by_quarter = breakdown_rows(three_years, "trend")
+    assert len(by_quarter) == 12
+    assert by_quarter["2022 Q2"] == [
+        sum(column) for column in zip(*[TREND[f"0{m}.2022"] for m in (4, 5, 6)], strict=True)
+    ]
+
+
+def test_any_date_range_besides_the_presets(client, dataset, kurzeme_coordinator):
+    client.force_login(kurzeme_coordinator)
+    page = client.get(en("reports:report"), {"date_from": "15.03.2022", "date_to": "14.06.2022"})
+    assert 'data-filter="period">15.03.2022 – 14.06.2022</dd>' in page.text
+    # K3 came on 05.03 (outside), K4 on 01.06; K1 returned on 05.05, K2 on 15.06 (outside).
+    assert figures(page)["new_contacts"] == 1
+    assert figures(page)["returned"] == 1
+    assert breakdown_rows(page, "trend")["05.2022"] == [0, 0, 0, 0, 1, 2, 3]
+    refused = client.get(en("reports:report"), {"date_from": "31.02.2022", "date_to": "14.06.2022"})
+    assert 'value="31.02.2022"' in refused.text  # what was typed stays in the field
+    assert "figure-value" not in refused.text
