@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -98,7 +98,7 @@ class Offer(models.Model):
     def __str__(self):
         return f"{self.case.reference} v{self.version}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Whoever creates or sends a version (a service, the admin) records where the case
         # is at that moment; a save that sends it also writes the "sent" snapshot.
         update_fields = kwargs.get("update_fields")

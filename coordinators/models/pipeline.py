@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Count
@@ -124,7 +124,7 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case_id}: {self.kind} {self.from_value} → {self.to_value}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Every writer (a service, the admin, a branch adding new kinds of event) gets the
         # snapshot of the case as it is now, unless it gave one itself.
         if self._state.adding:
