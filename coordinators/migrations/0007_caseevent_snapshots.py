@@ -2,31 +2,6 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
-
-
-def backfill(apps, schema_editor):
-    """The events written before the snapshots: the case as it is now is the best record
-    of how it was then (the same answer the reports gave until now)."""
-    CaseEvent = apps.get_model("coordinators", "CaseEvent")
-    Case = apps.get_model("coordinators", "Case")
-    HouseholdMember = apps.get_model("coordinators", "HouseholdMember")
-    case = Case.objects.filter(pk=OuterRef("case_id"))
-    CaseEvent.objects.update(
-        planning_region_id=Subquery(case.values("planning_region_id")[:1]),
-        municipality_id=Subquery(case.values("municipality_id")[:1]),
-    )
-    size = (
-        HouseholdMember.objects.filter(returnee__cases=OuterRef("case_id"))
-        .order_by()
-        .values("returnee__cases")
-        .annotate(size=Count("id"))
-        .values("size")
-    )
-    CaseEvent.objects.filter(kind="status_changed", to_value="returned").update(
-        household_size=Coalesce(Subquery(size, output_field=IntegerField()), Value(0))
-    )
 
 
 class Migration(migrations.Migration):
@@ -52,5 +27,4 @@ class Migration(migrations.Migration):
             name='planning_region',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='municipalities.planningregion', verbose_name='planning region then'),
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
     ]

@@ -2,20 +2,6 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
-
-
-def backfill(apps, schema_editor):
-    """The offers made before the snapshots: the case as it is now stands for then."""
-    Offer = apps.get_model("offers", "Offer")
-    Case = apps.get_model("coordinators", "Case")
-    case = Case.objects.filter(pk=OuterRef("case_id"))
-    region = Subquery(case.values("planning_region_id")[:1])
-    municipality = Subquery(case.values("municipality_id")[:1])
-    Offer.objects.update(prepared_region_id=region, prepared_municipality_id=municipality)
-    Offer.objects.filter(sent_at__isnull=False).update(
-        sent_region_id=region, sent_municipality_id=municipality
-    )
 
 
 class Migration(migrations.Migration):
@@ -23,7 +9,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('municipalities', '0002_reference_data'),
         ('offers', '0002_offer_imported'),
-        ('coordinators', '0007_caseevent_snapshots'),
     ]
 
     operations = [
@@ -47,5 +32,4 @@ class Migration(migrations.Migration):
             name='sent_region',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='municipalities.planningregion', verbose_name='planning region when sent'),
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
     ]
