@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coordinators.models import Case, Language
-from municipalities.models import MunicipalService, NeedCategory
+from municipalities.models import Municipality, MunicipalService, NeedCategory, PlanningRegion
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -60,6 +60,25 @@ class Offer(models.Model):
     # Brought in by the history import: the region's records say when it was prepared and
     # sent, but there is no document (no sections, no PDF).
     imported = models.BooleanField(_("imported"), default=False)
+    # Where the case was when the version was prepared and when it was sent: the reports
+    # count it for that region and municipality, whatever happens to the case later.
+    # Filled by `Offer.snapshots_fill` (save() and the bulk builder offer_version_build).
+    prepared_region = models.ForeignKey(
+        PlanningRegion, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("planning region when prepared"),
+    )  # fmt: skip
+    prepared_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("municipality when prepared"),
+    )  # fmt: skip
+    sent_region = models.ForeignKey(
+        PlanningRegion, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("planning region when sent"),
+    )  # fmt: skip
+    sent_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("municipality when sent"),
+    )  # fmt: skip
 
     objects = OfferQuerySet.as_manager()
 
@@ -78,6 +97,36 @@ class Offer(models.Model):
 
     def __str__(self):
         return f"{self.case.reference} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Whoever creates or sends a version (a service, the admin) records where the case
+        # is at that moment; a save that sends it also writes the "sent" snapshot.
+        update_fields = kwargs.get("update_fields")
+        filled = self.snapshots_fill(sending=update_fields is None or "sent_at" in update_fields)
+        if update_fields is not None and filled:
+            kwargs["update_fields"] = [*update_fields, *filled]
+        super().save(*args, **kwargs)
+
+    def snapshots_fill(self, *, sending: bool = True) -> list[str]:
+        """Fill what is still empty of the offer's snapshots from its case as it is now: the
+        "prepared" pair on a new version, the "sent" pair once it has a sending date (when
+        `sending`: the save writes sent_at). Returns the names of the fields it set."""
+        filled = []
+        case = self.case
+        if self._state.adding and self.prepared_region_id is None and case.planning_region_id:
+            self.prepared_region_id = case.planning_region_id
+            filled.append("prepared_region")
+        if self._state.adding and self.prepared_municipality_id is None and case.municipality_id:
+            self.prepared_municipality_id = case.municipality_id
+            filled.append("prepared_municipality")
+        if self.sent_at is not None and sending:
+            if self.sent_region_id is None and case.planning_region_id:
+                self.sent_region_id = case.planning_region_id
+                filled.append("sent_region")
+            if self.sent_municipality_id is None and case.municipality_id:
+                self.sent_municipality_id = case.municipality_id
+                filled.append("sent_municipality")
+        return filled
 
     @property
     def has_document(self) -> bool:

@@ -352,7 +352,7 @@ def offer_version_build(
 ) -> Offer:
     """An unsaved offer version prepared at `created_at`: a draft, or sent at `sent_at`, in the
     language `offer_create_draft` would choose."""
-    return Offer(
+    offer = Offer(
         case=case,
         version=version,
         language=offer_default_language(case),
@@ -362,6 +362,8 @@ def offer_version_build(
         created_at=created_at,
         imported=imported,
     )
+    offer.snapshots_fill()  # bulk_create skips save(): where the case is now
+    return offer
 
 
 def offers_from_history(

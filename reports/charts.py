@@ -84,8 +84,10 @@ def bar_chart(rows, *, title, value_key, label_key="label", max_rows=10, width=6
     return _svg(width, height, title, body)
 
 
-def line_chart(points, *, title, series, width=720, height=280):
-    """A monthly trend: one line per (key, label) in `series` over points with a "month"."""
+def line_chart(points, *, title, series, width=720, height=280, label=None):
+    """A trend: one line per (key, label) in `series` over points with a "month" (the first
+    day a point covers), named by `label(month)` (default mm.yyyy)."""
+    label = label or (lambda month: month.strftime("%m.%Y"))
     left, right, top, bottom = 44, 28, 16, 60
     plot_width, plot_height = width - left - right, height - top - bottom
     largest = max((point[key] for point in points for key, _label in series), default=0)
@@ -121,7 +123,7 @@ def line_chart(points, *, title, series, width=720, height=280):
                 _text(
                     x_of(index),
                     top + plot_height + 16,
-                    point["month"].strftime("%m.%Y"),
+                    label(point["month"]),
                     size=10,
                     anchor="middle",
                 )
@@ -179,6 +181,17 @@ def funnel_chart(steps, *, title, width=640):
     return _svg(width, height, title, body)
 
 
+def trend_title(report):
+    """The trend's title for the unit of its points."""
+    from django.utils.translation import gettext as _
+
+    return {
+        "month": _("Trend by month"),
+        "quarter": _("Trend by quarter"),
+        "year": _("Trend by year"),
+    }[report.trend_unit]
+
+
 def report_charts(report):
     """The three charts of a report, as safe SVG strings for the page and the PDF."""
     from django.utils.translation import gettext as _
@@ -197,7 +210,8 @@ def report_charts(report):
         "bars_title": bar_title,
         "trend": line_chart(
             report.trend,
-            title=_("Monthly trend"),
+            title=trend_title(report),
+            label=report.trend_label,
             series=[
                 ("new_contacts", _("New contacts")),
                 ("offers_prepared", _("Offers prepared")),
@@ -205,5 +219,6 @@ def report_charts(report):
                 ("returned", _("Returned")),
             ],
         ),
+        "trend_title": trend_title(report),
         "funnel": funnel_chart(report.funnel, title=_("From contact to return")),
     }

@@ -20,7 +20,7 @@ from common.dates import date_text
 from common.spreadsheets import Echo, escape_formula
 from coordinators.models import Case
 
-from .charts import report_charts
+from .charts import report_charts, trend_title
 from .figures.definitions import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES
 from .figures.export import CASE_EXPORT_COLUMNS, case_export_rows
 from .figures.report import Report
@@ -49,6 +49,36 @@ def describe_filters(filters):
             filters.municipality.name if filters.municipality else _("all municipalities"),
         ),
     ]
+
+
+def file_header(report):
+    """The rows every file starts with, so it stands alone: what it is, the period, the
+    scope and when it was exported."""
+    exported = date_format(timezone.localtime(report.generated_at), "d.m.Y H:i")
+    return [
+        (_("Remigration report"), ""),
+        *describe_filters(report.filters),
+        (_("Exported"), exported),
+    ]
+
+
+def _table_rows(report):
+    """Every table of the report after the headline, as (title, headings, rows, totals):
+    the breakdowns and the trend, each with a totals row (the sum of its rows)."""
+    columns = [str(label) for _key, label in BREAKDOWN_COLUMNS]
+    tables = []
+    for breakdown in report.breakdowns:
+        rows = breakdown.table()
+        tables.append(
+            (str(breakdown.title), [str(breakdown.heading), *columns], rows, _column_sums(rows))
+        )
+    trend = report.trend_table()
+    tables.append((trend_title(report), [_("Period"), *columns], trend, _column_sums(trend)))
+    return tables
+
+
+def _column_sums(rows):
+    return [sum(values) for values in zip(*(values for _label, values in rows), strict=True)]
 
 
 def _headline_rows(report):
@@ -81,12 +111,23 @@ def _csv_value(value):
 
 
 def report_csv(report):
-    """The headline table as CSV bytes."""
+    """The report as CSV bytes: the header rows (period, scope, export time), the headline
+    table, then every breakdown and the trend with their totals rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER)
+    for label, text in file_header(report):
+        writer.writerow([_csv_value(label), _csv_value(text)] if text else [_csv_value(label)])
+    writer.writerow([])
     writer.writerow([_("Figure"), _("Value"), _("Definition")])
     for label, value, definition in _headline_rows(report):
         writer.writerow([_csv_value(label), _csv_value(value), _csv_value(definition)])
+    for title, headings, rows, totals in _table_rows(report):
+        writer.writerow([])
+        writer.writerow([_csv_value(title)])
+        writer.writerow([_csv_value(heading) for heading in headings])
+        for label, values in rows:
+            writer.writerow([_csv_value(label), *values])
+        writer.writerow([_("Total"), *totals])
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
@@ -178,23 +219,47 @@ def _fit_columns(sheet, maximum=60, wrap_from=None):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+TOTAL_FONT = Font(bold=True)
+
+
+def _write_file_header(sheet, report, title):
+    """The header rows of a sheet (its title, the period, the scope, the export time), so a
+    sheet copied on its own still says what it counts; returns the next free row."""
+    sheet.cell(row=1, column=1, value=escape_formula(title)).font = Font(bold=True, size=14)
+    row = 2
+    for label, text in file_header(report)[1:]:
+        sheet.cell(row=row, column=1, value=escape_formula(str(label))).font = Font(bold=True)
+        _write_cell(sheet, row, 2, str(text))
+        row += 1
+    return row + 1
+
+
+def _write_table(sheet, row, headings, rows, totals):
+    """A table with a filter over its rows and a totals row under them; returns the last row."""
+    _write_header(sheet, row, headings)
+    first = row
+    for label, values in rows:
+        row += 1
+        _write_cell(sheet, row, 1, label)
+        for column, value in enumerate(values, start=2):
+            _write_cell(sheet, row, column, value)
+    sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(headings))}{max(row, first)}"
+    sheet.freeze_panes = f"B{first + 1}"
+    row += 1
+    _write_cell(sheet, row, 1, _("Total")).font = TOTAL_FONT
+    for column, value in enumerate(totals, start=2):
+        _write_cell(sheet, row, column, value).font = TOTAL_FONT
+    return row
+
+
 def report_xlsx(report):
-    """A workbook: the summary (filters, headline figures, definitions) and one sheet per
-    breakdown, the monthly trend and the funnel."""
+    """A workbook: the summary (filters, headline figures, definitions), one sheet per
+    breakdown and the trend (each with the header rows, a filter and a totals row), and
+    the funnel."""
     workbook = Workbook()
     summary = workbook.active
     summary.title = _sheet_title(_("Summary"))
-    summary.cell(row=1, column=1, value=_("Remigration report")).font = Font(bold=True, size=14)
-    row = 3
-    for label, text in describe_filters(report.filters):
-        summary.cell(row=row, column=1, value=escape_formula(str(label))).font = Font(bold=True)
-        _write_cell(summary, row, 2, str(text))
-        row += 1
-    summary.cell(row=row, column=1, value=_("Generated")).font = Font(bold=True)
-    _write_cell(
-        summary, row, 2, date_format(timezone.localtime(report.generated_at), "DATETIME_FORMAT")
-    )
-    row += 2
+    row = _write_file_header(summary, report, _("Remigration report"))
     _write_header(summary, row, [_("Figure"), _("Value"), _("Definition")])
     for label, value, definition in _headline_rows(report):
         row += 1
@@ -202,43 +267,30 @@ def report_xlsx(report):
         _write_cell(summary, row, 2, value if value is not None else "—")
         _write_cell(summary, row, 3, definition)
     row += 1
-    for key in ("funnel", "breakdowns"):
+    for key in ("funnel", "breakdowns", "trend"):
         row += 1
         _write_cell(summary, row, 3, str(DEFINITIONS[key]))
     _fit_columns(summary, maximum=70, wrap_from=3)
     summary.column_dimensions["C"].width = 90
 
-    for breakdown in report.breakdowns:
-        sheet = workbook.create_sheet(_sheet_title(str(breakdown.title)))
-        _write_header(sheet, 1, [breakdown.heading] + [label for _key, label in BREAKDOWN_COLUMNS])
-        for index, item in enumerate(breakdown.rows, start=2):
-            _write_cell(sheet, index, 1, item["label"])
-            for column, (key, _label) in enumerate(BREAKDOWN_COLUMNS, start=2):
-                _write_cell(sheet, index, column, item[key])
-        sheet.freeze_panes = "B2"
-        _fit_columns(sheet)
-
-    trend = workbook.create_sheet(_sheet_title(_("Monthly trend")))
-    _write_header(trend, 1, [_("Month")] + [label for _key, label in BREAKDOWN_COLUMNS])
-    for index, point in enumerate(report.trend, start=2):
-        trend.cell(row=index, column=1, value=point["month"]).number_format = "MM.YYYY"
-        for column, (key, _label) in enumerate(BREAKDOWN_COLUMNS, start=2):
-            _write_cell(trend, index, column, point[key])
-    trend.freeze_panes = "B2"
-    _fit_columns(trend)
-    trend.column_dimensions["A"].width = 10
+    for title, headings, rows, totals in _table_rows(report):
+        sheet = workbook.create_sheet(_sheet_title(title))
+        row = _write_file_header(sheet, report, title)
+        _write_table(sheet, row, headings, rows, totals)
+        _fit_columns(sheet, maximum=40)
 
     funnel = workbook.create_sheet(_sheet_title(_("Funnel")))
+    start = _write_file_header(funnel, report, _("Funnel"))
     _write_header(
-        funnel, 1, [_("Step"), _("Cases"), _("Of the previous step"), _("Of new contacts")]
+        funnel, start, [_("Step"), _("Cases"), _("Of the previous step"), _("Of new contacts")]
     )
-    for index, step in enumerate(report.funnel, start=2):
+    for index, step in enumerate(report.funnel, start=start + 1):
         _write_cell(funnel, index, 1, str(step["label"]))
         _write_cell(funnel, index, 2, step["count"])
         for column, key in ((3, "of_previous"), (4, "of_first")):
             if step[key] is not None:
                 funnel.cell(row=index, column=column, value=step[key]).number_format = PERCENT
-    _write_cell(funnel, len(report.funnel) + 3, 1, str(DEFINITIONS["funnel"]))
+    _write_cell(funnel, start + len(report.funnel) + 2, 1, str(DEFINITIONS["funnel"]))
     _fit_columns(funnel, maximum=30)
 
     buffer = io.BytesIO()

@@ -120,7 +120,9 @@ def test_monthly_trend_puts_each_step_in_its_month(client, dataset, kurzeme_coor
     assert trend["01.2022"] == [1, 0, 0, 0, 0, 0, 0]
     assert trend["02.2022"] == [0, 1, 1, 1, 0, 0, 0]
     assert trend["03.2022"] == [1, 1, 0, 1, 0, 0, 0]
-    assert trend["04.2022"] == [0, 0, 1, 1, 0, 0, 0]
+    # K2 decided again in April: a case counts once in the period, in the month of its first
+    # change, so the months add up to the figures of the year.
+    assert trend["04.2022"] == [0, 0, 1, 0, 0, 0, 0]
     assert trend["05.2022"] == [0, 0, 0, 0, 1, 2, 3]
     assert trend["06.2022"] == [1, 0, 0, 0, 1, 1, 2]
     assert trend["12.2022"] == [1, 0, 0, 0, 0, 0, 0]

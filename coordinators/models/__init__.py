@@ -13,7 +13,7 @@ from .cases import (
 )
 from .interactions import Interaction
 from .people import HouseholdMember, Language, Returnee, ReturneeQuerySet
-from .pipeline import ALLOWED_TRANSITIONS, CaseEvent
+from .pipeline import ALLOWED_TRANSITIONS, CaseEvent, case_event_snapshots_fill
 from .requests import MunicipalityRequest, MunicipalityRequestQuerySet
 from .users import ROLE_NEEDS_MUNICIPALITY, ROLE_NEEDS_REGION, User
 
@@ -35,4 +35,5 @@ __all__ = [
     "Returnee",
     "ReturneeQuerySet",
     "User",
+    "case_event_snapshots_fill",
 ]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.models import Municipality, PlanningRegion
+
 from .cases import Case
+from .people import HouseholdMember
 from .users import User
 
 if TYPE_CHECKING:
@@ -39,7 +44,9 @@ del S
 class CaseEvent(models.Model):
     """An append-only record of a status change, assignment or other step on a case.
 
-    Reports count from these rows, so a report for a past period never changes.
+    Reports count from these rows, so a report for a past period never changes: each row
+    keeps what the count needs as it was at that moment (the case's planning region and
+    municipality; for a return, the household's size), filled by `case_event_snapshots_fill`.
     """
 
     class Kind(models.TextChoices):
@@ -74,6 +81,30 @@ class CaseEvent(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
+    # The case as it was when the event happened (see case_event_snapshots_fill): the reports
+    # count an event for the region and municipality the case was in then, so a later
+    # transfer, edit or erasure leaves a closed period as it was.
+    planning_region = models.ForeignKey(
+        PlanningRegion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("planning region then"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality then"),
+    )
+    # Members of the returnee's household at the moment of a return (only on "returned"
+    # events): a child added later does not make more people return in the past.
+    household_size = models.PositiveSmallIntegerField(
+        _("household members then"), null=True, blank=True
+    )
 
     # Not columns: what a case page's timeline shows for the values (status names, the
     # coordinator's name), set by workspace.selectors.case_timeline.
@@ -98,3 +129,40 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id}: {self.kind} {self.from_value} → {self.to_value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every writer (a service, the admin, a branch adding new kinds of event) gets the
+        # snapshot of the case as it is now, unless it gave one itself.
+        if self._state.adding:
+            case_event_snapshots_fill([self])
+        super().save(*args, **kwargs)
+
+    @property
+    def is_return(self) -> bool:
+        return self.kind == self.Kind.STATUS_CHANGED and self.to_value == Case.Status.RETURNED
+
+
+def case_event_snapshots_fill(events: Iterable[CaseEvent]) -> list[CaseEvent]:
+    """Fill the unsaved events' snapshot columns that are still empty from their cases as
+    they are now: region, municipality and (for a return) the household size, with one
+    query for all the households. THE place these columns are set; `CaseEvent.save()` and
+    the bulk history builders (`coordinators.services.history`) call it."""
+    events = list(events)
+    for event in events:
+        if event.planning_region_id is None:
+            event.planning_region_id = event.case.planning_region_id
+        if event.municipality_id is None:
+            event.municipality_id = event.case.municipality_id
+    returns = [event for event in events if event.is_return and event.household_size is None]
+    returnee_ids = sorted({event.case.returnee_id for event in returns})
+    sizes: dict[int, int] = {}
+    for start in range(0, len(returnee_ids), 500):
+        sizes.update(
+            HouseholdMember.objects.filter(returnee_id__in=returnee_ids[start : start + 500])
+            .values_list("returnee_id")
+            .annotate(size=Count("id"))
+            .order_by()
+        )
+    for event in returns:
+        event.household_size = sizes.get(event.case.returnee_id, 0)
+    return events

@@ -6,7 +6,8 @@ as given and return unsaved rows (or bulk-create them), so a region's history of
 cases (`imports`), or 100,000 demo cases, take seconds. They refuse what the pipeline refuses
 (a step `ALLOWED_TRANSITIONS` lacks, a closing without a reason, a step in the future) with
 ValueError: callers check their input first and say what is wrong in the user's words; this
-is the last guard. bulk_create skips `full_clean()` and the audit log.
+is the last guard. bulk_create skips `full_clean()`, the audit log and `CaseEvent.save()`, so
+the writers here take the events' snapshots themselves (`case_event_snapshots_fill`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from django.utils import timezone
 
 from municipalities.models import NeedCategory
 
-from ..models import ALLOWED_TRANSITIONS, Case, CaseEvent, Interaction, User
+from ..models import (
+    ALLOWED_TRANSITIONS,
+    Case,
+    CaseEvent,
+    Interaction,
+    User,
+    case_event_snapshots_fill,
+)
 from .references import reference_allocate, reference_prefix
 
 S = Case.Status
@@ -96,7 +104,8 @@ def history_append(*, case: Case, steps: Iterable[Step]) -> list[CaseEvent]:
         .values_list("status", "closed_reason", "status_changed_at")
         .get(pk=case.pk)
     )
-    events = CaseEvent.objects.bulk_create(history_events(case=case, steps=steps))
+    events = history_events(case=case, steps=steps)
+    events = CaseEvent.objects.bulk_create(case_event_snapshots_fill(events))
     case.save(update_fields=["status", "closed_reason", "status_changed_at", "updated_at"])
     return events
 
@@ -142,7 +151,9 @@ def cases_bulk_create(
             ],
             batch_size=batch_size,
         )
-    return CaseEvent.objects.bulk_create(events, batch_size=batch_size)
+    # bulk_create skips CaseEvent.save(): the snapshots are taken here, from the cases as
+    # they are saved (their region, municipality and households as of these events).
+    return CaseEvent.objects.bulk_create(case_event_snapshots_fill(events), batch_size=batch_size)
 
 
 def _references_assign(*, cases: Iterable[Case]) -> None:

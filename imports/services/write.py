@@ -16,7 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from common.dates import date_text
-from coordinators.models import Case, CaseEvent, HouseholdMember, Interaction, Returnee, User
+from coordinators.models import (
+    Case,
+    CaseEvent,
+    HouseholdMember,
+    Interaction,
+    Returnee,
+    User,
+    case_event_snapshots_fill,
+)
 from coordinators.services.history import cases_bulk_create, interaction_build
 from offers.models import Offer
 from offers.services import offer_version_build
@@ -104,7 +112,7 @@ def _open_cases_assign(*, cases: list[Case], actor: User) -> None:
     open_cases = [case for case in cases if case.is_open]
     Case.objects.filter(pk__in=[case.pk for case in open_cases]).update(coordinator=actor)
     CaseEvent.objects.bulk_create(
-        [
+        case_event_snapshots_fill(
             CaseEvent(
                 case=case,
                 kind=CaseEvent.Kind.ASSIGNED,
@@ -113,7 +121,7 @@ def _open_cases_assign(*, cases: list[Case], actor: User) -> None:
                 actor=actor,
             )
             for case in open_cases
-        ],
+        ),
         batch_size=BATCH,
     )
     for case in open_cases:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, F
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -16,7 +17,7 @@ from municipalities.models import NeedCategory
 
 from .definitions import BREAKDOWN_COLUMNS
 from .filters import ReportFilters
-from .rows import case_aggregates, case_rows, complete, offer_aggregates, offer_rows, total
+from .rows import complete, event_aggregates, event_rows, offers_prepared, offers_sent, total
 
 
 @dataclass
@@ -38,25 +39,25 @@ class Breakdown:
 # The dimensions of the breakdowns: the Case field they group by, and how a value is named.
 def _region_label(row: dict[str, Any]) -> str | Promise:
     """The planning region of a group, or the national queue."""
-    return row["planning_region__name"] or _("not decided yet (national queue)")
+    return row["region_name"] or _("not decided yet (national queue)")
 
 
 def _municipality_label(row: dict[str, Any]) -> str | Promise:
     """The municipality of a group, if one was chosen."""
-    return row["municipality__name"] or _("not chosen")
+    return row["municipality_name"] or _("not chosen")
 
 
 def _country_label(row: dict[str, Any]) -> str | Promise:
     """The country of residence of a group, by its name."""
-    code = row["returnee__country"]
+    code = row["country"]
     return countries.name(code) if code else _("not known")
 
 
 def _need_label(row: dict[str, Any]) -> str | Promise:
     """The need category of a group, in the current language."""
-    if row["needs__code"] is None:
+    if row["need_code"] is None:
         return _("no needs recorded")
-    return NeedCategory(name=row["needs__name"], name_en=row["needs__name_en"]).label
+    return NeedCategory(name=row["need_name"], name_en=row["need_name_en"]).label
 
 
 def _timeframe_label(row: dict[str, Any]) -> str | Promise:
@@ -72,28 +73,28 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "region",
         _("By planning region"),
         _("Planning region"),
-        ("planning_region__name",),
+        ("region_name",),
         _region_label,
     ),
     (
         "municipality",
         _("By municipality of return"),
         _("Municipality"),
-        ("municipality__name",),
+        ("municipality_name",),
         _municipality_label,
     ),
     (
         "country",
         _("By country of residence"),
         _("Country"),
-        ("returnee__country",),
+        ("country",),
         _country_label,
     ),
     (
         "need",
         _("By need category"),
         _("Need"),
-        ("needs__code", "needs__name", "needs__name_en"),
+        ("need_code", "need_name", "need_name_en"),
         _need_label,
     ),
     (
@@ -106,24 +107,46 @@ DIMENSIONS: tuple[Dimension, ...] = (
 )
 
 
-# The case attributes one grouped query counts by; every breakdown except needs (a case may
-# have several) and the headline totals are sums over these groups.
-GROUP_FIELDS = ("planning_region__name", "municipality__name", "returnee__country", "timeframe")
+# The attributes one grouped query counts by; every breakdown except needs (a case may
+# have several) and the headline totals are sums over these groups. The region and the
+# municipality are the rows' snapshots (as they were when the event happened); the country,
+# the timeframe and the needs are the case's as they are now.
+GROUP_FIELDS = ("region_name", "municipality_name", "country", "timeframe")
+CASE_FIELDS = {
+    "country": "returnee__country",
+    "timeframe": "timeframe",
+    "need_code": "needs__code",
+    "need_name": "needs__name",
+    "need_name_en": "needs__name_en",
+}
+
+
+def _group_by(fields: Iterable[str], region: str, municipality: str) -> dict[str, F]:
+    """The grouping expressions of a query over events or offers, by the names above."""
+    snapshots = {"region_name": f"{region}__name", "municipality_name": f"{municipality}__name"}
+    return {name: F(snapshots.get(name) or f"case__{CASE_FIELDS[name]}") for name in fields}
 
 
 def _grouped_figures(filters: ReportFilters, fields: Iterable[str]) -> list[dict[str, Any]]:
-    """Case and offer figures grouped by `fields`: one query over cases, one over offers."""
-    case_groups = case_rows(filters).values(*fields).annotate(**case_aggregates(filters))
-    offer_groups = (
-        offer_rows(filters)
-        .values(*[f"case__{name}" for name in fields])
-        .annotate(**offer_aggregates(filters))
+    """Case and offer figures grouped by `fields`: one query over the counted events, one
+    over the offers prepared, one over the offers sent (each by its own snapshot)."""
+    fields = tuple(fields)
+    events = (
+        event_rows(filters)
+        .values(**_group_by(fields, "planning_region", "municipality"))
+        .annotate(**event_aggregates())
     )
-    offer_groups = [
-        {name.removeprefix("case__"): value for name, value in row.items()}
-        for row in offer_groups.order_by()
-    ]
-    return [*case_groups.order_by(), *offer_groups]
+    prepared = (
+        offers_prepared(filters)
+        .values(**_group_by(fields, "prepared_region", "prepared_municipality"))
+        .annotate(offers_prepared=Count("id"))
+    )
+    sent = (
+        offers_sent(filters)
+        .values(**_group_by(fields, "sent_region", "sent_municipality"))
+        .annotate(offers_sent=Count("id"))
+    )
+    return [*events.order_by(), *prepared.order_by(), *sent.order_by()]
 
 
 def figure_groups(filters: ReportFilters) -> list[dict[str, Any]]:

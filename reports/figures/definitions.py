@@ -3,34 +3,45 @@
 from django.utils.translation import gettext_lazy as _
 
 # What each figure counts, shown on the page and in every export. Keep in step with the code.
+# Every figure counts rows that keep the case as it was when they happened: the planning
+# region and municipality of the event or the offer, the household at the return.
 DEFINITIONS = {
     "new_contacts": _(
         "New contacts: cases created within the period (the case's “created” event), "
-        "by the source of the first contact."
+        "by the source of the first contact, for the region the case was in then."
     ),
     "active": _(
-        "People in contact: cases created before the end of the period whose status at the "
-        "end of the period (the last status in the case history up to then) was neither "
-        "“returned” nor “closed”."
+        "Intending to return: people still in contact at the end of the period — cases "
+        "created before the end of the period whose status then (the last status in the case "
+        "history up to then) was neither “returned” nor “closed”, in the region the case was "
+        "in at that moment."
     ),
     "offers_prepared": _(
         "Individual offers prepared: offers created within the period; every new version of "
-        "an offer counts."
+        "an offer counts, for the region the case was in when it was prepared."
     ),
-    "offers_sent": _("Individual offers sent: offers whose sending date is within the period."),
+    "offers_sent": _(
+        "Individual offers sent: offers whose sending date is within the period, for the "
+        "region the case was in when it was sent."
+    ),
     "wish_to_return": _(
         "Expressed the wish to return: cases whose status changed to “decided to return” "
-        "within the period; a case counts once however often it changed."
+        "within the period; a case counts once however often it changed, in the month and "
+        "the region of its first change."
     ),
     "returned": _(
-        "Returned: cases whose status changed to “returned” within the period; a case counts once."
+        "Returned (cases): cases whose status changed to “returned” within the period; a case "
+        "counts once, in the month and the region of its first return."
     ),
     "household_returned": _(
         "Household members who returned with them: for each returned case, the members of "
-        "the returnee's household (partners, children, parents, other relatives), counted "
-        "separately."
+        "the returnee's household (partners, children, parents, other relatives) at the moment "
+        "of the return, counted separately; a member added later does not count."
     ),
-    "people_returned": _("People returned in total: returned cases plus their household members."),
+    "people_returned": _(
+        "Returned (people): the returned cases plus the household members who returned "
+        "with them — the number of people the regions report as returned."
+    ),
     "closed": _(
         "Closed: cases whose status changed to “closed” within the period, by the reason "
         "given when they were closed (a case closed twice for different reasons counts "
@@ -54,13 +65,19 @@ DEFINITIONS = {
         "regions and municipality; no names, contact details or notes."
     ),
     "breakdowns": _(
-        "Breakdowns use the case's current planning region, municipality of interest, the "
-        "returnee's country of residence, the case's needs and planned timeframe. A case with "
-        "several needs counts once under each of them."
+        "Breakdowns use the planning region and municipality the case was in when each "
+        "counted event happened (a case moved to another region later still counts where it "
+        "was), and the returnee's current country of residence, the case's needs and planned "
+        "timeframe. A case with several needs counts once under each of them."
+    ),
+    "trend": _(
+        "Trend: the same figures per month; per quarter for periods longer than 24 months, "
+        "per year for periods longer than 60 months. The points add up to the figures of the "
+        "period."
     ),
 }
 
-# The case and offer figures of the headline totals, the breakdowns and the monthly trend.
+# The case and offer figures of the headline totals, the breakdowns and the trend.
 FIGURE_KEYS = (
     "new_contacts",
     "offers_prepared",
@@ -71,16 +88,25 @@ FIGURE_KEYS = (
     "people_returned",
 )
 
+# The figures the planning regions report to the ministry, in the words they use, first.
+MINISTRY_FIGURES = (
+    "people_returned",
+    "wish_to_return",
+    "active",
+    "offers_prepared",
+    "offers_sent",
+)
+
 # The headline table, in the order the page and every export show it.
 HEADLINES = (
-    ("new_contacts", _("New contacts"), "new_contacts"),
-    ("active", _("People in contact (active cases at the end of the period)"), "active"),
+    ("people_returned", _("Returned"), "people_returned"),
+    ("wish_to_return", _("Expressed the wish to return"), "wish_to_return"),
+    ("active", _("Intending to return"), "active"),
     ("offers_prepared", _("Individual offers prepared"), "offers_prepared"),
     ("offers_sent", _("Individual offers sent"), "offers_sent"),
-    ("wish_to_return", _("Expressed the wish to return"), "wish_to_return"),
+    ("new_contacts", _("New contacts"), "new_contacts"),
     ("returned", _("Returned (cases)"), "returned"),
     ("household_returned", _("Household members who returned with them"), "household_returned"),
-    ("people_returned", _("People returned in total"), "people_returned"),
     ("median_offer", _("Median days from first contact to first offer"), "median_offer"),
     ("median_return", _("Median days from first contact to return"), "median_return"),
 )

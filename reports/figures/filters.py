@@ -37,14 +37,22 @@ class ReportFilters:
         """The first moment after the period (exclusive bound)."""
         return _local_midnight(self.date_to + datetime.timedelta(days=1))
 
-    def case_q(self, prefix: str = "") -> Q:
-        """The scope as a Q on Case, or on a model related to Case through `prefix`."""
+    def case_q(
+        self,
+        prefix: str = "",
+        *,
+        region: str = "planning_region_id",
+        municipality: str = "municipality_id",
+    ) -> Q:
+        """The scope as a Q on the fields `region` and `municipality` (behind `prefix`): a
+        case's own, a CaseEvent's snapshot (the defaults fit both), an Offer's snapshot
+        ("prepared_region_id", ...) or an annotation (a case's region at the end)."""
         q = Q()
         if self.municipality is not None:
-            q &= Q(**{f"{prefix}municipality_id": self.municipality.pk})
-        region_q = Q(**{f"{prefix}planning_region_id__in": [r.pk for r in self.regions]})
+            q &= Q(**{f"{prefix}{municipality}": self.municipality.pk})
+        region_q = Q(**{f"{prefix}{region}__in": [r.pk for r in self.regions]})
         if self.include_national_queue:
-            region_q |= Q(**{f"{prefix}planning_region__isnull": True})
+            region_q |= Q(**{f"{prefix}{region}__isnull": True})
         return q & region_q
 
     def in_period(self, field_name: str) -> Q:

@@ -12,7 +12,7 @@ from coordinators.models import Case, CaseEvent
 from offers.models import Offer
 
 from .filters import ReportFilters
-from .rows import DECIDED, RETURNED, STATUS_CHANGED
+from .rows import CREATED, DECIDED, RETURNED, STATUS_CHANGED
 
 FUNNEL_STEPS = (
     ("new_contacts", _("New contacts")),
@@ -40,6 +40,8 @@ def funnel(filters: ReportFilters) -> list[dict[str, Any]]:
             )
         )
 
+    # The cases created in the period where they were then in scope (their "created" event).
+    cohort = CaseEvent.objects.filter(filters.case_q(), in_period, kind=CREATED).values("case_id")
     offers = Offer.objects.filter(case__created_at__gte=filters.start)
     furthest = models.Case(
         When(reached(RETURNED), then=Value(4)),
@@ -49,7 +51,7 @@ def funnel(filters: ReportFilters) -> list[dict[str, Any]]:
         default=Value(0),
     )
     by_step = dict(
-        Case.objects.filter(filters.case_q(), in_period)
+        Case.objects.filter(in_period, pk__in=cohort)
         .annotate(furthest=furthest)
         .values_list("furthest")
         .annotate(count=Count("id"))

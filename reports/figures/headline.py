@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     When,
@@ -23,7 +24,16 @@ from coordinators.models import Case, CaseEvent
 from offers.models import Offer
 
 from .filters import ReportFilters
-from .rows import CLOSED, CREATED, OPEN_STATUSES, RETURNED, STATUS_CHANGED, complete, total
+from .rows import (
+    CLOSED,
+    CREATED,
+    OPEN_STATUSES,
+    PREPARED_SCOPE,
+    RETURNED,
+    STATUS_CHANGED,
+    complete,
+    total,
+)
 
 
 def headline_figures(
@@ -40,37 +50,54 @@ def headline_figures(
 
 
 def active_case_count(filters: ReportFilters) -> int:
-    """Cases open at the end of the period, read from the history, not the current status.
+    """Cases open at the end of the period and in scope then, read from the history, not
+    from the case as it is now.
 
     `case_transition` writes Case.status_changed_at and the status event in one transaction,
     so a case whose last change is before the end of the period still has the status it had
     then; only the cases changed later read their history (the last status event before the
-    end). The CASE makes the database skip the history for the others.
+    end). The same for the region and municipality: a case not saved since the end of the
+    period is where it was then, the others read the snapshot of their last event before
+    the end. The CASEs make the database skip the history for the others.
     """
+    before_end = CaseEvent.objects.filter(case=OuterRef("pk"), created_at__lt=filters.end)
     status_from_history = (
-        CaseEvent.objects.filter(
-            case=OuterRef("pk"), kind__in=[CREATED, STATUS_CHANGED], created_at__lt=filters.end
-        )
+        before_end.filter(kind__in=[CREATED, STATUS_CHANGED])
         .order_by("-created_at", "-id")
         .values("to_value")[:1]
     )
-    status_at_end = models.Case(
-        When(status_changed_at__lt=filters.end, then=F("status")),
-        default=Subquery(status_from_history),
-    )
+    last_event = before_end.order_by("-created_at", "-id")
+    unchanged = Q(updated_at__lt=filters.end)
     return (
-        Case.objects.filter(filters.case_q(), created_at__lt=filters.end)
-        .alias(status_at_end=status_at_end)
+        Case.objects.filter(created_at__lt=filters.end)
+        .alias(
+            status_at_end=models.Case(
+                When(status_changed_at__lt=filters.end, then=F("status")),
+                default=Subquery(status_from_history),
+            ),
+            region_at_end=models.Case(
+                When(unchanged, then=F("planning_region_id")),
+                default=Subquery(last_event.values("planning_region_id")[:1]),
+                output_field=models.BigIntegerField(),
+            ),
+            municipality_at_end=models.Case(
+                When(unchanged, then=F("municipality_id")),
+                default=Subquery(last_event.values("municipality_id")[:1]),
+                output_field=models.BigIntegerField(),
+            ),
+        )
+        .filter(filters.case_q(region="region_at_end", municipality="municipality_at_end"))
         .filter(status_at_end__in=OPEN_STATUSES)
         .count()
     )
 
 
 def new_contacts_by_source(filters: ReportFilters) -> list[dict[str, Any]]:
-    """The cases created in the period by the source of the first contact, every source listed."""
+    """The cases created in the period by the source of the first contact, every source
+    listed; scoped by where the case was when it was created (its "created" event)."""
     counts = dict(
-        Case.objects.filter(filters.case_q(), filters.in_period("created_at"))
-        .values_list("source")
+        CaseEvent.objects.filter(filters.case_q(), filters.in_period("created_at"), kind=CREATED)
+        .values_list("case__source")
         .annotate(count=Count("id"))
         .order_by()
     )
@@ -82,11 +109,11 @@ def new_contacts_by_source(filters: ReportFilters) -> list[dict[str, Any]]:
 
 def closed_by_reason(filters: ReportFilters) -> list[dict[str, Any]]:
     """Cases closed in the period by the reason given at the closing, which the closing event
-    records (one grouped query over the period's closing events). A case closed twice in the
-    period for different reasons counts under each."""
+    records (one grouped query over the period's closing events, scoped by their
+    snapshots). A case closed twice in the period for different reasons counts under each."""
     counts = dict(
         CaseEvent.objects.filter(
-            filters.case_q("case__"),
+            filters.case_q(),
             filters.in_period("created_at"),
             kind=STATUS_CHANGED,
             to_value=CLOSED,
@@ -117,7 +144,7 @@ def _median(queryset: QuerySet[Any], expression: Expression) -> float | None:
 def median_days_to_first_offer(filters: ReportFilters) -> float | None:
     """Median days from a case's creation to its first offer, if that offer is in the period."""
     first_offers = (
-        Offer.objects.filter(filters.case_q("case__"))
+        Offer.objects.filter(filters.case_q(**PREPARED_SCOPE))
         .values("case_id")
         .annotate(first_offer_at=Min("created_at"))
         .filter(first_offer_at__gte=filters.start, first_offer_at__lt=filters.end)
@@ -132,7 +159,7 @@ def median_days_to_return(filters: ReportFilters) -> float | None:
     """Median days from a case's creation to its first "returned" status in the period."""
     returns = (
         CaseEvent.objects.filter(
-            filters.case_q("case__"),
+            filters.case_q(),
             filters.in_period("created_at"),
             kind=STATUS_CHANGED,
             to_value=RETURNED,

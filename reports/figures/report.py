@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .breakdowns import Breakdown, breakdowns, figure_groups
-from .definitions import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES
+from .definitions import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES, MINISTRY_FIGURES
 from .filters import ReportFilters
 from .funnel import funnel
 from .headline import closed_by_reason, headline_figures, new_contacts_by_source
-from .trend import monthly_trend
+from .trend import monthly_trend, trend_unit
 
 
 @dataclass
@@ -28,22 +29,42 @@ class Report:
     trend: list[dict[str, Any]]
     funnel: list[dict[str, Any]]
     generated_at: datetime.datetime
+    # What one point of `trend` covers: "month", "quarter" or "year" (see trend.trend_unit).
+    trend_unit: str = "month"
 
     def breakdown(self, key: str) -> Breakdown:
         """The breakdown of the dimension `key` (see `breakdowns.DIMENSIONS`)."""
         return next(b for b in self.breakdowns if b.key == key)
 
     def headline_rows(self) -> list[dict[str, Any]]:
-        """The headline figures in HEADLINES order, each with its label and definition."""
+        """The headline figures in HEADLINES order, each with its label and definition, and
+        whether it is one the regions report to the ministry."""
         return [
-            {"key": key, "label": label, "value": self.headline[key], "definition": DEFINITIONS[d]}
+            {
+                "key": key,
+                "label": label,
+                "value": self.headline[key],
+                "definition": DEFINITIONS[d],
+                "ministry": key in MINISTRY_FIGURES,
+            }
             for key, label, d in HEADLINES
         ]
 
-    def trend_table(self) -> list[tuple[datetime.date, list[int]]]:
-        """The monthly trend as (month, [figures in BREAKDOWN_COLUMNS order]) for templates."""
+    def trend_label(self, start: datetime.date) -> str:
+        """A trend point as the tables name it: 03.2022, 2022 Q1 or 2022."""
+        if self.trend_unit == "year":
+            return f"{start:%Y}"
+        if self.trend_unit == "quarter":
+            return gettext("%(year)s Q%(quarter)s") % {
+                "year": start.year,
+                "quarter": (start.month - 1) // 3 + 1,
+            }
+        return f"{start:%m.%Y}"
+
+    def trend_table(self) -> list[tuple[str, list[int]]]:
+        """The trend as (point's label, [figures in BREAKDOWN_COLUMNS order]) for templates."""
         return [
-            (point["month"], [point[key] for key, _label in BREAKDOWN_COLUMNS])
+            (self.trend_label(point["month"]), [point[key] for key, _label in BREAKDOWN_COLUMNS])
             for point in self.trend
         ]
 
@@ -60,4 +81,5 @@ def report_build(filters: ReportFilters) -> Report:
         trend=monthly_trend(filters),
         funnel=funnel(filters),
         generated_at=timezone.now(),
+        trend_unit=trend_unit(filters),
     )

@@ -1,14 +1,22 @@
 """The rows the figures count from, shared by the headline, the breakdowns and the trend, and
-the sums over rows that the database has already aggregated."""
+the sums over rows that the database has already aggregated.
+
+Every figure counts rows that keep what the count needs as it was at that moment: a
+CaseEvent's snapshot of the case's region and municipality (and, on a return, of the
+household's size), an Offer's snapshot of where the case was when it was prepared and when
+it was sent. The scope of a report is applied to those snapshots, so a region's figures are
+those of the events that happened while the case was in that region, and no later
+transfer, edit, household change or erasure alters a closed period.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from django.db.models import Aggregate, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Aggregate, Count, Min, Q, QuerySet, Sum
 
-from coordinators.models import Case, CaseEvent, HouseholdMember
+from coordinators.models import Case, CaseEvent
 from offers.models import Offer
 
 from .definitions import FIGURE_KEYS
@@ -21,6 +29,10 @@ RETURNED = Case.Status.RETURNED
 CLOSED = Case.Status.CLOSED
 OPEN_STATUSES = [status for status in Case.Status.values if status not in Case.FINAL_STATUSES]
 
+# The scope of the offer figures: where the case was when the version was prepared / sent.
+PREPARED_SCOPE = {"region": "prepared_region_id", "municipality": "prepared_municipality_id"}
+SENT_SCOPE = {"region": "sent_region_id", "municipality": "sent_municipality_id"}
+
 
 class CaseIdRow(TypedDict):
     """A row of `.values("case_id")`."""
@@ -29,53 +41,57 @@ class CaseIdRow(TypedDict):
 
 
 def changed_to(filters: ReportFilters, status: str) -> QuerySet[CaseEvent, CaseIdRow]:
-    """Ids of the cases whose status changed to `status` within the period (a subquery)."""
+    """Ids of the cases whose status changed to `status` within the period and the scope
+    (a subquery)."""
     return CaseEvent.objects.filter(
-        filters.in_period("created_at"), kind=STATUS_CHANGED, to_value=status
+        filters.case_q(), filters.in_period("created_at"), kind=STATUS_CHANGED, to_value=status
     ).values("case_id")
 
 
-def case_rows(filters: ReportFilters) -> QuerySet[Case]:
-    """The cases in scope that count in any case figure of the period: one row per case, so
-    no figure needs COUNT(DISTINCT); `id IN (subquery)` is evaluated once, not per case."""
-    return Case.objects.filter(filters.case_q()).filter(
-        filters.in_period("created_at")
-        | Q(pk__in=changed_to(filters, DECIDED))
-        | Q(pk__in=changed_to(filters, RETURNED))
-    )
-
-
-def case_aggregates(filters: ReportFilters) -> dict[str, Aggregate]:
-    """The case figures as aggregates over `case_rows`, by figure key."""
-    returned = Q(pk__in=changed_to(filters, RETURNED))
-    household_size = (
-        HouseholdMember.objects.filter(returnee_id=OuterRef("returnee_id"))
+def first_changes(filters: ReportFilters, status: str) -> QuerySet[CaseEvent, Any]:
+    """The id of each case's first change to `status` within the period and the scope (an
+    uncorrelated subquery, evaluated once): a case counts once however often it changed."""
+    return (
+        CaseEvent.objects.filter(
+            filters.case_q(), filters.in_period("created_at"), kind=STATUS_CHANGED, to_value=status
+        )
         .order_by()
-        .values("returnee_id")
-        .annotate(size=Count("id"))
-        .values("size")
+        .values("case_id")
+        .annotate(first=Min("id"))
+        .values("first")
     )
+
+
+def event_rows(filters: ReportFilters) -> QuerySet[CaseEvent]:
+    """The events the case figures count: the "created" events of the period and each
+    case's first change to "decided to return" and to "returned" in it, within the scope
+    (by the events' snapshots). One row per counted fact, so no figure needs DISTINCT."""
+    return CaseEvent.objects.filter(filters.case_q()).filter(
+        Q(filters.in_period("created_at"), kind=CREATED)
+        | Q(pk__in=first_changes(filters, DECIDED))
+        | Q(pk__in=first_changes(filters, RETURNED))
+    )
+
+
+def event_aggregates() -> dict[str, Aggregate]:
+    """The case figures as aggregates over `event_rows`, by figure key."""
+    returned = Q(kind=STATUS_CHANGED, to_value=RETURNED)
     return {
-        "new_contacts": Count("id", filter=filters.in_period("created_at")),
-        "wish_to_return": Count("id", filter=Q(pk__in=changed_to(filters, DECIDED))),
+        "new_contacts": Count("id", filter=Q(kind=CREATED)),
+        "wish_to_return": Count("id", filter=Q(kind=STATUS_CHANGED, to_value=DECIDED)),
         "returned": Count("id", filter=returned),
-        "household_returned": Sum(Subquery(household_size), filter=returned),
+        "household_returned": Sum("household_size", filter=returned),
     }
 
 
-def offer_rows(filters: ReportFilters) -> QuerySet[Offer]:
-    """The offers in scope created or sent within the period."""
-    return Offer.objects.filter(filters.case_q("case__")).filter(
-        filters.in_period("created_at") | filters.in_period("sent_at")
-    )
+def offers_prepared(filters: ReportFilters) -> QuerySet[Offer]:
+    """The offer versions prepared within the period, where the case was then in scope."""
+    return Offer.objects.filter(filters.case_q(**PREPARED_SCOPE), filters.in_period("created_at"))
 
 
-def offer_aggregates(filters: ReportFilters) -> dict[str, Aggregate]:
-    """The offer figures as aggregates over `offer_rows`, by figure key."""
-    return {
-        "offers_prepared": Count("id", filter=filters.in_period("created_at")),
-        "offers_sent": Count("id", filter=filters.in_period("sent_at")),
-    }
+def offers_sent(filters: ReportFilters) -> QuerySet[Offer]:
+    """The offer versions sent within the period, where the case was then in scope."""
+    return Offer.objects.filter(filters.case_q(**SENT_SCOPE), filters.in_period("sent_at"))
 
 
 def complete(figures: dict[str, Any]) -> dict[str, int]:

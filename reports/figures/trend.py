@@ -1,28 +1,22 @@
-"""The monthly trend: the figures of the breakdowns per calendar month of the period."""
+"""The trend: the figures of the breakdowns per month of the period, rolled up into quarters
+or years when the period is long (a chart of 105 months cannot be read on paper)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from coordinators.models import CaseEvent
-from offers.models import Offer
-
 from .definitions import FIGURE_KEYS
 from .filters import ReportFilters
-from .rows import CREATED, DECIDED, RETURNED, STATUS_CHANGED, complete, offer_rows
+from .rows import complete, event_aggregates, event_rows, offers_prepared, offers_sent
 
-
-def _event_rows(filters: ReportFilters) -> QuerySet[CaseEvent]:
-    """Events inside the period and scope that the monthly trend counts."""
-    return CaseEvent.objects.filter(
-        filters.case_q("case__"),
-        filters.in_period("created_at"),
-    ).filter(Q(kind=CREATED) | Q(kind=STATUS_CHANGED, to_value__in=[DECIDED, RETURNED]))
+# Up to this many months the trend is by month, up to QUARTERS_UP_TO by quarter, then by year.
+MONTHS_UP_TO = 24
+QUARTERS_UP_TO = 60
 
 
 def _months(filters: ReportFilters) -> list[datetime.date]:
@@ -35,52 +29,56 @@ def _months(filters: ReportFilters) -> list[datetime.date]:
     return months
 
 
+def trend_unit(filters: ReportFilters) -> str:
+    """ "month", "quarter" or "year": what one point of the trend covers for this period."""
+    count = len(_months(filters))
+    if count <= MONTHS_UP_TO:
+        return "month"
+    return "quarter" if count <= QUARTERS_UP_TO else "year"
+
+
+def _bucket(month: datetime.date, unit: str) -> datetime.date:
+    """The first day of the month, quarter or year `month` falls in."""
+    if unit == "year":
+        return month.replace(month=1)
+    if unit == "quarter":
+        return month.replace(month=(month.month - 1) // 3 * 3 + 1)
+    return month
+
+
 def monthly_trend(filters: ReportFilters) -> list[dict[str, Any]]:
-    """Per calendar month of the period, the figures of the breakdowns (three grouped
-    queries: events, household members of the returned, offers). A case that changed to
-    "returned" twice in one month counts once in that month."""
-    returned = Q(kind=STATUS_CHANGED, to_value=RETURNED)
+    """Per month (quarter, year: see `trend_unit`) of the period, the figures of the
+    breakdowns, from the same rows as the headline, so the points add up to its totals:
+    three grouped queries (counted events, offers prepared, offers sent). A point's
+    "month" is the first day it covers."""
     events = (
-        _event_rows(filters)
+        event_rows(filters)
         .annotate(month=TruncMonth("created_at"))
         .values("month")
-        .annotate(
-            # One "created" event per case: no DISTINCT needed.
-            new_contacts=Count("id", filter=Q(kind=CREATED)),
-            wish_to_return=Count(
-                "case_id", distinct=True, filter=Q(kind=STATUS_CHANGED, to_value=DECIDED)
-            ),
-            returned=Count("case_id", distinct=True, filter=returned),
-        )
+        .annotate(**event_aggregates())
         .order_by()
     )
-    households = (
-        CaseEvent.objects.filter(filters.case_q("case__"), filters.in_period("created_at"))
-        .filter(returned)
+    prepared = (
+        offers_prepared(filters)
         .annotate(month=TruncMonth("created_at"))
         .values("month")
-        .annotate(household_returned=Count("case__returnee__household", distinct=True))
-        .order_by()
-    )
-    offers = (
-        offer_rows(filters)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(offers_prepared=Count("id", filter=filters.in_period("created_at")))
+        .annotate(offers_prepared=Count("id"))
         .order_by()
     )
     sent = (
-        Offer.objects.filter(filters.case_q("case__"), filters.in_period("sent_at"))
+        offers_sent(filters)
         .annotate(month=TruncMonth("sent_at"))
         .values("month")
         .annotate(offers_sent=Count("id"))
         .order_by()
     )
-    by_month: dict[datetime.date | None, dict[str, int]] = {}
-    for row in [*events, *households, *offers, *sent]:
+    unit = trend_unit(filters)
+    by_point: dict[datetime.date | None, dict[str, int]] = {}
+    for row in [*events, *prepared, *sent]:
         month = timezone.localtime(row["month"]).date() if row["month"] else None
-        figures = by_month.setdefault(month, {})
+        figures = by_point.setdefault(_bucket(month, unit) if month else None, {})
         for name, value in row.items():
             if name in FIGURE_KEYS:
-                figures[name] = figures.get(name, 0) + value
-    return [{"month": month, **complete(by_month.get(month, {}))} for month in _months(filters)]
+                figures[name] = figures.get(name, 0) + (value or 0)
+    points = list(dict.fromkeys(_bucket(month, unit) for month in _months(filters)))
+    return [{"month": point, **complete(by_point.get(point, {}))} for point in points]
