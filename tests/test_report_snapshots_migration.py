@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import municipality
 
-BEFORE = [("coordinators", "0006_case_legacy_reference"), ("offers", "0002_offer_imported")]
+BEFORE = [("coordinators", "0007_caseevent_details_changed"), ("offers", "0002_offer_imported")]
 AFTER = [("offers", "0004_offer_snapshots_backfill")]
 
 

@@ -20,6 +20,6 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("offers", "0003_offer_snapshots"), ("coordinators", "0008_caseevent_snapshots_backfill")]
+    dependencies = [("offers", "0003_offer_snapshots"), ("coordinators", "0009_caseevent_snapshots_backfill")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True)]

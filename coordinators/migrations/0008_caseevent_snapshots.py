@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordinators', '0006_case_legacy_reference'),
+        ('coordinators', '0007_caseevent_details_changed'),
         ('municipalities', '0002_reference_data'),
     ]
 

@@ -31,6 +31,6 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coordinators", "0007_caseevent_snapshots")]
+    dependencies = [("coordinators", "0008_caseevent_snapshots")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True)]
