@@ -272,9 +272,7 @@ def test_thank_you_page_does_not_tell_whether_the_address_had_a_case(client):
     assert main(known) == main(new)
 
 
-def test_request_does_the_same_database_work_for_a_known_and_an_unknown_address(
-    client, settings
-):
+def test_request_does_the_same_database_work_for_a_known_and_an_unknown_address(client, settings):
     """Timing: the request only stores the submission and queues the task, whatever the
     address; the same SQL statements run in both branches (values aside)."""
     settings.TASKS = DATABASE_TASKS
@@ -284,9 +282,7 @@ def test_request_does_the_same_database_work_for_a_known_and_an_unknown_address(
         client.cookies.clear()
         with CaptureQueriesContext(connection) as queries:
             assert submit(client, email=email).status_code == 302
-        return [
-            re.sub(r"'[^']*'|\"s\d+_x\d+\"|\b\d+\b", "?", query["sql"]) for query in queries
-        ]
+        return [re.sub(r"'[^']*'|\"s\d+_x\d+\"|\b\d+\b", "?", query["sql"]) for query in queries]
 
     statements("warm-up@example.com")
     known, unknown = statements("girts.kenins@example.com"), statements("someone.new@example.com")
