@@ -9,8 +9,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.functional import lazy
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries

@@ -21,7 +21,6 @@ from django.views.generic import FormView, TemplateView
 
 from common.net import client_ip
 from intake.forms import MESSAGE_MAX_LENGTH, ContactForm
-
 from municipalities.models import PlanningRegion
 
 from .services import contact_submission_receive

@@ -320,7 +320,8 @@ def browser_for(world, who, url, data):
 ENDPOINT_NAMES = [
     "contact", "login", "logout", "set_language", "case_create", "case_interaction",
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
-    "case_search", "check_link", "check_dismiss", "request_answer", "offer_create", "offer_language", "offer_item_add",
+    "case_search", "check_link", "check_dismiss", "request_answer",
+    "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
     "report_pdf", "import_upload", "import_start", "import_discard",
@@ -363,7 +364,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
 
     post_free = {
         "home", "workspace:case_list", "intake:contact_thanks", "intake:privacy",
-        "workspace:case_detail", "workspace:request_list", "workspace:contact_list", "offers:detail", "offers:pdf",
+        "workspace:case_detail", "workspace:request_list",
+        "workspace:contact_list", "offers:detail", "offers:pdf",
         "privacy:case", "privacy:export_download", "reports:report", "reports:export_xlsx",
         "reports:export_csv", "reports:pdf_download", "reports:case_export",
         "accounts:password_reset_done", "accounts:password_reset_complete", "healthz",
