@@ -33,6 +33,7 @@ from tests.factories import (
     SpecialistFactory,
     municipality,
     need,
+    offer_draft_with_sections,
     region,
 )
 from tests.import_files import csv_bytes, good_row
@@ -59,7 +60,7 @@ def world():
     )
     case_transition(case=case, to_status="contacted", actor=coordinator)
     Case.objects.filter(pk=case.pk).update(needs_attention=True)  # for "mark as seen"
-    offer = offer_services.offer_create_draft(case=case, actor=coordinator)
+    offer = offer_draft_with_sections(case=case, actor=coordinator)
     for item in offer.items.all():
         offer_services.offer_item_update(item=item, title="Bērnudārzs", text="Vieta.", contact="")
     open_request = MunicipalityRequestFactory(case=case)
@@ -69,7 +70,7 @@ def world():
     service = MunicipalServiceFactory()
     sent_case = CaseFactory(municipality=municipality(LIEPAJA), coordinator=coordinator)
     case_transition(case=sent_case, to_status="contacted", actor=coordinator)
-    sent = offer_services.offer_create_draft(case=sent_case, actor=coordinator)
+    sent = offer_draft_with_sections(case=sent_case, actor=coordinator)
     offer_services.offer_item_add(
         offer=sent, need=need("work"), title="Darbs", text="Vakance.", contact=""
     )
