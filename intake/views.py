@@ -150,4 +150,12 @@ class PrivacyNoticeView(TemplateView):
     template_name = "intake/privacy.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(version=settings.CONSENT_TEXT_VERSION, **kwargs)
+        # The promises come from the settings the code runs on (tests/test_privacy_notice.py).
+        return super().get_context_data(
+            version=settings.CONSENT_TEXT_VERSION,
+            retention_months=settings.RETENTION_MONTHS,
+            mail_retention_days=settings.OUTBOX_RETENTION_DAYS,
+            regions=PlanningRegion.objects.order_by("name"),
+            data_protection_email=settings.DATA_PROTECTION_EMAIL,
+            **kwargs,
+        )

@@ -274,7 +274,9 @@ RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
-CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-11")
+CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-12")
+# The data protection officer's address, named in the privacy notice (empty: not shown).
+DATA_PROTECTION_EMAIL = env("DATA_PROTECTION_EMAIL", default="")
 
 # django-auditlog keeps field-level history of returnees and cases as JSON.
 AUDITLOG_STORE_JSON_CHANGES = True
