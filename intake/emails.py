@@ -17,8 +17,7 @@ from municipalities.models import PlanningRegion
 from outbox.models import Email
 from outbox.services import email_enqueue
 
-# We have no Russian texts yet: a person who prefers Russian gets the English e-mail.
-MAIL_LANGUAGES = {Language.LATVIAN: "lv", Language.ENGLISH: "en", Language.RUSSIAN: "en"}
+MAIL_LANGUAGES = {Language.LATVIAN: "lv", Language.ENGLISH: "en", Language.RUSSIAN: "ru"}
 CONFIRMATION_SUBJECT = _("We have received your message – %(reference)s")
 CONFIRMATION_KNOWN_SUBJECT = _("We have received your message")
 NEW_CASE_SUBJECT = _("New contact form case %(reference)s")

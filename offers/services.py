@@ -24,7 +24,7 @@ from municipalities.models import MunicipalService, NeedCategory
 from . import emails
 from .models import ANSWER_WITHIN, Offer, OfferItem
 
-OFFER_LANGUAGES: tuple[str, ...] = (Language.LATVIAN, Language.ENGLISH)
+OFFER_LANGUAGES: tuple[str, ...] = (Language.LATVIAN, Language.ENGLISH, Language.RUSSIAN)
 
 CASE_NOT_READY = _("An offer cannot be prepared for a case that is “%(status)s”.")
 DRAFT_EXISTS = _("Version %(version)s of this offer is still a draft: continue that one.")
@@ -47,7 +47,7 @@ OFFER_SUPERSEDED = _(
 CASE_CANNOT_RECEIVE_OFFER = _("The offer cannot be sent: %(reason)s")
 UNKNOWN_RESPONSE = _("Choose the person's response.")
 SERVICE_NOT_AVAILABLE = _("This service is no longer in the catalogue.")
-LANGUAGE_NOT_SUPPORTED = _("Offers can be written in Latvian or English.")
+LANGUAGE_NOT_SUPPORTED = _("Offers can be written in Latvian, English or Russian.")
 ANSWER_NOT_USABLE = _("That answer cannot be used.")
 
 # The person's response, and where it moves the case (None: the case stays where it is).

@@ -137,7 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "lv"
-LANGUAGES = [("lv", _("Latvian")), ("en", _("English"))]
+# Russian: the pages and mails the person abroad reads (locale/ru); the rest falls back
+# to English.
+LANGUAGES = [("lv", _("Latvian")), ("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Riga")
 USE_I18N = True

@@ -219,7 +219,7 @@ def test_mails_go_to_the_person_and_the_region_coordinators_after_commit(
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("lv", "Paldies"), ("en", "Thank you"), ("ru", "Thank you")],  # no Russian texts yet
+    [("lv", "Paldies"), ("en", "Thank you"), ("ru", "Спасибо")],
 )
 def test_confirmation_is_in_the_person_language(client, language, expected):
     submit(client, preferred_language=language)
