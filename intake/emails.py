@@ -12,59 +12,77 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from common.urls import absolute_url
-from coordinators.models import Case, Language, User
+from coordinators.models import Case, ContactSubmission, Language, User
+from municipalities.models import PlanningRegion
 from outbox.models import Email
 from outbox.services import email_enqueue
 
-# We have no Russian texts yet: a person who prefers Russian gets the English e-mail.
-MAIL_LANGUAGES = {Language.LATVIAN: "lv", Language.ENGLISH: "en", Language.RUSSIAN: "en"}
+MAIL_LANGUAGES = {Language.LATVIAN: "lv", Language.ENGLISH: "en", Language.RUSSIAN: "ru"}
 CONFIRMATION_SUBJECT = _("We have received your message – %(reference)s")
+CONFIRMATION_KNOWN_SUBJECT = _("We have received your message")
 NEW_CASE_SUBJECT = _("New contact form case %(reference)s")
-NEW_MESSAGE_SUBJECT = _("New message on case %(reference)s")
+TO_CHECK_SUBJECT = _("A contact form to check: the e-mail address is already registered")
 
 
-def confirmation_enqueue(*, case: Case, data: dict[str, Any], is_new_case: bool) -> None:
-    """The person's confirmation, with the reference of their case and a link to the privacy
-    notice they accepted, in their language."""
+def confirmation_enqueue(*, case: Case | None, data: dict[str, Any]) -> None:
+    """The person's confirmation in their language, with a link to the privacy notice: the
+    new case's reference, or, for an address already registered (the mail goes to that
+    address, never to the page), no reference until a coordinator has checked."""
     with translation.override(MAIL_LANGUAGES[data["preferred_language"]]):
         context = {
             "case": case,
             "data": data,
-            "is_new_case": is_new_case,
             "privacy_url": absolute_url(reverse("intake:privacy")),
         }
+        subject = (
+            CONFIRMATION_SUBJECT % {"reference": case.reference}
+            if case
+            else CONFIRMATION_KNOWN_SUBJECT
+        )
         email_enqueue(
             to=data["email"],
-            subject=str(CONFIRMATION_SUBJECT % {"reference": case.reference}),
+            subject=str(subject),
             body=render_to_string("intake/email/confirmation.txt", context),
             purpose=Email.Purpose.CONTACT_CONFIRMATION,
             case=case,
         )
 
 
-def notification_enqueue(*, case: Case, data: dict[str, Any], is_new_case: bool) -> None:
-    """The coordinators' notice of a new case or of a new message on an open one, with a
-    link to the case page (behind the login)."""
+def notification_enqueue(*, case: Case, data: dict[str, Any]) -> None:
+    """The coordinators' notice of a new case, with a link to the case page (behind the
+    login)."""
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "case": case,
             "data": data,
-            "is_new_case": is_new_case,
             "url": absolute_url(reverse("workspace:case_detail", args=[case.reference])),
         }
-        subject = NEW_CASE_SUBJECT if is_new_case else NEW_MESSAGE_SUBJECT
         body = render_to_string("intake/email/notification.txt", context)
-        for address in notification_recipients(case=case):
+        for address in notification_recipients(region=case.planning_region):
             email_enqueue(
                 to=address,
-                subject=str(subject % {"reference": case.reference}),
+                subject=str(NEW_CASE_SUBJECT % {"reference": case.reference}),
                 body=body,
                 purpose=Email.Purpose.CONTACT_NOTIFICATION,
                 case=case,
             )
 
 
-def notification_recipients(*, case: Case) -> list[str]:
+def check_notification_enqueue(*, submission: ContactSubmission) -> None:
+    """The coordinators' notice of a contact to check; no name or case in the mail."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"url": absolute_url(reverse("workspace:contact_list"))}
+        body = render_to_string("intake/email/check_notification.txt", context)
+        for address in notification_recipients(region=submission.planning_region):
+            email_enqueue(
+                to=address,
+                subject=str(TO_CHECK_SUBJECT),
+                body=body,
+                purpose=Email.Purpose.CONTACT_NOTIFICATION,
+            )
+
+
+def notification_recipients(*, region: PlanningRegion | None) -> list[str]:
     """Who hears about a contact form submission.
 
     The region's active coordinators (and the region's shared mailbox); for the national
@@ -74,11 +92,11 @@ def notification_recipients(*, case: Case) -> list[str]:
     coordinators = User.objects.filter(is_active=True, role=User.Role.REGIONAL_COORDINATOR).exclude(
         email=""
     )
-    if case.planning_region_id:
-        coordinators = coordinators.filter(planning_region_id=case.planning_region_id)
+    if region is not None:
+        coordinators = coordinators.filter(planning_region_id=region.pk)
     addresses = list(coordinators.order_by("email").values_list("email", flat=True))
-    if case.planning_region and case.planning_region.coordinator_email:
-        addresses.append(case.planning_region.coordinator_email)
+    if region is not None and region.coordinator_email:
+        addresses.append(region.coordinator_email)
     if not addresses:
         addresses = list(
             User.objects.filter(is_active=True, role=User.Role.NATIONAL_ADMIN)

@@ -2,14 +2,16 @@
 stored. Spam checks (honeypot, minimum fill time) live here too; the rate limit is the view's."""
 
 import re
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.forms.utils import flatatt
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -25,8 +27,9 @@ MAX_ADULTS = 10
 MAX_CHILDREN = 10
 CHILD_MAX_AGE = 17
 ASCII_NUMBER = re.compile(r"[0-9]{1,2}")
-# A form older than this was not filled by the person now sending it.
-FORM_MAX_AGE_SECONDS = 24 * 60 * 60
+# A form older than this was not filled by the person now sending it; its signed token is
+# also the form instance's one-time key (intake.services.contact_submission_receive).
+FORM_MAX_AGE_SECONDS = 6 * 60 * 60
 TIMESTAMP_SALT = "coordinators.contact-form.started"
 
 TOO_FAST = _(
@@ -46,8 +49,15 @@ HONEYPOT_FILLED = "honeypot"  # error code only: a bot gets no explanation
 
 
 def timestamp_token(now=None):
-    """A signed token of the moment the form was shown, for the minimum fill time."""
-    return signing.dumps(now if now is not None else time.time(), salt=TIMESTAMP_SALT)
+    """A signed token of the moment the form was shown (for the minimum fill time) and of a
+    random nonce, so that each form shown is one instance that can be stored only once."""
+    moment = now if now is not None else time.time()
+    return signing.dumps([moment, secrets.token_urlsafe(16)], salt=TIMESTAMP_SALT)
+
+
+def token_moment(value):
+    """The moment in a token (an old token was the bare number)."""
+    return float(value[0] if isinstance(value, list) else value)
 
 
 class LongSelect(forms.Select):
@@ -138,11 +148,21 @@ class ContactForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Up to %(max)s characters.") % {"max": MESSAGE_MAX_LENGTH},
+        # Lazy: translated in the language of each request, not once at import time.
+        help_text=lazy(
+            lambda: gettext("Up to %(max)s characters.") % {"max": MESSAGE_MAX_LENGTH}, str
+        )(),
     )
     consent = forms.BooleanField(
         label=_("I agree that the remigration coordinators process my data to help me return."),
         error_messages={"required": CONSENT_REQUIRED},
+    )
+    sharing_consent = forms.BooleanField(
+        label=_(
+            "I also agree that the coordinator may pass my name and contact details to a "
+            "municipality so that it can answer me directly (optional)."
+        ),
+        required=False,
     )
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     homepage = forms.CharField(required=False, label=_("Leave this field empty"))
@@ -217,12 +237,12 @@ class ContactForm(forms.Form):
             )
         except signing.BadSignature as error:  # also SignatureExpired
             raise forms.ValidationError(FORM_EXPIRED, code="expired") from error
-        age = time.time() - float(started)
+        age = time.time() - token_moment(started)
         if age > FORM_MAX_AGE_SECONDS:
             raise forms.ValidationError(FORM_EXPIRED, code="expired")
         if age < settings.CONTACT_FORM_MIN_FILL_SECONDS:
             raise forms.ValidationError(TOO_FAST, code="too_fast")
-        return started
+        return self.cleaned_data["started"]
 
     def clean(self):
         cleaned = super().clean()

@@ -1,102 +1,129 @@
-"""A "Dod ziņu!" submission becomes, in one transaction, a returnee, a case (or a message on
-the person's open case), the household, the message as an interaction, and the e-mails."""
+"""A "Dod ziņu!" submission: stored as it came by the request, turned into a case by the
+worker.
+
+The request does the same work for every address (one row, one task), so neither the page
+nor its timing tells a stranger whether an address is known. The worker then creates the
+returnee, the case, the household, the message and the two mails; for an address that is
+already known it creates nothing on that person: the submission waits for the coordinator
+to check it (`coordinators.services.contacts`), and the person gets a confirmation that
+names no case.
+"""
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django_countries import countries
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from coordinators.models import Case, HouseholdMember, Interaction, Returnee
+from coordinators.models import Case, ContactSubmission, HouseholdMember, Returnee
 from coordinators.services.cases import case_create, returnee_build
+from coordinators.services.contacts import (
+    CONTACT_FORM_NOTE,
+    contact_data_dump,
+    contact_data_load,
+    contact_interaction_add,
+)
 
 from . import emails
 
-CONTACT_FORM_NOTE = "Dod ziņu!"
+
+def token_digest(token: str) -> str:
+    """A keyed hash of the form's signed one-time token (the token itself is not stored)."""
+    return salted_hmac("intake.contact-form.once", token).hexdigest()
 
 
-@dataclass(frozen=True)
-class ContactSubmission:
-    """What a submission did: the case it went to, and whether that case is new."""
+@transaction.atomic
+def contact_submission_receive(
+    *, data: dict[str, Any], token: str, now: datetime.datetime | None = None
+) -> bool:
+    """Store one valid submission and hand it to the worker; False when this form instance
+    (the same signed token: a double click, a resent page) was stored already."""
+    submission = ContactSubmission(
+        token_digest=token_digest(token),
+        data=contact_data_dump(data),
+        planning_region=data.get("planning_region"),
+        created_at=now or timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:
+        return False
+    from .tasks import contact_submission_process_task
 
-    case: Case
-    is_new_case: bool
+    # In the same transaction: the task row commits with the submission or not at all.
+    contact_submission_process_task.enqueue(submission_id=submission.pk)
+    return True
+
+
+@transaction.atomic
+def contact_submission_process(*, submission_id: int) -> str:
+    """In the worker: a new person becomes a case; a known address waits to be checked.
+    Returns the submission's new status (unchanged when it was processed already)."""
+    submission = (
+        ContactSubmission.objects.select_for_update()
+        .filter(pk=submission_id, status=ContactSubmission.Status.RECEIVED)
+        .first()
+    )
+    if submission is None:
+        return "gone"
+    data = contact_data_load(submission.data)
+    case = case_create_from_contact_form(data=data, now=submission.created_at)
+    if case is None:
+        submission.status = ContactSubmission.Status.TO_CHECK
+        submission.existing_returnee = Returnee.objects.get(email=data["email"])
+        emails.confirmation_enqueue(case=None, data=data)
+        emails.check_notification_enqueue(submission=submission)
+    else:
+        submission.status, submission.case, submission.data = (
+            ContactSubmission.Status.CASE_CREATED,
+            case,
+            {},
+        )
+    submission.save(update_fields=["status", "case", "data", "existing_returnee"])
+    return str(submission.status)
 
 
 @transaction.atomic
 def case_create_from_contact_form(
     *, data: dict[str, Any], now: datetime.datetime | None = None
-) -> ContactSubmission:
-    """Store one contact form submission: returnee, case (or a message on the open case),
-    household, the message as an interaction, and the two e-mails, all in one transaction.
-
-    `data` is the form's cleaned_data. A person whose e-mail already has an open case gets
-    no second case: the message goes to that case, flagged for the coordinator.
-    """
+) -> Case | None:
+    """A new person from the form: returnee with consent, household, case, the message as an
+    interaction, and the two e-mails. None, and nothing stored, when the address is known."""
     now = now or timezone.now()
-    returnee, is_new_returnee = _returnee_for_contact(data=data, now=now)
-    case = (
-        returnee.cases.open().select_for_update().order_by("-created_at").first()
-        if not is_new_returnee
-        else None
-    )
-    is_new_case = case is None
-    if case is None:
-        case = case_create(
-            case=Case(
-                returnee=returnee,
-                planning_region=data["planning_region"],
-                municipality=data["municipality"],
-                source=Case.Source.CONTACT_FORM,
-                timeframe=data["timeframe"],
-                created_at=now,
-            ),
-            needs=data["needs"],
-            note=CONTACT_FORM_NOTE,
-        )
-    else:
-        case.needs_attention = True
-        case.save(update_fields=["needs_attention", "updated_at"])
-    interaction = Interaction(
-        case=case,
-        kind=Interaction.Kind.CONTACT_FORM,
-        occurred_on=timezone.localdate(now),
-        summary=_contact_summary(data=data, with_details=not is_new_returnee),
+    returnee = returnee_build(
+        data=data,
         created_at=now,
+        consent_given_at=now,
+        consent_version=settings.CONSENT_TEXT_VERSION,
+        sharing_consent_given_at=now if data.get("sharing_consent") else None,
     )
-    interaction.full_clean()
-    interaction.save()
-    emails.confirmation_enqueue(case=case, data=data, is_new_case=is_new_case)
-    emails.notification_enqueue(case=case, data=data, is_new_case=is_new_case)
-    return ContactSubmission(case=case, is_new_case=is_new_case)
-
-
-def _returnee_for_contact(*, data: dict[str, Any], now: datetime.datetime) -> tuple[Returnee, bool]:
-    """The returnee with this e-mail, or a new one with the household; (returnee, is_new)."""
-    consent = {"consent_given_at": now, "consent_version": settings.CONSENT_TEXT_VERSION}
-    existing = Returnee.objects.select_for_update().filter(email=data["email"]).first()
-    if existing is None:
-        returnee = returnee_build(data=data, created_at=now, **consent)
-        returnee.full_clean(validate_unique=False, validate_constraints=False)
-        try:
-            # The savepoint lets a simultaneous first submission with the same address win.
-            with transaction.atomic():
-                returnee.save()
-        except IntegrityError:
-            existing = Returnee.objects.select_for_update().get(email=data["email"])
-        else:
-            _household_create(returnee=returnee, data=data, year=timezone.localtime(now).year)
-            return returnee, True
-    # Someone who knows an address must not overwrite that person's record from a public
-    # form: the details they sent go into the interaction; only the new consent is kept.
-    for field, value in consent.items():
-        setattr(existing, field, value)
-    existing.save(update_fields=[*consent, "updated_at"])
-    return existing, False
+    returnee.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        # The savepoint lets a simultaneous first submission with the same address win.
+        with transaction.atomic():
+            returnee.save()
+    except IntegrityError:
+        return None
+    _household_create(returnee=returnee, data=data, year=timezone.localtime(now).year)
+    case = case_create(
+        case=Case(
+            returnee=returnee,
+            planning_region=data["planning_region"],
+            municipality=data["municipality"],
+            source=Case.Source.CONTACT_FORM,
+            timeframe=data["timeframe"],
+            created_at=now,
+        ),
+        needs=data["needs"],
+        note=CONTACT_FORM_NOTE,
+    )
+    contact_interaction_add(case=case, data=data, with_details=False, now=now)
+    emails.confirmation_enqueue(case=case, data=data)
+    emails.notification_enqueue(case=case, data=data)
+    return case
 
 
 def _household_create(*, returnee: Returnee, data: dict[str, Any], year: int) -> None:
@@ -114,18 +141,3 @@ def _household_create(*, returnee: Returnee, data: dict[str, Any], year: int) ->
     for member in members:
         member.full_clean(exclude=["returnee"])  # saved a moment ago in this transaction
     HouseholdMember.objects.bulk_create(members)
-
-
-def _contact_summary(*, data: dict[str, Any], with_details: bool) -> str:
-    """The interaction text: the message, and for a known person what else they sent."""
-    message = data["message"].strip()
-    if not with_details:
-        return message or "—"
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "data": data,
-            "country": countries.name(data["country"]),
-            "timeframe": Case.Timeframe(data["timeframe"]).label,
-        }
-        details = render_to_string("intake/email/submission_details.txt", context).strip()
-    return f"{message}\n\n{details}" if message else details

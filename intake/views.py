@@ -1,7 +1,10 @@
 """The public "Dod ziņu!" pages: the form, the thank-you page and the privacy notice.
 
-Order of defences on a POST: body size (before anything reads the body), CSRF, the per-IP
-rate limit, then the form (honeypot, minimum fill time, choices the page never offered).
+Order of defences on a POST: body size (before anything reads the body), CSRF, the form
+(honeypot, minimum fill time, choices the page never offered), then the per-IP rate limit,
+which counts valid submissions only: a family fixing typos on one connection is not blocked.
+The request stores the submission and leaves the rest to the worker, so the thank-you page
+and its timing are the same for every address (`intake.services`).
 """
 
 import functools
@@ -18,8 +21,9 @@ from django.views.generic import FormView, TemplateView
 
 from common.net import client_ip
 from intake.forms import MESSAGE_MAX_LENGTH, ContactForm
+from municipalities.models import PlanningRegion
 
-from .services import case_create_from_contact_form
+from .services import contact_submission_receive
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +32,8 @@ SESSION_KEY = "contact_form_reference"
 TOO_LARGE = _("The form you sent is too large. Please shorten your message and try again.")
 RATE_LIMITED = _(
     "Thank you for your interest! We have received several forms from your connection in a "
-    "short time. Please wait a while before sending another one, or write to us by e-mail."
+    "short time. Your form is not sent yet, and what you typed is kept below: please send it "
+    "again in a while, or write to us by e-mail."
 )
 REJECTED = _("We could not accept this form. Please open the form again, fill it in and send it.")
 
@@ -99,16 +104,22 @@ class ContactFormView(FormView):
     form_class = ContactForm
     template_name = "intake/form.html"
 
-    def post(self, request, *args, **kwargs):
-        if rate_limit_exceeded(request):
-            return refusal(request, RATE_LIMITED, status=429)
-        return super().post(request, *args, **kwargs)
-
     def form_valid(self, form):
-        submission = case_create_from_contact_form(data=form.cleaned_data)
-        # The reference travels in the session, never in the URL.
-        self.request.session[SESSION_KEY] = {"reference": submission.case.reference}
+        if rate_limit_exceeded(self.request):
+            return self.rate_limited(form)
+        contact_submission_receive(data=form.cleaned_data, token=form.cleaned_data["started"])
+        # Only that this browser sent a form; the reference comes by e-mail.
+        self.request.session[SESSION_KEY] = True
         return redirect("intake:contact_thanks")
+
+    def rate_limited(self, form):
+        """429 with the form as typed and the address of the region to write to instead."""
+        region = form.cleaned_data.get("planning_region")
+        regions = [region] if region else PlanningRegion.objects.exclude(coordinator_email="")
+        context = self.get_context_data(form=form, rate_limited=RATE_LIMITED, regions=regions)
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(settings.CONTACT_FORM_RATE_WINDOW_SECONDS)
+        return response
 
     def form_invalid(self, form):
         if form.is_spam():
@@ -123,7 +134,7 @@ class ContactFormView(FormView):
 
 
 class ContactThanksView(TemplateView):
-    """Shows the reference number of the submission just made in this browser."""
+    """The same page after every submission: it names no case and no person."""
 
     template_name = "intake/thanks.html"
 
@@ -132,9 +143,6 @@ class ContactThanksView(TemplateView):
             return redirect("intake:contact")
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(submission=self.request.session[SESSION_KEY], **kwargs)
-
 
 class PrivacyNoticeView(TemplateView):
     """The privacy notice a person accepts; its version is stored with the consent."""
@@ -142,4 +150,12 @@ class PrivacyNoticeView(TemplateView):
     template_name = "intake/privacy.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(version=settings.CONSENT_TEXT_VERSION, **kwargs)
+        # The promises come from the settings the code runs on (tests/test_privacy_notice.py).
+        return super().get_context_data(
+            version=settings.CONSENT_TEXT_VERSION,
+            retention_months=settings.RETENTION_MONTHS,
+            mail_retention_days=settings.OUTBOX_RETENTION_DAYS,
+            regions=PlanningRegion.objects.order_by("name"),
+            data_protection_email=settings.DATA_PROTECTION_EMAIL,
+            **kwargs,
+        )

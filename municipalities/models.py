@@ -75,8 +75,9 @@ class NeedCategory(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active interface language (Latvian unless English is chosen)."""
-        return self.name_en if (get_language() or "lv").startswith("en") else self.name
+        """The name in the active interface language: Latvian, else English (there are no
+        Russian names: a Russian page shows the English one)."""
+        return self.name if (get_language() or "lv").startswith("lv") else self.name_en
 
 
 class MunicipalServiceQuerySet(models.QuerySet["MunicipalService"]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from coordinators.models import User
+
+
+# The letter asks for an answer within this time after sending (`Offer.answer_by`).
+ANSWER_WITHIN = datetime.timedelta(days=30)
 
 
 class OfferQuerySet(models.QuerySet["Offer"]):
@@ -35,6 +40,8 @@ class Offer(models.Model):
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
         CHANGES_REQUESTED = "changes_requested", _("changes requested")
+        # A newer version was sent before this one was answered: only the newest one counts.
+        SUPERSEDED = "superseded", _("superseded by a newer version")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="offers", verbose_name=_("case")
@@ -48,6 +55,8 @@ class Offer(models.Model):
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("response received"), null=True, blank=True)
+    # Set at sending: the date the letter asks the person to answer by.
+    answer_by = models.DateField(_("please answer by"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -9,10 +9,11 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from coordinators.models import Case, MunicipalityRequest, User
+from common.names import vocative
+from coordinators.models import Case, Language, MunicipalityRequest, User
 from municipalities.models import Municipality, MunicipalService, NeedCategory
 
-from .models import Offer, OfferItem
+from .models import ANSWER_WITHIN, Offer, OfferItem
 
 # One need of an offer and its sections, in need order.
 Section = tuple[NeedCategory, list[OfferItem]]
@@ -116,13 +117,21 @@ def offer_document_context(*, offer: Offer) -> dict[str, Any]:
     offer.case = case
     items = offer_items(offer=offer)
     coordinator = case.coordinator or offer.created_by
+    sections = offer_sections(offer=offer, items=items)
+    covered = {need.pk for need, _items in sections}
+    first_name = case.returnee.first_name
     return {
+        # The letter's greeting: "Labdien, Ģirt!" in Latvian, the plain first name otherwise.
+        "greeting_name": vocative(first_name) if offer.language == Language.LATVIAN else first_name,
+        # Needs of the case with no section yet: "we are still finding out", never empty.
+        "open_needs": [need for need in case.needs.all() if need.pk not in covered],
+        "answer_by": offer.answer_by or timezone.localdate() + ANSWER_WITHIN,
         "offer": offer,
         "case": case,
         "returnee": case.returnee,
         "planning_region": case.planning_region,
         "coordinator": coordinator,
-        "sections": offer_sections(offer=offer, items=items),
+        "sections": sections,
         "municipalities": offer_municipalities(offer=offer, items=items),
         "document_date": timezone.localtime(offer.sent_at or timezone.now()).date(),
     }

@@ -24,9 +24,9 @@ from coordinators.services.versions import last_changed_by
 from municipalities.models import MunicipalService, NeedCategory
 
 from . import emails
-from .models import Offer, OfferItem
+from .models import ANSWER_WITHIN, Offer, OfferItem
 
-OFFER_LANGUAGES: tuple[str, ...] = (Language.LATVIAN, Language.ENGLISH)
+OFFER_LANGUAGES: tuple[str, ...] = (Language.LATVIAN, Language.ENGLISH, Language.RUSSIAN)
 
 CASE_NOT_READY = _("An offer cannot be prepared for a case that is “%(status)s”.")
 DRAFT_EXISTS = _("Version %(version)s of this offer is still a draft: continue that one.")
@@ -43,10 +43,13 @@ OFFER_ALREADY_SENT = _("Version %(version)s has already been sent.")
 OFFER_NOT_AWAITING_RESPONSE = _(
     "A response can be recorded only for a sent offer that has no response yet."
 )
+OFFER_SUPERSEDED = _(
+    "Version %(version)s has been replaced by a newer version: record the response on that one."
+)
 CASE_CANNOT_RECEIVE_OFFER = _("The offer cannot be sent: %(reason)s")
 UNKNOWN_RESPONSE = _("Choose the person's response.")
 SERVICE_NOT_AVAILABLE = _("This service is no longer in the catalogue.")
-LANGUAGE_NOT_SUPPORTED = _("Offers can be written in Latvian or English.")
+LANGUAGE_NOT_SUPPORTED = _("Offers can be written in Latvian, English or Russian.")
 ANSWER_NOT_USABLE = _("That answer cannot be used.")
 
 # The person's response, and where it moves the case (None: the case stays where it is).
@@ -86,8 +89,10 @@ def offer_default_language(case: Case) -> str:
 def offer_create_draft(*, case: Case, actor: User | None) -> Offer:
     """Start the next version of the case's offer.
 
-    The first version has one section per need of the case; a later one copies the items of
-    the latest version. The case moves to "offer in preparation".
+    The first version starts without sections: the builder shows the case's needs with what
+    the catalogue and the municipalities offer, and a need with no section reads "we are
+    still finding out" in the letter. A later version copies the items of the latest one.
+    The case moves to "offer in preparation".
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
     draft = case.offers.filter(status=Offer.Status.DRAFT).first()
@@ -106,14 +111,6 @@ def offer_create_draft(*, case: Case, actor: User | None) -> Offer:
     )
     offer.full_clean()
     offer.save()
-    with translation.override(offer.language):
-        items = [
-            OfferItem(offer=offer, need=need, title=need.label, position=position)
-            for position, need in enumerate(case.needs.order_by("position", "code"))
-        ]
-    for item in items:
-        item.full_clean()
-    OfferItem.objects.bulk_create(items)
     return offer
 
 
@@ -264,17 +261,24 @@ def offer_item_delete(*, item: OfferItem) -> None:
     item.delete()
 
 
-def _check_sendable(offer: Offer) -> None:
+def offer_send_problems(*, offer: Offer) -> list[str]:
+    """Everything that stops this version from being sent, all at once (empty: it can go)."""
     if offer.status != Offer.Status.DRAFT:
-        raise DomainError(OFFER_ALREADY_SENT % {"version": offer.version})
+        return [str(OFFER_ALREADY_SENT % {"version": offer.version})]
     items = list(offer.items.all())
-    if not items:
-        raise DomainError(OFFER_HAS_NO_ITEMS)
-    for item in items:
-        if not item.text.strip():
-            raise DomainError(ITEM_HAS_NO_TEXT % {"title": item.title})
+    problems = [] if items else [str(OFFER_HAS_NO_ITEMS)]
+    problems += [
+        str(ITEM_HAS_NO_TEXT % {"title": item.title}) for item in items if not item.text.strip()
+    ]
     if not offer.case.returnee.email:
-        raise DomainError(RETURNEE_HAS_NO_EMAIL)
+        problems.append(str(RETURNEE_HAS_NO_EMAIL))
+    return problems
+
+
+def _check_sendable(offer: Offer) -> None:
+    problems = offer_send_problems(offer=offer)
+    if problems:
+        raise DomainError(" ".join(problems))
 
 
 @transaction.atomic
@@ -298,8 +302,13 @@ def offer_send(*, offer: Offer, actor: User | None) -> Offer:
         raise DomainError(CASE_CANNOT_RECEIVE_OFFER % {"reason": error.message}) from error
     offer.status = Offer.Status.SENT
     offer.sent_at = timezone.now()
+    offer.answer_by = timezone.localdate(offer.sent_at) + ANSWER_WITHIN
     offer.full_clean()
-    offer.save(update_fields=["status", "sent_at"])
+    offer.save(update_fields=["status", "sent_at", "answer_by"])
+    # An older version still waiting for an answer is replaced by this one.
+    case.offers.filter(status=Offer.Status.SENT, version__lt=offer.version).update(
+        status=Offer.Status.SUPERSEDED
+    )
     emails.offer_sent_enqueue(offer=offer)
     return offer
 
@@ -313,6 +322,8 @@ def offer_record_response(
     offer = Offer.objects.select_for_update().select_related("case").get(pk=offer.pk)
     if response not in RESPONSE_CASE_STATUS:
         raise DomainError(UNKNOWN_RESPONSE)
+    if offer.status == Offer.Status.SUPERSEDED:
+        raise DomainError(OFFER_SUPERSEDED % {"version": offer.version})
     if offer.status != Offer.Status.SENT:
         raise DomainError(OFFER_NOT_AWAITING_RESPONSE)
     offer.status = response

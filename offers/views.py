@@ -66,6 +66,7 @@ class OfferMixin(CaseScopedMixin):
         context = {
             **selectors.offer_document_context(offer=offer),
             "is_draft": is_draft,
+            "send_problems": services.offer_send_problems(offer=offer) if is_draft else [],
             "case_url": case_url(case),
             "builder_sections": sections,
             "versions": selectors.offer_list_for_case(case=case),

@@ -36,6 +36,7 @@ from common.net import client_ip
 from coordinators.models import (
     Case,
     CaseEvent,
+    ContactSubmission,
     Interaction,
     MunicipalityRequest,
     Returnee,
@@ -110,6 +111,8 @@ def returnee_erase(
         erasure.outbox_scrub(cases=cases, identifiers=identifiers)
         cases.update(needs_attention=False)
     DataExport.objects.filter(case__returnee=returnee).delete()
+    # Contact forms sent with the person's address and not yet checked: what was typed.
+    ContactSubmission.objects.filter(existing_returnee=returnee).delete()
     erasure.admin_log_scrub(objects=objects, identifiers=identifiers)
     erasure.history_scrub(objects=objects, identifiers=identifiers)
     Erasure.objects.create(returnee=returnee, reason=reason, erased_by=actor)

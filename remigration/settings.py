@@ -139,7 +139,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "lv"
-LANGUAGES = [("lv", _("Latvian")), ("en", _("English"))]
+# Russian: the pages and mails the person abroad reads (locale/ru); the rest falls back
+# to English.
+LANGUAGES = [("lv", _("Latvian")), ("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Riga")
 USE_I18N = True
@@ -276,7 +278,9 @@ RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
-CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-11")
+CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-12")
+# The data protection officer's address, named in the privacy notice (empty: not shown).
+DATA_PROTECTION_EMAIL = env("DATA_PROTECTION_EMAIL", default="")
 
 # django-auditlog keeps field-level history of returnees and cases as JSON.
 AUDITLOG_STORE_JSON_CHANGES = True

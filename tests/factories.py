@@ -144,3 +144,17 @@ class MunicipalityRequestFactory(factory.django.DjangoModelFactory):
     municipality = factory.LazyAttribute(lambda request: request.case.municipality)
     need = factory.LazyFunction(lambda: need("family"))
     question = "Vai ir vieta bērnudārzā 2020. gadā dzimušam bērnam?"
+
+
+def offer_draft_with_sections(*, case, actor):
+    """A first draft with one empty section per need of the case, titled by the need (in
+    the offer's language), as a coordinator would start filling it in."""
+    from django.utils import translation
+
+    from offers import services
+
+    offer = services.offer_create_draft(case=case, actor=actor)
+    with translation.override(offer.language):
+        for need in case.needs.order_by("position", "code"):
+            services.offer_item_add(offer=offer, need=need, title=need.label)
+    return offer

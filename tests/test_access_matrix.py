@@ -313,6 +313,9 @@ WORKSPACE_ARGS = {
     "kurzeme_interaction": ["K", 1],
     # Any job id: the second factor is asked for before the job is looked up.
     "kurzeme_import": ["6f1c2a3e-0000-4000-8000-0000000000ab"],
+    # Any contact id: likewise.
+    "kurzeme_contact": [1],
+    "zemgale_contact": [2],
 }
 
 

@@ -18,7 +18,8 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from coordinators.models import Case
+from coordinators.models import Case, ContactSubmission
+from coordinators.services.contacts import contact_data_dump
 from coordinators.services.pipeline import case_transition
 from imports.models import ImportJob
 from intake.forms import timestamp_token
@@ -34,6 +35,7 @@ from tests.factories import (
     SpecialistFactory,
     municipality,
     need,
+    offer_draft_with_sections,
     region,
 )
 from tests.import_files import csv_bytes, good_row
@@ -60,7 +62,7 @@ def world():
     )
     case_transition(case=case, to_status="contacted", actor=coordinator)
     Case.objects.filter(pk=case.pk).update(needs_attention=True)  # for "mark as seen"
-    offer = offer_services.offer_create_draft(case=case, actor=coordinator)
+    offer = offer_draft_with_sections(case=case, actor=coordinator)
     for item in offer.items.all():
         offer_services.offer_item_update(item=item, title="Bērnudārzs", text="Vieta.", contact="")
     open_request = MunicipalityRequestFactory(case=case)
@@ -70,7 +72,7 @@ def world():
     service = MunicipalServiceFactory()
     sent_case = CaseFactory(municipality=municipality(LIEPAJA), coordinator=coordinator)
     case_transition(case=sent_case, to_status="contacted", actor=coordinator)
-    sent = offer_services.offer_create_draft(case=sent_case, actor=coordinator)
+    sent = offer_draft_with_sections(case=sent_case, actor=coordinator)
     offer_services.offer_item_add(
         offer=sent, need=need("work"), title="Darbs", text="Vakance.", contact=""
     )
@@ -83,7 +85,15 @@ def world():
         file_name="history.csv", sha256="0" * 64, status=ImportJob.Status.READY,
         expires_at=timezone.now() + datetime.timedelta(hours=24),
     )  # fmt: skip
+    to_check = ContactSubmission.objects.create(
+        token_digest="c" * 64, status=ContactSubmission.Status.TO_CHECK,
+        data=contact_data_dump(dict(contact_form(), email=case.returnee.email,
+                                    planning_region=region("KUR"), municipality=None,
+                                    adults=1, children_ages=[], needs=[])),
+        planning_region=region("KUR"), existing_returnee=case.returnee,
+    )  # fmt: skip
     return {
+        "to_check": to_check,
         "national": NationalAdminFactory(username="national"),
         "newcomer": NationalAdminFactory(username="newcomer"),
         "import_job": import_job,
@@ -210,6 +220,16 @@ def endpoints(world):
             {"cases": [reference], "action": "assign", "coordinator": ""},
         ),
         "case_search": ("coordinator", reverse("workspace:case_search"), {"q": reference}),
+        "check_link": (
+            "coordinator",
+            reverse("workspace:contact_link", args=[world["to_check"].pk]),
+            {},
+        ),
+        "check_dismiss": (
+            "coordinator",
+            reverse("workspace:contact_dismiss", args=[world["to_check"].pk]),
+            {},
+        ),
         "request_answer": (
             "specialist",
             reverse("workspace:request_detail", args=[world["open_request"].pk]),
@@ -336,7 +356,8 @@ ENDPOINT_NAMES = [
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
     "case_contact", "case_details", "case_household", "case_household_member",
     "case_interaction_edit",
-    "case_search", "request_answer", "offer_create", "offer_language", "offer_item_add",
+    "case_search", "check_link", "check_dismiss", "request_answer",
+    "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
     "report_pdf", "import_upload", "import_start", "import_discard",
@@ -379,7 +400,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
 
     post_free = {
         "home", "workspace:case_list", "intake:contact_thanks", "intake:privacy",
-        "workspace:case_detail", "workspace:request_list", "offers:detail", "offers:pdf",
+        "workspace:case_detail", "workspace:request_list",
+        "workspace:contact_list", "offers:detail", "offers:pdf",
         "privacy:case", "privacy:export_download", "reports:report", "reports:export_xlsx",
         "reports:export_csv", "reports:pdf_download", "reports:case_export",
         "accounts:password_reset_done", "accounts:password_reset_complete", "healthz",
@@ -388,6 +410,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
     }  # fmt: skip
     aliases = {
         "request_answer": "workspace:request_detail",
+        "check_link": "workspace:contact_link",
+        "check_dismiss": "workspace:contact_dismiss",
         "report_pdf": "reports:pdf_prepare",
         "enrolment_links": "accounts:enrolment_links",
     }

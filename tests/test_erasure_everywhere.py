@@ -26,7 +26,13 @@ from outbox.models import Email
 from outbox.services import email_enqueue
 from privacy.services import returnee_erase
 from privacy.signals import returnee_erased
-from tests.factories import CaseFactory, SpecialistFactory, municipality, need
+from tests.factories import (
+    CaseFactory,
+    SpecialistFactory,
+    municipality,
+    need,
+    offer_draft_with_sections,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +107,7 @@ def rich_case(client, kurzeme_coordinator, national_admin, django_capture_on_com
         returnee__email=EMAIL,
         returnee__phone=PHONE,
         returnee__town="Peterborough",
+        returnee__sharing_consent_given_at=timezone.now(),
         municipality=liepaja,
         coordinator=kurzeme_coordinator,
         needs=[need("housing"), need("family")],
@@ -135,7 +142,7 @@ def rich_case(client, kurzeme_coordinator, national_admin, django_capture_on_com
         )
         case_transition(case=case, to_status="contacted", actor=kurzeme_coordinator)
         case_transition(case=case, to_status="needs_assessed", actor=kurzeme_coordinator)
-        offer = offers.offer_create_draft(case=case, actor=kurzeme_coordinator)
+        offer = offer_draft_with_sections(case=case, actor=kurzeme_coordinator)
         for item in offer.items.all():
             offers.offer_item_update(
                 item=item, title=f"Dzīvoklis {LAST}", text=f"{FULL}: īre.", contact=EMAIL

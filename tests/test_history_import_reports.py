@@ -21,10 +21,11 @@ from coordinators.services.cases import case_create_by_hand
 from coordinators.services.interactions import interaction_log
 from coordinators.services.pipeline import case_transition
 from imports.models import ImportJob
-from offers.services import offer_create_draft, offer_item_update, offer_send
+from offers.services import offer_item_update, offer_send
 from reports.figures.filters import ReportFilters
 from reports.figures.report import report_build
 from tests import factories
+from tests.factories import offer_draft_with_sections
 from tests.import_files import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,7 @@ def step_by_hand(case, coordinator, name, rest, day, offer):
         interaction_log(case=case, kind=kind, occurred_on=day, summary=text or "Importēts",
                         author=coordinator)  # fmt: skip
     elif name == "offer_prepared":
-        offer = offer_create_draft(case=case, actor=coordinator)
+        offer = offer_draft_with_sections(case=case, actor=coordinator)
         for item in offer.items.all():  # one section per need, to be written before sending
             offer_item_update(item=item, title=item.title, text="Dzīvoklis.", contact="")
     elif name == "offer_sent":

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
@@ -21,7 +22,8 @@ from coordinators.models import Case, CaseEvent, Interaction, Language, Municipa
 from coordinators.services.pipeline import case_transition
 from municipalities.models import MunicipalService
 from offers import services
-from offers.models import Offer, OfferItem
+from offers.models import ANSWER_WITHIN, Offer, OfferItem
+from offers.pdf import offer_pdf
 from outbox.models import Email
 from outbox.services import email_sweep
 from tests.conftest import DATABASE_TASKS
@@ -32,6 +34,7 @@ from tests.factories import (
     ReturneeFactory,
     municipality,
     need,
+    offer_draft_with_sections,
     region,
 )
 
@@ -87,7 +90,7 @@ def url(name, offer, *args):
 
 def ready_offer(case, actor, *, language=Language.LATVIAN):
     """A draft whose sections all have text."""
-    offer = services.offer_create_draft(case=case, actor=actor)
+    offer = offer_draft_with_sections(case=case, actor=actor)
     offer.language = language
     offer.save()
     for item in offer.items.all():
@@ -103,27 +106,34 @@ def ready_offer(case, actor, *, language=Language.LATVIAN):
 # Building ---------------------------------------------------------------------------------
 
 
-def test_prepare_offer_creates_a_draft_with_one_section_per_need(client_kurzeme, case):
+def test_prepare_offer_creates_a_draft_without_empty_sections(client_kurzeme, case):
     response = client_kurzeme.post(reverse("offers:create", args=[case.reference]))
 
     offer = case.offers.get()
     assert response.status_code == 302
     assert response["Location"] == detail_url(offer)
     assert offer.status == Offer.Status.DRAFT and offer.version == 1
-    assert [item.need.code for item in offer.items.all()] == ["family", "housing"]
+    assert not offer.items.exists()  # nothing for sending to refuse one by one
     case.refresh_from_db()
     assert case.status == Case.Status.OFFER_PREPARATION
     page = client_kurzeme.get(response["Location"])
     assert [str(message) for message in page.context["messages"]] == [
         gettext("Version %(version)s of the offer is ready to edit.") % {"version": 1}
     ]
+    # The builder still offers a place per need; the letter says what is not known yet.
+    assert [section["need"].code for section in page.context["builder_sections"]] == [
+        "family",
+        "housing",
+    ]
+    assert [need.code for need in page.context["open_needs"]] == ["family", "housing"]
+    assert "Vēl noskaidrojam" in page.content.decode()
 
 
 def test_prepare_offer_is_refused_for_a_case_not_yet_contacted(client_kurzeme, kurzeme_coordinator):
     new_case = CaseFactory(coordinator=kurzeme_coordinator)
 
     with pytest.raises(DomainError) as error:
-        services.offer_create_draft(case=new_case, actor=kurzeme_coordinator)
+        offer_draft_with_sections(case=new_case, actor=kurzeme_coordinator)
     assert error.value.message == services.CASE_NOT_READY % {
         "status": new_case.get_status_display()
     }
@@ -146,7 +156,7 @@ def test_builder_offers_only_available_services_of_the_persons_municipality(clie
     MunicipalServiceFactory(
         title="Ventspils bērnudārzs", municipality=municipality("Ventspils valstspilsēta")
     )
-    offer = services.offer_create_draft(case=case, actor=None)
+    offer = offer_draft_with_sections(case=case, actor=None)
 
     page = client_kurzeme.get(detail_url(offer)).content.decode()
 
@@ -166,7 +176,7 @@ def test_builder_offers_the_regions_services_while_the_municipality_is_undecided
     MunicipalServiceFactory(
         title="Jelgavas bērnudārzs", municipality=municipality("Jelgavas valstspilsēta")
     )
-    offer = services.offer_create_draft(case=case, actor=None)
+    offer = offer_draft_with_sections(case=case, actor=None)
 
     page = client_kurzeme.get(detail_url(offer)).content.decode()
 
@@ -178,7 +188,7 @@ def test_adding_a_catalogue_service_copies_its_text(client_kurzeme, case):
     service = MunicipalServiceFactory(
         title="Bērnudārzs Liepājā", description="Vieta 3 mēnešu laikā.", contact="+37163400000"
     )
-    offer = services.offer_create_draft(case=case, actor=None)
+    offer = offer_draft_with_sections(case=case, actor=None)
 
     response = client_kurzeme.post(url("item_add_service", offer), {"service": service.pk})
 
@@ -194,7 +204,7 @@ def test_adding_a_catalogue_service_copies_its_text(client_kurzeme, case):
 
 def test_a_service_of_another_municipality_cannot_be_added(client_kurzeme, case):
     other = MunicipalServiceFactory(municipality=municipality("Jelgavas valstspilsēta"))
-    offer = services.offer_create_draft(case=case, actor=None)
+    offer = offer_draft_with_sections(case=case, actor=None)
 
     client_kurzeme.post(url("item_add_service", offer), {"service": other.pk})
 
@@ -210,7 +220,7 @@ def test_a_municipalitys_answer_can_be_pulled_into_the_offer(client_kurzeme, cas
         status=MunicipalityRequest.Status.ANSWERED,
         answer="Jā, divistabu dzīvoklis Karostā no marta.",
     )
-    offer = services.offer_create_draft(case=case, actor=None)
+    offer = offer_draft_with_sections(case=case, actor=None)
     page = client_kurzeme.get(detail_url(offer)).content.decode()
     assert "Jā, divistabu dzīvoklis Karostā no marta." in page
 
@@ -223,7 +233,7 @@ def test_a_municipalitys_answer_can_be_pulled_into_the_offer(client_kurzeme, cas
 
 def test_an_unanswered_request_or_another_cases_answer_cannot_be_used(case, kurzeme_coordinator):
     other_case = CaseFactory()
-    offer = services.offer_create_draft(case=case, actor=kurzeme_coordinator)
+    offer = offer_draft_with_sections(case=case, actor=kurzeme_coordinator)
     for request_case, status in (
         (case, MunicipalityRequest.Status.OPEN),
         (other_case, MunicipalityRequest.Status.ANSWERED),
@@ -243,7 +253,7 @@ def test_an_unanswered_request_or_another_cases_answer_cannot_be_used(case, kurz
 
 @pytest.mark.parametrize(
     ("preferred", "offer_language"),
-    [("lv", "lv"), ("en", "en"), ("ru", "lv")],
+    [("lv", "lv"), ("en", "en"), ("ru", "ru")],
 )
 def test_a_draft_is_in_the_persons_language_when_offers_exist_in_it(
     case, preferred, offer_language
@@ -251,21 +261,21 @@ def test_a_draft_is_in_the_persons_language_when_offers_exist_in_it(
     case.returnee.preferred_language = preferred
     case.returnee.save()
 
-    offer = services.offer_create_draft(case=case, actor=None)
+    offer = offer_draft_with_sections(case=case, actor=None)
 
     assert offer.language == offer_language
 
 
-def test_the_language_of_a_draft_can_be_english_but_not_russian(client_kurzeme, case):
-    offer = services.offer_create_draft(case=case, actor=None)
+def test_the_language_of_a_draft_can_be_english_or_russian_but_nothing_else(client_kurzeme, case):
+    offer = offer_draft_with_sections(case=case, actor=None)
 
-    refused = client_kurzeme.post(url("language", offer), {"language": "ru"})
+    refused = client_kurzeme.post(url("language", offer), {"language": "de"})
     offer.refresh_from_db()
     assert refused.status_code == 400 and offer.language == Language.LATVIAN
 
-    client_kurzeme.post(url("language", offer), {"language": "en"})
+    client_kurzeme.post(url("language", offer), {"language": "ru"})
     offer.refresh_from_db()
-    assert offer.language == Language.ENGLISH
+    assert offer.language == Language.RUSSIAN
 
 
 def test_a_latvian_offer_prints_latvian_need_names_and_the_date_as_dd_mm_yyyy(
@@ -284,7 +294,7 @@ def test_a_latvian_offer_prints_latvian_need_names_and_the_date_as_dd_mm_yyyy(
 def test_editing_a_section_with_an_empty_title_shows_the_error_and_keeps_the_text(
     client_kurzeme, case
 ):
-    offer = services.offer_create_draft(case=case, actor=None)
+    offer = offer_draft_with_sections(case=case, actor=None)
     item = offer.items.first()
     prefix = f"item-{item.pk}"
 
@@ -305,7 +315,7 @@ def test_editing_a_section_with_an_empty_title_shows_the_error_and_keeps_the_tex
 
 
 def test_a_section_can_be_added_edited_and_removed(client_kurzeme, case):
-    offer = services.offer_create_draft(case=case, actor=None)
+    offer = offer_draft_with_sections(case=case, actor=None)
     client_kurzeme.post(
         url("item_add", offer),
         {"need": need("work").pk, "title": "Vakances", "text": "Ostā.", "contact": ""},
@@ -330,7 +340,7 @@ def test_a_section_can_be_added_edited_and_removed(client_kurzeme, case):
 def test_builder_page_runs_a_constant_number_of_queries(
     client_kurzeme, case, django_assert_max_num_queries
 ):
-    offer = services.offer_create_draft(case=case, actor=None)
+    offer = offer_draft_with_sections(case=case, actor=None)
     for number in range(3):
         MunicipalServiceFactory(title=f"Pakalpojums {number}")
     client_kurzeme.get(detail_url(offer))
@@ -457,7 +467,7 @@ def test_sending_to_a_closed_case_is_refused(case, kurzeme_coordinator):
 def test_an_offer_that_cannot_be_sent_is_refused_and_nothing_is_sent(
     client_kurzeme, case, kurzeme_coordinator, django_capture_on_commit_callbacks, problem
 ):
-    offer = services.offer_create_draft(case=case, actor=kurzeme_coordinator)
+    offer = offer_draft_with_sections(case=case, actor=kurzeme_coordinator)
     expected = services.ITEM_HAS_NO_TEXT % {"title": offer.items.first().title}
     if problem == "no_items":
         offer.items.all().delete()
@@ -471,7 +481,7 @@ def test_an_offer_that_cannot_be_sent_is_refused_and_nothing_is_sent(
     with django_capture_on_commit_callbacks(execute=True):
         response = client_kurzeme.post(url("send", offer), follow=True)
 
-    assert str(expected) in [str(message) for message in response.context["messages"]]
+    assert str(expected) in " ".join(str(message) for message in response.context["messages"])
     offer.refresh_from_db()
     case.refresh_from_db()
     assert offer.status == Offer.Status.DRAFT and offer.sent_at is None
@@ -490,7 +500,7 @@ def test_an_english_offer_is_mailed_in_english(
 
     email = Email.objects.get()
     assert email.subject == f"Your individual offer ({case.reference})"
-    assert email.body.startswith("Dear Ģirts Ķēniņš,")
+    assert email.body.startswith("Dear Ģirts,")  # the plain first name outside Latvian
     text = pdf_text(bytes(email.attachments.get().content))
     assert "Individual offer" in text
     # Need names follow the offer's language too.
@@ -641,7 +651,7 @@ def test_a_withdrawn_service_stays_readable_in_old_offers(
     client_kurzeme, case, kurzeme_coordinator
 ):
     service = MunicipalServiceFactory(title="Īres dzīvoklis Karostā", description="Uz 2 gadiem.")
-    offer = services.offer_create_draft(case=case, actor=kurzeme_coordinator)
+    offer = offer_draft_with_sections(case=case, actor=kurzeme_coordinator)
     offer.items.all().delete()
     services.offer_item_add_from_service(offer=offer, service=service)
     services.offer_send(offer=offer, actor=kurzeme_coordinator)
@@ -800,3 +810,60 @@ def test_admin_cannot_change_the_sections_of_an_offer(client, superuser, case, k
     assert refused.status_code == 403
     item.refresh_from_db()
     assert item.title != "Changed in the admin"
+
+
+# A letter -----------------------------------------------------------------------------------
+
+
+def test_the_latvian_letter_greets_with_the_vocative_and_ends_with_the_next_step(
+    case, kurzeme_coordinator, django_capture_on_commit_callbacks
+):
+    offer = ready_offer(case, kurzeme_coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.offer_send(offer=offer, actor=kurzeme_coordinator)
+    offer.refresh_from_db()
+
+    assert offer.answer_by == timezone.localdate(offer.sent_at) + ANSWER_WITHIN
+    email = Email.objects.get(purpose="offer")
+    assert email.body.startswith("Labdien, Ģirt!")
+    assert offer.answer_by.strftime("%d.%m.%Y") in email.body
+    text = pdf_text(offer_pdf(offer=offer))
+    assert "Labdien, Ģirt!" in text
+    assert "Kas notiks tālāk" in text and offer.answer_by.strftime("%d.%m.%Y") in text
+    assert kurzeme_coordinator.email in text
+
+
+def test_all_problems_are_shown_at_once_before_sending(client_kurzeme, case, kurzeme_coordinator):
+    offer = offer_draft_with_sections(case=case, actor=kurzeme_coordinator)
+    case.returnee.email = ""
+    case.returnee.save()
+
+    problems = services.offer_send_problems(offer=Offer.objects.get(pk=offer.pk))
+
+    assert problems == [
+        str(services.ITEM_HAS_NO_TEXT % {"title": item.title}) for item in offer.items.all()
+    ] + [str(services.RETURNEE_HAS_NO_EMAIL)]
+    page = client_kurzeme.get(detail_url(offer)).content.decode()
+    assert 'data-testid="send-problems"' in page
+    assert all(escape(problem) in page for problem in problems)
+
+
+def test_sending_a_new_version_supersedes_the_older_and_only_it_takes_an_answer(
+    case, kurzeme_coordinator
+):
+    first = services.offer_send(offer=ready_offer(case, kurzeme_coordinator), actor=None)
+    second = services.offer_new_version(offer=first, actor=kurzeme_coordinator)
+    services.offer_send(offer=second, actor=kurzeme_coordinator)
+
+    first.refresh_from_db()
+    assert first.status == Offer.Status.SUPERSEDED
+    with pytest.raises(DomainError) as refused:
+        services.offer_record_response(
+            offer=first, response=Offer.Status.ACCEPTED, actor=kurzeme_coordinator
+        )
+    assert refused.value.message == services.OFFER_SUPERSEDED % {"version": 1}
+    services.offer_record_response(
+        offer=second, response=Offer.Status.ACCEPTED, actor=kurzeme_coordinator
+    )
+    case.refresh_from_db()
+    assert case.status == Case.Status.DECIDED_TO_RETURN

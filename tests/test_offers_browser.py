@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from coordinators.models import Case
 from coordinators.services.pipeline import case_transition
-from offers import services
 from offers.models import Offer
 from outbox.models import Email
 from tests.factories import (
@@ -16,6 +15,7 @@ from tests.factories import (
     ReturneeFactory,
     municipality,
     need,
+    offer_draft_with_sections,
 )
 
 pytestmark = [
@@ -43,7 +43,7 @@ def test_coordinator_builds_and_sends_an_offer_in_the_browser(live_server, brows
     for status in (Case.Status.CONTACTED, Case.Status.NEEDS_ASSESSED):
         case_transition(case=case, to_status=status, actor=coordinator)
     MunicipalServiceFactory(title="Bērnudārzs Liepājā", description="Vieta no septembra.")
-    offer = services.offer_create_draft(case=case, actor=coordinator)
+    offer = offer_draft_with_sections(case=case, actor=coordinator)
     page = browser_page
 
     page.goto(live_server.url + reverse("login"))  # the admin is for national admins only

@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from coordinators.models import ContactSubmission
+from coordinators.services.contacts import contact_data_dump
 from imports.models import ImportJob
 from tests.factories import (
     AnalystFactory,
@@ -54,7 +56,36 @@ def world():
         "specialist": SpecialistFactory(),
         "analyst": AnalystFactory(),
     }
+    kurzeme_contact, zemgale_contact = (
+        ContactSubmission.objects.create(
+            token_digest=str(number) * 64,
+            status=ContactSubmission.Status.TO_CHECK,
+            data=contact_data_dump(
+                {
+                    "first_name": "Cits",
+                    "last_name": "Cilvēks",
+                    "email": case.returnee.email,
+                    "message": "Sveiki",
+                    "planning_region": case.planning_region,
+                    "municipality": None,
+                    "needs": [],
+                    "phone": "",
+                    "country": "GB",
+                    "town": "",
+                    "timeframe": "not_sure",
+                    "adults": 1,
+                    "children_ages": [],
+                    "preferred_language": "lv",
+                }
+            ),
+            planning_region=case.planning_region,
+            existing_returnee=case.returnee,
+        )  # fmt: skip
+        for number, case in ((1, kurzeme_case), (2, zemgale_case))
+    )
     return {
+        "kurzeme_contact": kurzeme_contact,
+        "zemgale_contact": zemgale_contact,
         "users": users,
         "kurzeme_case": kurzeme_case,
         "zemgale_case": zemgale_case,
@@ -103,6 +134,11 @@ MATRIX = [
     ("workspace:case_interaction_edit", "kurzeme_interaction", "post", KURZEME_CASE),
     ("workspace:case_bulk", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
     ("workspace:case_search", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    # Contacts to check: the region's coordinators (and national administrators); a contact
+    # of another region is a 404, the same as a missing one.
+    ("workspace:contact_list", None, "get", CASE_WORKER_ONLY),
+    ("workspace:contact_link", "kurzeme_contact", "post", [LOGIN, 302, 302, 404, 403, 403]),
+    ("workspace:contact_dismiss", "zemgale_contact", "post", [LOGIN, 302, 404, 302, 403, 403]),
     ("workspace:request_list", None, "get", [LOGIN, 200, 403, 403, 200, 403]),
     ("workspace:request_detail", "liepaja_request", "get", [LOGIN, 200, 403, 403, 200, 403]),
     ("workspace:request_detail", "zemgale_request", "get", [LOGIN, 200, 403, 403, 404, 403]),

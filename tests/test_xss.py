@@ -84,6 +84,7 @@ def submit_contact_form(text, email="girts.kenins@example.com"):
             "needs": [str(need("family").pk)],
             "message": text,
             "consent": "on",
+            "sharing_consent": "on",
             "homepage": "",
             "started": timestamp_token(),
         },
@@ -129,6 +130,11 @@ def work_the_case(case, text, coordinator, specialist):
     assert answered.status_code == 302
     post("offers:create", {})
     offer = case.offers.get()
+    post(
+        "offers:item_add",
+        {"need": need("family").pk, "title": "Bērnudārzs", "text": "Vieta.", "contact": ""},
+        offer.version,
+    )
     for item in offer.items.all():
         prefix = f"item-{item.pk}"
         post(

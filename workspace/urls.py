@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cases, edits, requests
+from .views import cases, contacts, edits, requests
 
 app_name = "workspace"
 
@@ -45,6 +45,11 @@ urlpatterns = [
         name="case_interaction_edit",
     ),
     path("cases/<str:reference>/seen/", cases.AttentionClearView.as_view(), name="case_attention"),
+    path("contacts/", contacts.ContactListView.as_view(), name="contact_list"),
+    path("contacts/<int:pk>/link/", contacts.ContactActionView.as_view(), name="contact_link"),
+    path(
+        "contacts/<int:pk>/dismiss/", contacts.ContactDismissView.as_view(), name="contact_dismiss"
+    ),
     path("requests/", requests.RequestListView.as_view(), name="request_list"),
     path("requests/<int:pk>/", requests.RequestDetailView.as_view(), name="request_detail"),
 ]

@@ -11,6 +11,7 @@ from .cases import (
     CaseQuerySet,
     ReferenceSequence,
 )
+from .contacts import ContactSubmission, ContactSubmissionQuerySet
 from .interactions import Interaction
 from .people import HouseholdMember, Language, Returnee, ReturneeQuerySet
 from .pipeline import ALLOWED_TRANSITIONS, CaseEvent, case_event_snapshots_fill
@@ -26,6 +27,8 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseQuerySet",
+    "ContactSubmission",
+    "ContactSubmissionQuerySet",
     "HouseholdMember",
     "Interaction",
     "Language",

@@ -50,6 +50,11 @@ class Returnee(models.Model):
     )
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    # The person's own "yes" (on the form, or told to the coordinator) to passing their name
+    # and contacts to a municipality; a municipality request shares them only when it is set.
+    sharing_consent_given_at = models.DateTimeField(
+        _("consent to share contacts with a municipality"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

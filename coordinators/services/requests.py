@@ -14,6 +14,10 @@ REQUEST_NOT_OPEN = _("This request has already been answered or withdrawn.")
 MUNICIPALITY_OUTSIDE_CASE_REGION = _(
     "The municipality is not in the case's planning region; choose one of its municipalities."
 )
+NO_SHARING_CONSENT = _(
+    "The person has not agreed that their contact details are passed to a municipality. "
+    "Ask without them, or record their consent first."
+)
 
 
 @transaction.atomic
@@ -30,6 +34,8 @@ def municipality_request_create(
     (the mail names the case reference only, no personal data)."""
     if case.planning_region_id and municipality.planning_region_id != case.planning_region_id:
         raise DomainError(MUNICIPALITY_OUTSIDE_CASE_REGION)
+    if share_contact_details and case.returnee.sharing_consent_given_at is None:
+        raise DomainError(NO_SHARING_CONSENT)
     request = MunicipalityRequest(
         case=case,
         municipality=municipality,
