@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from coordinators.models import Case, ContactSubmission, HouseholdMember, Returnee
-from coordinators.services.cases import case_create, returnee_build
+from coordinators.services.cases import returnee_build
 from coordinators.services.contacts import (
-    CONTACT_FORM_NOTE,
+    contact_case_create,
     contact_data_dump,
     contact_data_load,
     contact_interaction_add,
@@ -108,18 +108,7 @@ def case_create_from_contact_form(
     except IntegrityError:
         return None
     _household_create(returnee=returnee, data=data, year=timezone.localtime(now).year)
-    case = case_create(
-        case=Case(
-            returnee=returnee,
-            planning_region=data["planning_region"],
-            municipality=data["municipality"],
-            source=Case.Source.CONTACT_FORM,
-            timeframe=data["timeframe"],
-            created_at=now,
-        ),
-        needs=data["needs"],
-        note=CONTACT_FORM_NOTE,
-    )
+    case = contact_case_create(returnee=returnee, data=data, now=now)
     contact_interaction_add(case=case, data=data, with_details=False, now=now)
     emails.confirmation_enqueue(case=case, data=data)
     emails.notification_enqueue(case=case, data=data)

@@ -16,7 +16,7 @@ from django_countries import countries
 from common.errors import DomainError
 from municipalities.models import Municipality, NeedCategory, PlanningRegion
 
-from ..models import Case, ContactSubmission, Interaction, User
+from ..models import Case, ContactSubmission, Interaction, Returnee, User
 from .cases import case_create
 
 CONTACT_FORM_NOTE = "Dod ziņu!"
@@ -84,6 +84,26 @@ def contact_interaction_add(
     return interaction
 
 
+def contact_case_create(
+    *, returnee: Returnee, data: dict[str, Any], now: datetime.datetime, actor: User | None = None
+) -> Case:
+    """The case a contact form opens for `returnee`, from the form's data (region,
+    municipality, timeframe, needs), created at `now` with the form's timeline note."""
+    return case_create(
+        case=Case(
+            returnee=returnee,
+            planning_region=data["planning_region"],
+            municipality=data["municipality"],
+            source=Case.Source.CONTACT_FORM,
+            timeframe=data["timeframe"],
+            created_at=now,
+        ),
+        needs=data["needs"],
+        actor=actor,
+        note=CONTACT_FORM_NOTE,
+    )
+
+
 def _locked_to_check(submission: ContactSubmission) -> ContactSubmission:
     locked = ContactSubmission.objects.select_for_update().get(pk=submission.pk)
     if locked.status != ContactSubmission.Status.TO_CHECK or locked.existing_returnee is None:
@@ -107,19 +127,7 @@ def contact_submission_link(*, submission: ContactSubmission, actor: User) -> st
         case.save(update_fields=["needs_attention", "updated_at"])
         message = str(LINKED_TO_OPEN_CASE)
     else:
-        case = case_create(
-            case=Case(
-                returnee=returnee,
-                planning_region=data["planning_region"],
-                municipality=data["municipality"],
-                source=Case.Source.CONTACT_FORM,
-                timeframe=data["timeframe"],
-                created_at=now,
-            ),
-            needs=data["needs"],
-            actor=actor,
-            note=CONTACT_FORM_NOTE,
-        )
+        case = contact_case_create(returnee=returnee, data=data, now=now, actor=actor)
         message = str(LINKED_NEW_CASE % {"reference": case.reference})
     contact_interaction_add(case=case, data=data, with_details=True, now=now)
     locked.status, locked.case, locked.data = ContactSubmission.Status.LINKED, case, {}
