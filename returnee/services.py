@@ -13,12 +13,13 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
 from coordinators.models import Case, Interaction, PersonalLink, Returnee
+from coordinators.services.versions import LABELS
 
 from .models import ReturneeDocument
 
@@ -37,6 +38,11 @@ MAGIC = [
 ]
 
 
+def for_staff() -> translation.override:
+    """The timeline's words are the staff's (Latvian), whatever language the person reads."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def document_type_detect(head: bytes) -> str | None:
     """The type of a file by its first bytes: PDF, JPEG or PNG, else None."""
     for magic, kind in MAGIC:
@@ -46,7 +52,8 @@ def document_type_detect(head: bytes) -> str | None:
 
 
 def person_note(*, case: Case, summary: str) -> Interaction:
-    """An entry on the case's timeline written by the person, and the case flagged."""
+    """An entry on the case's timeline written by the person, and the case flagged.
+    `summary` is for the coordinator: compose it inside `for_staff()`."""
     interaction = Interaction(
         case=case, kind=Interaction.Kind.PERSONAL_PAGE, summary=summary, from_person=True
     )
@@ -89,11 +96,12 @@ def document_upload(*, case: Case, upload: UploadedFile) -> ReturneeDocument:
     except Exception:
         document.file.delete(save=False)  # no file without its row
         raise
-    person_note(
-        case=locked,
-        summary=gettext("The person uploaded a document (%(kind)s, %(size)s).")
-        % {"kind": document.get_content_type_display(), "size": filesizeformat(document.size)},
-    )
+    with for_staff():
+        summary = gettext("The person uploaded a document (%(kind)s, %(size)s).") % {
+            "kind": document.get_content_type_display(),
+            "size": filesizeformat(document.size),
+        }
+    person_note(case=locked, summary=summary)
     return document
 
 
@@ -105,12 +113,11 @@ def sharing_consent_withdraw(*, case: Case) -> bool:
         return False
     returnee.sharing_consent_given_at = None
     returnee.save(update_fields=["sharing_consent_given_at", "updated_at"])
-    person_note(
-        case=case,
-        summary=gettext(
+    with for_staff():
+        summary = gettext(
             "The person withdrew their consent to share their contact details with municipalities."
-        ),
-    )
+        )
+    person_note(case=case, summary=summary)
     return True
 
 
@@ -118,7 +125,8 @@ def sharing_consent_withdraw(*, case: Case) -> bool:
 def erasure_ask(*, case: Case, note: str = "") -> Interaction:
     """The person asks for their data to be erased: the coordinator carries it out on the
     case's personal-data page (privacy), after checking nothing must be kept."""
-    summary = gettext("The person asked for their personal data to be erased.")
+    with for_staff():
+        summary = gettext("The person asked for their personal data to be erased.")
     if note.strip():
         summary = f"{summary}\n{note.strip()}"
     return person_note(case=case, summary=summary)
@@ -128,11 +136,12 @@ def details_changed_note(*, case: Case, fields: list[str]) -> Interaction | None
     """One timeline entry for what the person corrected (the events name each field)."""
     if not fields:
         return None
-    return person_note(
-        case=case,
-        summary=gettext("The person updated their details on the personal page: %(fields)s")
-        % {"fields": ", ".join(fields)},
-    )
+    with for_staff():
+        names = ", ".join(str(LABELS.get(name, name)) for name in fields)
+        summary = gettext("The person updated their details on the personal page: %(fields)s") % {
+            "fields": names
+        }
+    return person_note(case=case, summary=summary)
 
 
 def personal_link_request(*, email: str) -> None:

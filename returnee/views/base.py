@@ -34,9 +34,12 @@ SESSION_KEY = "personal_link_id"
 AUDIT_NOTE = "personal link"
 
 
-def private(response: HttpResponseBase) -> HttpResponseBase:
-    """No Referer leaves a personal page, and no cache keeps it."""
-    response["Referrer-Policy"] = "no-referrer"
+def private(response: HttpResponseBase, *, referrer: str = "same-origin") -> HttpResponseBase:
+    """No cache keeps a personal page and no Referer leaves the portal from it. The answer
+    to /p/<token>/ sends none at all ("no-referrer"); the pages after it are at a clean
+    address and keep "same-origin", since Chromium sends `Origin: null` on a form posted
+    from a "no-referrer" page, which Django's CSRF check refuses."""
+    response["Referrer-Policy"] = referrer
     add_never_cache_headers(response)
     return response
 
@@ -52,8 +55,21 @@ def person_audit(request: HttpRequest, *, action: str, obj: Any, reference: str 
     )
 
 
+def language_activate(request: HttpRequest, *, default: str | None = None) -> None:
+    """The person's pages have no language prefix, which LocaleMiddleware reads as Latvian:
+    the language switch's cookie decides, else the person's preferred language (set by the
+    link), else the browser's."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    languages = dict(settings.LANGUAGES)
+    if chosen not in languages:
+        chosen = default or translation.get_language_from_request(request, check_path=False)
+    translation.activate(chosen)
+    request.LANGUAGE_CODE = chosen
+
+
 def link_invalid(request: HttpRequest, *, form: LinkRequestForm | None = None) -> HttpResponseBase:
     """The one page for a wrong, expired or revoked link (same status, same words)."""
+    language_activate(request)
     context = {"form": form or LinkRequestForm()}
     return private(render(request, "returnee/link_invalid.html", context))
 
@@ -64,14 +80,14 @@ def open_link(request: HttpRequest, token: str) -> HttpResponseBase:
     link = personal_link_resolve(token=token)
     if link is None:  # to /p/ as well: it shows the one page for every link that fails
         request.session.pop(SESSION_KEY, None)
-        return private(redirect("returnee:page"))
+        return private(redirect("returnee:page"), referrer="no-referrer")
     request.session.cycle_key()
     request.session[SESSION_KEY] = link.pk
     language = link.returnee.preferred_language
     response = redirect("returnee:page")
     # The person's language by default; the language switch changes the same cookie.
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
-    return private(response)
+    return private(response, referrer="no-referrer")
 
 
 def rate_limit_exceeded(request: HttpRequest) -> bool:
@@ -103,7 +119,5 @@ class PersonView(View):
             request.session.pop(SESSION_KEY, None)
             return link_invalid(request)
         self.link, self.returnee, self.case = link, link.returnee, case
-        if not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
-            translation.activate(self.returnee.preferred_language)
-            request.LANGUAGE_CODE = self.returnee.preferred_language
+        language_activate(request, default=self.returnee.preferred_language)
         return private(super().dispatch(request, *args, **kwargs))

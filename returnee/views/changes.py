@@ -19,7 +19,7 @@ from coordinators.services.details import (
     household_member_save,
     returnee_contact_update,
 )
-from coordinators.services.versions import LABELS, RETURNEE_VALUES, case_version
+from coordinators.services.versions import RETURNEE_VALUES, case_version
 
 from .. import services
 from ..forms import ConfirmForm, ContactDetailsForm, DocumentForm, HouseholdMemberForm, PlansForm
@@ -91,7 +91,7 @@ class DetailsView(PersonView):
             message = EMAIL_NOT_USABLE if error.message == RETURNEE_EMAIL_TAKEN else error.message
             form.add_error("email" if key == "contact" else None, message)
             return self.show(status=400, **{key: form})
-        services.details_changed_note(case=self.case, fields=[str(LABELS[f]) for f in fields])
+        services.details_changed_note(case=self.case, fields=fields)
         person_audit(self.request, action=AuditEntry.Action.UPLOAD, obj=self.case.returnee,
                      reference=self.case.reference)  # fmt: skip
         messages.success(self.request, SAVED if fields else _("Nothing was changed."))

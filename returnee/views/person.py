@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -94,10 +96,11 @@ class OfferAnswerView(OfferView):
         if not form.is_valid():
             return self.show(offer, form=form, status=400)
         try:
-            offer_record_response(
-                offer=offer, response=form.cleaned_data["response"], actor=None,
-                note=form.cleaned_data["note"], from_person=True,
-            )  # fmt: skip
+            with translation.override(settings.LANGUAGE_CODE):  # the timeline's words
+                offer_record_response(
+                    offer=offer, response=form.cleaned_data["response"], actor=None,
+                    note=form.cleaned_data["note"], from_person=True,
+                )  # fmt: skip
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("returnee:page")
