@@ -10,6 +10,7 @@ app_name = "returnee"
 urlpatterns = [
     path("p/", person.PageView.as_view(), name="page"),
     path("p/new-link/", person.link_request, name="link_request"),
+    path("p/new-link/sent/", person.link_sent, name="link_sent"),
     path("p/leave/", person.leave, name="leave"),
     path("p/details/", changes.DetailsView.as_view(), name="details"),
     path("p/documents/", changes.DocumentUploadView.as_view(), name="document_upload"),

@@ -21,7 +21,15 @@ from offers.services import offer_record_response
 from .. import selectors
 from ..forms import ConfirmForm, DocumentForm, LinkRequestForm, OfferAnswerForm
 from ..services import personal_link_request
-from .base import SESSION_KEY, PersonView, link_invalid, person_audit, private, rate_limit_exceeded
+from .base import (
+    SESSION_KEY,
+    PersonView,
+    language_activate,
+    link_invalid,
+    person_audit,
+    private,
+    rate_limit_exceeded,
+)
 
 
 def page_context(view: PersonView, **forms) -> dict:
@@ -124,9 +132,16 @@ def link_request(request):
     if not form.is_valid():
         return link_invalid(request, form=form)
     if rate_limit_exceeded(request):
+        language_activate(request)
         context = {"rate_limited": True}
         return private(render(request, "returnee/link_sent.html", context, status=429))
     personal_link_request(email=form.cleaned_data["email"])
+    return private(redirect("returnee:link_sent"))
+
+
+def link_sent(request):
+    """After a request for a new link: the same words whatever the address."""
+    language_activate(request)
     return private(render(request, "returnee/link_sent.html", {}))
 
 
