@@ -13,8 +13,8 @@ from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import models
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
