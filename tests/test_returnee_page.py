@@ -311,3 +311,42 @@ def test_erasure_deletes_documents_and_links(client, case, coordinator,
     assert not ReturneeDocument.objects.exists() and not PersonalLink.objects.exists()
     assert not default_storage.exists(name)
     assert case.reference not in client.get(reverse("returnee:page")).text
+
+
+def test_the_request_log_never_holds_the_token(client, case, caplog):
+    caplog.set_level("INFO", logger="remigration.request")
+    token = personal_link_issue(returnee=case.returnee)
+    client.get(reverse("returnee:open", kwargs={"token": token}), follow=True)
+    paths = [record.path for record in caplog.records if hasattr(record, "path")]
+    assert paths == ["/p/<str:token>/", "/p/"]
+    assert token not in caplog.text
+
+
+def test_the_page_speaks_the_persons_language_and_can_switch(client, case):
+    case.returnee.preferred_language = "ru"
+    case.returnee.save()
+    open_page(client, case)
+    assert "Здравствуйте" in client.get(reverse("returnee:page")).text
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("returnee:page")})
+    page = client.get(reverse("returnee:page"))
+    assert "Hello, Ģirts!" in page.text and page["Content-Language"] == "en"
+
+
+def test_the_page_runs_the_same_queries_whatever_the_offers_and_documents(
+    client, case, coordinator, django_assert_num_queries
+):
+    sent_offer(case, coordinator)
+    open_page(client, case)
+    upload(client, "a.pdf", PDF)
+    # Session, link, case, offers, documents, the audit row, the session's save.
+    with django_assert_num_queries(PAGE_QUERIES):
+        client.get(reverse("returnee:page"))
+    second = offer_services.offer_create_draft(case=case, actor=coordinator)
+    offer_services.offer_send(offer=second, actor=coordinator)
+    for _ in range(3):
+        upload(client, "b.png", PNG)
+    with django_assert_num_queries(PAGE_QUERIES):
+        client.get(reverse("returnee:page"))
+
+
+PAGE_QUERIES = 9
