@@ -268,6 +268,14 @@ def test_documents_are_checked_by_content_size_and_count(client, case, settings)
     assert case.needs_attention
 
 
+def test_an_oversized_upload_is_refused_before_it_is_read(client, case, settings):
+    settings.PERSONAL_DOCUMENT_MAX_BYTES = 1000
+    open_page(client, case)
+    response = upload(client, "big.pdf", PDF + b"\x00" * 70_000)
+    assert response.status_code == 413
+    assert not ReturneeDocument.objects.exists()
+
+
 def test_staff_download_a_document_of_their_region_only(client, case, coordinator):
     open_page(client, case)
     upload(client, "diploms.pdf", PDF)

@@ -3,10 +3,18 @@ correction services, version-checked), documents, consent and the erasure reques
 
 from __future__ import annotations
 
+import functools
+
+from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from audit.models import AuditEntry
 from common.errors import DomainError
@@ -79,7 +87,9 @@ class DetailsView(PersonView):
         if not form.is_valid():
             return self.show(status=400, **{key: form})
         try:
-            fields = change(form.cleaned_data)
+            with transaction.atomic():  # all of a form's changes and their note, or none
+                fields = change(form.cleaned_data)
+                services.details_changed_note(case=self.case, fields=fields)
         except StaleEdit as error:
             data = self.request.POST.copy()
             data[VERSION_FIELD] = error.current_version
@@ -91,7 +101,6 @@ class DetailsView(PersonView):
             message = EMAIL_NOT_USABLE if error.message == RETURNEE_EMAIL_TAKEN else error.message
             form.add_error("email" if key == "contact" else None, message)
             return self.show(status=400, **{key: form})
-        services.details_changed_note(case=self.case, fields=fields)
         person_audit(self.request, action=AuditEntry.Action.UPLOAD, obj=self.case.returnee,
                      reference=self.case.reference)  # fmt: skip
         messages.success(self.request, SAVED if fields else _("Nothing was changed."))
@@ -145,6 +154,32 @@ def request_version(request):
     return request.POST.get(VERSION_FIELD) or None
 
 
+def upload_size_limited(view):
+    """Refuse a body larger than the document limit allows with 413, before the CSRF check
+    parses it (Django would spool a huge upload to disk first)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = settings.PERSONAL_DOCUMENT_MAX_BYTES + UPLOAD_OVERHEAD + 1
+        if length > settings.PERSONAL_DOCUMENT_MAX_BYTES + UPLOAD_OVERHEAD:
+            limit = filesizeformat(settings.PERSONAL_DOCUMENT_MAX_BYTES)
+            message = str(services.DOCUMENT_TOO_BIG % {"size": limit})
+            return HttpResponse(message, status=413, content_type="text/plain")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# The form's other fields and the multipart boundaries around the file.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # checked below, after the size limit
+@method_decorator(upload_size_limited, name="dispatch")
+@method_decorator(csrf_protect, name="dispatch")
 class DocumentUploadView(PersonView):
     http_method_names = ["post"]
 
