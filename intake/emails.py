@@ -12,7 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from common.urls import absolute_url
-from coordinators.models import Case, ContactSubmission, Language, User
+from coordinators.models import Case, ContactSubmission, Language, Returnee, User
+from coordinators.services.links import personal_link_url
 from municipalities.models import PlanningRegion
 from outbox.models import Email
 from outbox.services import email_enqueue
@@ -28,11 +29,15 @@ def confirmation_enqueue(*, case: Case | None, data: dict[str, Any]) -> None:
     """The person's confirmation in their language, with a link to the privacy notice: the
     new case's reference, or, for an address already registered (the mail goes to that
     address, never to the page), no reference until a coordinator has checked."""
+    # In the worker: the mail goes to the address typed, so its owner (a new case's person,
+    # or the person already registered with it) gets their personal link, nobody else.
+    returnee = case.returnee if case else Returnee.objects.filter(email=data["email"]).first()
     with translation.override(MAIL_LANGUAGES[data["preferred_language"]]):
         context = {
             "case": case,
             "data": data,
             "privacy_url": absolute_url(reverse("intake:privacy")),
+            "personal_url": personal_link_url(returnee=returnee) if returnee else "",
         }
         subject = (
             CONFIRMATION_SUBJECT % {"reference": case.reference}

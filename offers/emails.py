@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from coordinators.services.links import personal_link_url
 from outbox.models import Email
 from outbox.services import email_attachments_add, email_enqueue, email_preparation_failed
 
@@ -27,6 +28,8 @@ def offer_sent_enqueue(*, offer: Offer) -> Email:
     with translation.override(offer.language):
         context = offer_document_context(offer=offer)
         case = context["case"]
+        # The person answers on their page; the link's token lives in this body only.
+        context["personal_url"] = personal_link_url(returnee=case.returnee)
         subject = str(OFFER_SUBJECT % {"reference": case.reference})
         body = render_to_string("offers/email/offer_sent.txt", context)
     return email_enqueue(

@@ -315,10 +315,11 @@ def offer_send(*, offer: Offer, actor: User | None) -> Offer:
 
 @transaction.atomic
 def offer_record_response(
-    *, offer: Offer, response: str, actor: User | None, note: str = ""
+    *, offer: Offer, response: str, actor: User | None, note: str = "", from_person: bool = False
 ) -> Offer:
     """Record the person's answer to a sent offer and move the case on: accepted → decided to
-    return, wants changes → offer in preparation; declined leaves the case where it is."""
+    return, wants changes → offer in preparation; declined leaves the case where it is.
+    `from_person`: given by the person on their page (flagged for the coordinator)."""
     offer = Offer.objects.select_for_update().select_related("case").get(pk=offer.pk)
     if response not in RESPONSE_CASE_STATUS:
         raise DomainError(UNKNOWN_RESPONSE)
@@ -337,9 +338,12 @@ def offer_record_response(
     }
     if note.strip():
         summary = f"{summary}\n{note.strip()}"
+    kind = Interaction.Kind.PERSONAL_PAGE if from_person else Interaction.Kind.OTHER
     Interaction.objects.create(
-        case=case, kind=Interaction.Kind.OTHER, summary=summary, author=actor
+        case=case, kind=kind, summary=summary, author=actor, from_person=from_person
     )
+    if from_person:  # the coordinator sees the person's own answer on the dashboard
+        Case.objects.filter(pk=case.pk).update(needs_attention=True)
     to_status = RESPONSE_CASE_STATUS[response]
     if to_status is not None and (
         case.status == to_status or to_status in case.allowed_next_statuses()

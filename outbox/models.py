@@ -68,6 +68,7 @@ class Email(models.Model):
         OFFER = "offer", _("individual offer")
         PASSWORD_RESET = "password_reset", _("password reset")
         TWO_FACTOR_ENROLMENT = "two_factor_enrolment", _("two-factor enrolment link")
+        PERSONAL_LINK = "personal_link", _("personal link, asked for by the person")
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "audit",
     "axes",
     "privacy",
+    "returnee",
     "imports",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -359,6 +360,13 @@ PASSWORD_RESET_RATE_WINDOW_SECONDS = env.int("PASSWORD_RESET_RATE_WINDOW_SECONDS
 # Largest request body the form accepts, checked before it is read (the global
 # DATA_UPLOAD_MAX_MEMORY_SIZE stays at Django's default for the admin's bulk actions).
 CONTACT_FORM_MAX_BODY_BYTES = env.int("CONTACT_FORM_MAX_BODY_BYTES", default=64 * 1024)
+# The returnee's page (returnee/): how long a personal link in a mail opens it, how many
+# new links one connection may ask for per hour, and the documents the person may upload.
+PERSONAL_LINK_DAYS = env.int("PERSONAL_LINK_DAYS", default=30)
+PERSONAL_LINK_RATE_LIMIT = env.int("PERSONAL_LINK_RATE_LIMIT", default=5)
+PERSONAL_LINK_RATE_WINDOW_SECONDS = env.int("PERSONAL_LINK_RATE_WINDOW_SECONDS", default=3600)
+PERSONAL_DOCUMENT_MAX_BYTES = env.int("PERSONAL_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+PERSONAL_DOCUMENT_MAX_COUNT = env.int("PERSONAL_DOCUMENT_MAX_COUNT", default=20)
 
 # --- A cache that may be down ----------------------------------------------------------
 # A Redis that hangs must not hang every form submission: give up after a second, and the

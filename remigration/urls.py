@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    # The person's page: their language by cookie, not by prefix (one link for any language).
+    path("", include("returnee.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
@@ -27,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("workspace.urls")),
     path("", include("offers.urls")),
     path("", include("privacy.urls")),
+    path("", include("returnee.staff_urls")),
     path("", include("accounts.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),

@@ -8,6 +8,7 @@ name every URL of the portal, so a new page cannot be added without deciding who
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from jobs.models import JobRun
 from offers.models import Offer
 from privacy.models import DataExport
 from reports.models import ReportExport
+from returnee.models import ReturneeDocument
 from tests import test_workspace_access
 from tests.factories import (
     AnalystFactory,
@@ -38,6 +40,8 @@ KURZEME_ZIP = "6f1c2a3e-0000-4000-8000-00000000000a"
 ZEMGALE_ZIP = "6f1c2a3e-0000-4000-8000-00000000000b"
 NO_ZIP = "6f1c2a3e-0000-4000-8000-0000000000ff"
 KURZEME_PDF = "6f1c2a3e-0000-4000-8000-00000000000c"
+KURZEME_DOCUMENT = "6f1c2a3e-0000-4000-8000-00000000000d"
+ZEMGALE_DOCUMENT = "6f1c2a3e-0000-4000-8000-00000000000e"
 
 
 @pytest.fixture
@@ -70,6 +74,11 @@ def world():
             id=export_id, case=cases[code], requested_by=users[who], status="ready",
             content=b"PK", expires_at=timezone.now() + timedelta(hours=1),
         )  # fmt: skip
+    # A document each person uploaded on their page.
+    for code, document_id in (("KUR", KURZEME_DOCUMENT), ("ZEM", ZEMGALE_DOCUMENT)):
+        document = ReturneeDocument(id=document_id, case=cases[code], original_name="d.pdf",
+                                    size=5, content_type="application/pdf")  # fmt: skip
+        document.file.save(document_id, ContentFile(b"%PDF-"), save=True)
     ReportExport.objects.create(
         id=KURZEME_PDF, requested_by=users["kurzeme"], query="date_from=01.01.2026",
         language="lv", status="ready", content=b"%PDF", filename="r.pdf",
@@ -177,6 +186,34 @@ MATRIX = [
     ("accounts:password_reset_complete", [], "get", EVERYONE_200),
     # The audit trail in the admin: national administrators only.
     ("admin:audit_auditentry_changelist", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
+    # The person's page: no staff login, a personal link (tests/test_returnee_page.py);
+    # without one every page is the same "ask for a new link" page, for every role.
+    ("returnee:page", [], "get", EVERYONE_200),
+    ("returnee:open", ["not-a-link"], "get", PUBLIC_REDIRECT),  # to /p/, the token dropped
+    ("returnee:link_request", [], "post", EVERYONE_200),  # empty form: asked again
+    ("returnee:link_request", [], "get", [405] * 6),
+    ("returnee:link_sent", [], "get", EVERYONE_200),
+    ("returnee:leave", [], "post", PUBLIC_REDIRECT),
+    ("returnee:details", [], "get", EVERYONE_200),
+    ("returnee:details", [], "post", EVERYONE_200),
+    ("returnee:document_upload", [], "post", EVERYONE_200),
+    ("returnee:consent_withdraw", [], "post", EVERYONE_200),
+    ("returnee:erasure_ask", [], "post", EVERYONE_200),
+    ("returnee:offer", [1], "get", EVERYONE_200),
+    ("returnee:offer_pdf", [1], "get", EVERYONE_200),
+    ("returnee:offer_answer", [1], "post", EVERYONE_200),
+    # The person's documents and links, on the staff side: the case's scope.
+    ("returnee_staff:document_download", ["K", KURZEME_DOCUMENT], "get", OWN_KURZEME),
+    ("returnee_staff:document_download", ["Z", ZEMGALE_DOCUMENT], "get", OWN_ZEMGALE),
+    (
+        "returnee_staff:document_download",
+        ["K", ZEMGALE_DOCUMENT],
+        "get",
+        [LOGIN, 404, 404, 404, 403, 403],
+    ),  # fmt: skip
+    ("returnee_staff:links_revoke", ["K"], "post", KURZEME_POST_REDIRECT),
+    ("returnee_staff:links_revoke", ["Z"], "post", [LOGIN, 302, 404, 302, 403, 403]),
+    ("returnee_staff:links_revoke", ["K"], "get", [LOGIN, 405, 405, 405, 403, 403]),
     # The health check for monitors: anyone, logged in or not (tests/test_health.py).
     ("healthz", [], "get", EVERYONE_200),
 ]
@@ -184,6 +221,7 @@ MATRIX = [
 # URL names of these namespaces and top-level names must all appear in one of the matrices.
 GUARDED_NAMESPACES = {
     "intake", "workspace", "offers", "privacy", "reports", "accounts", "imports", "admin",
+    "returnee", "returnee_staff",
 }  # fmt: skip
 
 

@@ -20,7 +20,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordinators.models import Case, ContactSubmission
 from coordinators.services.contacts import contact_data_dump
+from coordinators.services.links import personal_link_issue
 from coordinators.services.pipeline import case_transition
+from coordinators.services.versions import RETURNEE_VALUES
 from imports.models import ImportJob
 from intake.forms import timestamp_token
 from offers import services as offer_services
@@ -92,7 +94,11 @@ def world():
                                     adults=1, children_ages=[], needs=[])),
         planning_region=region("KUR"), existing_returnee=case.returnee,
     )  # fmt: skip
+    Case.objects.filter(pk=sent_case.pk).update(coordinator=coordinator)
+    person_token = personal_link_issue(returnee=sent_case.returnee)
     return {
+        "person_token": person_token,
+        "sent_case": sent_case,
         "to_check": to_check,
         "national": NationalAdminFactory(username="national"),
         "newcomer": NationalAdminFactory(username="newcomer"),
@@ -303,12 +309,55 @@ def endpoints(world):
             reverse("accounts:password_reset"),
             {"email": "kurzeme@example.lv"},
         ),
+        "returnee_link_request": (
+            None,
+            reverse("returnee:link_request"),
+            {"email": world["sent"].case.returnee.email},
+        ),
+        "returnee_leave": ("person", reverse("returnee:leave"), {}),
+        "returnee_details": (
+            "person",
+            reverse("returnee:details"),
+            person_details(world["sent"].case, town="Dublin"),
+        ),
+        "returnee_document_upload": (
+            "person",
+            reverse("returnee:document_upload"),
+            {"file": SimpleUploadedFile("d.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")},
+        ),
+        "returnee_consent_withdraw": (
+            "person",
+            reverse("returnee:consent_withdraw"),
+            {"consent-confirm": "on"},
+        ),
+        "returnee_erasure_ask": (
+            "person",
+            reverse("returnee:erasure_ask"),
+            {"erasure-confirm": "on"},
+        ),
+        "returnee_offer_answer": (
+            "person",
+            reverse("returnee:offer_answer", args=[world["sent"].version]),
+            {"response": "accepted", "note": ""},
+        ),
+        "returnee_links_revoke": (
+            "coordinator",
+            reverse("returnee_staff:links_revoke", args=[world["sent"].case.reference]),
+            {},
+        ),
         "password_reset_confirm": (
             None,
             reverse("accounts:password_reset_confirm", args=[uid, "set-password"]),
             {"new_password1": "Jauna-parole-2026!", "new_password2": "Jauna-parole-2026!"},
         ),
     }
+
+
+def person_details(case, **changes):
+    """The person's contact form as loaded (version included), with `changes`."""
+    returnee = case.returnee
+    data = {name: str(getattr(returnee, name)) for name in RETURNEE_VALUES}
+    return {**data, "form": "contact", "version": "", **changes}
 
 
 def totp_data(world, who):
@@ -339,7 +388,9 @@ def browser_for(world, who, url, data):
     """A client that enforces CSRF, logged in as `who`, having opened the page first (as a
     person would: that GET may create the 2FA device or the reset session)."""
     client = Client(enforce_csrf_checks=True)
-    if who is not None:
+    if who == "person":  # the person's own page: their personal link, no login
+        client.get(reverse("returnee:open", kwargs={"token": world["person_token"]}))
+    elif who is not None:
         client.force_login(world[who])
     if url.endswith("set-password/"):
         token = default_token_generator.make_token(world["coordinator"])
@@ -362,7 +413,9 @@ ENDPOINT_NAMES = [
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
     "report_pdf", "import_upload", "import_start", "import_discard",
     "two_factor_setup", "two_factor_verify", "enrolment_links", "password_reset",
-    "password_reset_confirm",
+    "password_reset_confirm", "returnee_link_request", "returnee_leave", "returnee_details",
+    "returnee_document_upload", "returnee_consent_withdraw", "returnee_erasure_ask",
+    "returnee_offer_answer", "returnee_links_revoke",
 ]  # fmt: skip
 # POSTs that change no row even when they succeed: the language lives in a cookie.
 CHANGES_NOTHING_WHEN_ACCEPTED = {"set_language"}
@@ -407,6 +460,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "accounts:password_reset_done", "accounts:password_reset_complete", "healthz",
         "accounts:two_factor_enrol",
         "imports:job", "imports:template_xlsx", "imports:template_csv",
+        "returnee:page", "returnee:open", "returnee:link_sent", "returnee:offer",
+        "returnee:offer_pdf", "returnee_staff:document_download",
     }  # fmt: skip
     aliases = {
         "request_answer": "workspace:request_detail",
@@ -414,6 +469,7 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "check_dismiss": "workspace:contact_dismiss",
         "report_pdf": "reports:pdf_prepare",
         "enrolment_links": "accounts:enrolment_links",
+        "returnee_links_revoke": "returnee_staff:links_revoke",
     }
     covered = set()
     for name in ENDPOINT_NAMES:
@@ -429,6 +485,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
             covered.add(f"imports:{name.removeprefix('import_')}")
         elif name.startswith("privacy_"):
             covered.add(f"privacy:{name.removeprefix('privacy_')}")
+        elif name.startswith("returnee_"):
+            covered.add(f"returnee:{name.removeprefix('returnee_')}")
         elif name.startswith(("two_factor", "password")):
             covered.add(f"accounts:{name}")
         else:

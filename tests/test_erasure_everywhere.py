@@ -13,12 +13,15 @@ from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from coordinators.models import HouseholdMember, Returnee
+from coordinators.services.links import personal_link_issue
 from coordinators.services.pipeline import case_transition
 from coordinators.services.requests import municipality_request_answer
 from offers import services as offers
@@ -154,13 +157,20 @@ def rich_case(client, kurzeme_coordinator, national_admin, django_capture_on_com
         client.post(reverse("workspace:case_search"), {"q": LAST})
         client.get(reverse("workspace:case_list"), {"search": "on"})
         client.post(reverse("privacy:export", args=[case.reference]))
+        # The person on their own page: a document named after them, changes asked for.
+        person = Client()
+        person.get(reverse("returnee:open", args=[personal_link_issue(returnee=returnee)]))
+        person.post(reverse("returnee:document_upload"), {
+            "file": SimpleUploadedFile(f"{FULL} diploms.pdf", b"%PDF-1.4\n%%EOF")})  # fmt: skip
+        person.post(reverse("returnee:offer_answer", args=[offer.version]), {
+            "response": "changes_requested", "note": f"{FULL}, {PHONE}"})  # fmt: skip
     assert Email.objects.filter(case=case, purpose="offer", attachments__isnull=False).exists()
     for obj, flag, message in [
         (returnee, CHANGE, [{"changed": {"fields": ["Town of residence"]}}]),
         (returnee, CHANGE, [{"added": {"name": "household member", "object": FULL}}]),
         (partner, ADDITION, [{"added": {}}]),
         (case, CHANGE, [{"changed": {"fields": ["Coordinator"]}}]),
-        (case.interactions.get(), CHANGE, ""),
+        (case.interactions.get(kind="phone"), CHANGE, ""),
         (question, CHANGE, ""),
         (offer, CHANGE, ""),
         (offer.items.first(), CHANGE, ""),
@@ -187,12 +197,15 @@ def test_erasure_leaves_no_copy_in_any_table(rich_case, kurzeme_coordinator):
         "auditlog.LogEntry",
         "privacy.DataExport",
         "sessions.Session",
+        "returnee.ReturneeDocument",
     ):
         assert table in {model for model, _field, _identifier in found_before}, table
 
     returnee_erase(returnee=rich_case.returnee, actor=kurzeme_coordinator)
 
     assert copies_left() == []
+    assert not rich_case.documents.exists()
+    assert not rich_case.returnee.personal_links.exists()
 
 
 def test_erasure_keeps_who_did_what_in_the_admin_log(rich_case, kurzeme_coordinator):

@@ -18,6 +18,7 @@ from coordinators.emails import (
 )
 from offers.emails import offer_sent_enqueue
 from outbox.models import Email
+from returnee.emails import personal_link_enqueue
 from tests.factories import (
     CaseFactory,
     MunicipalityRequestFactory,
@@ -32,8 +33,10 @@ pytestmark = pytest.mark.django_db
 PORTAL_URL = "https://portal.example.lv"
 URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", flags=re.IGNORECASE)
 BARE_PATH = re.compile(r"(?:^|\s)(/\S*)", flags=re.MULTILINE)
-# The offer's mail carries the PDF and the coordinator's address, no link.
-WITHOUT_LINKS = {Email.Purpose.OFFER}
+# Every mail to the person carries a link to their personal page (returnee/); the offer's
+# mail also carries the PDF and the coordinator's address.
+WITHOUT_LINKS: set[str] = set()
+PERSONAL_PAGE = re.compile(rf"{re.escape(PORTAL_URL)}/p/[\w-]{{40,}}/")
 
 
 @pytest.fixture
@@ -61,6 +64,7 @@ def every_mail(client, settings, kurzeme_coordinator, liepaja_specialist):
     )
     offer_sent_enqueue(offer=OfferFactory(case=case))
     enrolment_link_send(user=NationalAdminFactory(), created_by=NationalAdminFactory())
+    personal_link_enqueue(returnee=case.returnee)
     # Asked for from a host the portal also answers to: the link must not follow the Host.
     response = client.post(
         reverse("accounts:password_reset"),
@@ -95,5 +99,22 @@ def test_no_mail_carries_a_bare_path(every_mail):
 def test_the_person_gets_the_privacy_notice_in_their_language(every_mail):
     confirmations = [e for e in every_mail if e.purpose == Email.Purpose.CONTACT_CONFIRMATION]
     latvian, english = (URL.findall(email.body) for email in confirmations)
-    assert latvian == [f"{PORTAL_URL}/dod-zinu/privatuma-pazinojums/"]
-    assert english == [f"{PORTAL_URL}/en/let-us-know/privacy-notice/"]
+    assert latvian[1:] == [f"{PORTAL_URL}/dod-zinu/privatuma-pazinojums/"]
+    assert english[1:] == [f"{PORTAL_URL}/en/let-us-know/privacy-notice/"]
+
+
+PERSON_PURPOSES = {
+    Email.Purpose.CONTACT_CONFIRMATION, Email.Purpose.OFFER, Email.Purpose.PERSONAL_LINK,
+}  # fmt: skip
+
+
+def test_every_mail_to_the_person_links_to_their_personal_page(every_mail, client):
+    """The link in each opens the page of the person the mail went to."""
+    for email in every_mail:
+        if email.purpose not in PERSON_PURPOSES:
+            continue
+        links = PERSONAL_PAGE.findall(email.body)
+        assert len(links) == 1, (email.purpose, email.body)
+        client.get(urlsplit(links[0]).path)
+        page = client.get(reverse("returnee:page"))
+        assert email.to in page.content.decode() or email.case.reference in page.content.decode()

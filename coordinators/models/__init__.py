@@ -13,6 +13,7 @@ from .cases import (
 )
 from .contacts import ContactSubmission, ContactSubmissionQuerySet
 from .interactions import Interaction
+from .links import PersonalLink, PersonalLinkQuerySet
 from .people import HouseholdMember, Language, Returnee, ReturneeQuerySet
 from .pipeline import ALLOWED_TRANSITIONS, CaseEvent, case_event_snapshots_fill
 from .requests import MunicipalityRequest, MunicipalityRequestQuerySet
@@ -34,6 +35,8 @@ __all__ = [
     "Language",
     "MunicipalityRequest",
     "MunicipalityRequestQuerySet",
+    "PersonalLink",
+    "PersonalLinkQuerySet",
     "ReferenceSequence",
     "Returnee",
     "ReturneeQuerySet",

@@ -18,6 +18,7 @@ class Interaction(models.Model):
         MEETING = "meeting", _("meeting")
         CONTACT_FORM = "contact_form", _("contact form message")
         EVENT = "event", _("event")
+        PERSONAL_PAGE = "personal_page", _("personal page")
         OTHER = "other", _("other")
 
     case = models.ForeignKey(
@@ -35,6 +36,9 @@ class Interaction(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
+    # Written by the person themselves on their personal page (an answer, a change, an
+    # upload): the staff timeline says "by the person".
+    from_person = models.BooleanField(_("by the person"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -167,7 +167,7 @@ def interaction_correct(
         labels=INTERACTION_LABELS,
         changed_by=lambda: last_changed_by(interaction),
     )
-    if interaction.kind == Interaction.Kind.CONTACT_FORM:
+    if interaction.kind == Interaction.Kind.CONTACT_FORM or interaction.from_person:
         raise DomainError(CONTACT_FORM_MESSAGE_KEPT)
     interaction.kind, interaction.occurred_on, interaction.summary = kind, occurred_on, summary
     interaction.full_clean()
