@@ -13,15 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.crypto import salted_hmac
 from django.views import View
 
 from audit.services import audit_record
+from common import ratelimit
 from common.net import client_ip
 from coordinators.models import Case, PersonalLink, Returnee
 from coordinators.services.links import personal_link_active, personal_link_resolve
@@ -91,18 +90,13 @@ def open_link(request: HttpRequest, token: str) -> HttpResponseBase:
 
 
 def rate_limit_exceeded(request: HttpRequest) -> bool:
-    """Count a request for a new link from this connection; True when over the limit
-    (keyed by a hash of the address, as the contact form's limit)."""
-    limit = settings.PERSONAL_LINK_RATE_LIMIT
-    if not limit:
-        return False
-    key = "personal-link-rate:" + salted_hmac("personal-link", client_ip(request) or "").hexdigest()
-    window = settings.PERSONAL_LINK_RATE_WINDOW_SECONDS
-    try:
-        cache.add(key, 0, timeout=window)
-        return cache.incr(key) > limit
-    except Exception:  # a cache that is down lets the request through (the worker sends)
-        return False
+    """Count a request for a new link from this connection; True when over the limit."""
+    return ratelimit.rate_limit_exceeded(
+        scope="personal-link-rate",
+        identity=client_ip(request) or "",
+        limit=settings.PERSONAL_LINK_RATE_LIMIT,
+        window=settings.PERSONAL_LINK_RATE_WINDOW_SECONDS,
+    )
 
 
 class PersonView(View):
