@@ -83,6 +83,12 @@ SCHEDULE = (
         "daily at 04:30: delete history files left unconfirmed for 24 hours",
     ),
     Job(
+        "event_reminders",
+        "events.services.event_reminders_send",
+        daily_at(9, 0),
+        "daily at 09:00: a reminder to everyone registered for an event that starts tomorrow",
+    ),
+    Job(
         "housekeeping",
         "jobs.services.housekeeping",
         daily_at(4, 0),

@@ -68,6 +68,8 @@ class Email(models.Model):
         OFFER = "offer", _("individual offer")
         PASSWORD_RESET = "password_reset", _("password reset")
         TWO_FACTOR_ENROLMENT = "two_factor_enrolment", _("two-factor enrolment link")
+        EVENT_CONFIRMATION = "event_confirmation", _("event registration: confirmation")
+        EVENT_REMINDER = "event_reminder", _("event registration: reminder the day before")
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)

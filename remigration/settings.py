@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "axes",
     "privacy",
     "imports",
+    "events",
+    "openfigures",
     "django_otp",
     "django_otp.plugins.otp_totp",
     # After django-otp: accounts/admin.py registers the device admin again, locked.
@@ -340,6 +342,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Public figures (openfigures/): no cell under this many people is shown; cached this long;
+# the sites that may embed the widget (CSP frame-ancestors) and read the JSON (CORS).
+OPEN_FIGURES_MIN_CELL = env.int("OPEN_FIGURES_MIN_CELL", default=5)
+OPEN_FIGURES_CACHE_SECONDS = env.int("OPEN_FIGURES_CACHE_SECONDS", default=15 * 60)
+OPEN_FIGURES_CORS_ORIGINS = env.list(
+    "OPEN_FIGURES_CORS_ORIGINS", default=["https://paps.lv", "https://www.paps.lv"]
+)
+OPEN_FIGURES_FRAME_ANCESTORS = env.list(
+    "OPEN_FIGURES_FRAME_ANCESTORS", default=["https://paps.lv", "https://www.paps.lv"]
+)
 # The public "Dod ziņu!" contact form: spam and abuse protection without third parties.
 # A person needs at least this many seconds to fill the form (a signed timestamp in it).
 CONTACT_FORM_MIN_FILL_SECONDS = env.int("CONTACT_FORM_MIN_FILL_SECONDS", default=3)
