@@ -15,8 +15,6 @@ from municipalities.models import Municipality
 
 from .models import MAX_PARTY, Event
 
-EVENT_FULL = _("Sorry, this event is full: there are not enough places left for %(people)s.")
-
 
 class RegistrationForm(forms.Form):
     """Who comes, how many, and whether we may contact them about returning."""

@@ -19,8 +19,10 @@ from reports.models import ReportExport
 from tests import test_workspace_access
 from tests.factories import (
     AnalystFactory,
+    AttendeeFactory,
     CaseFactory,
     CoordinatorFactory,
+    EventFactory,
     MunicipalityRequestFactory,
     NationalAdminFactory,
     OfferItemFactory,
@@ -75,7 +77,10 @@ def world():
         language="lv", status="ready", content=b"%PDF", filename="r.pdf",
         expires_at=timezone.now() + timedelta(hours=1),
     )  # fmt: skip
-    return {"users": users, "cases": cases}
+    # A published Kurzeme event with one attendee, and a Zemgale event.
+    events = {"KUR": EventFactory(), "ZEM": EventFactory(organiser_region=region("ZEM"))}
+    AttendeeFactory(event=events["KUR"])
+    return {"users": users, "cases": cases, "events": events}
 
 
 def url_for(world, name, args):
@@ -88,6 +93,9 @@ def url_for(world, name, args):
         "KI": cases["KUR"].offers.get().items.get().pk,
         "KR": cases["KUR"].municipality_requests.get().pk,
         "ZR": cases["ZEM"].municipality_requests.get().pk,
+        "KE": world["events"]["KUR"].pk,
+        "ZE": world["events"]["ZEM"].pk,
+        "KA": world["events"]["KUR"].attendees.get().pk,
     }
     return reverse(name, args=[values.get(arg, arg) for arg in args])
 
@@ -177,6 +185,31 @@ MATRIX = [
     ("accounts:password_reset_complete", [], "get", EVERYONE_200),
     # The audit trail in the admin: national administrators only.
     ("admin:audit_auditentry_changelist", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
+    # Events: public pages for everybody; the staff pages for the organiser region's
+    # coordinators and national administrators (another region's event: 404).
+    ("events:list", [], "get", EVERYONE_200),
+    ("events:detail", ["KE"], "get", EVERYONE_200),
+    ("events:detail", ["KE"], "post", EVERYONE_200),  # empty form: errors shown again
+    ("events:detail", [999999], "get", [404] * 6),
+    ("events:thanks", ["KE"], "get", PUBLIC_REDIRECT),  # no registration: to the event
+    ("events:ical", ["KE"], "get", EVERYONE_200),
+    ("events:staff_list", [], "get", [LOGIN, 200, 200, 200, 403, 403]),
+    ("events:staff_create", [], "get", [LOGIN, 200, 200, 200, 403, 403]),
+    ("events:staff_create", [], "post", [LOGIN, 200, 200, 200, 403, 403]),  # errors shown
+    ("events:staff_detail", ["KE"], "get", OWN_KURZEME),
+    ("events:staff_detail", ["ZE"], "get", OWN_ZEMGALE),
+    ("events:staff_edit", ["KE"], "get", OWN_KURZEME),
+    ("events:staff_edit", ["KE"], "post", OWN_KURZEME),  # errors shown
+    ("events:staff_edit", ["ZE"], "post", OWN_ZEMGALE),
+    ("events:check_in", ["KE", "KA"], "post", KURZEME_POST_REDIRECT),
+    ("events:check_in", ["ZE", "KA"], "post", [LOGIN, 404, 404, 404, 403, 403]),
+    ("events:check_in", ["KE", "KA"], "get", [LOGIN, 405, 405, 405, 403, 403]),
+    ("events:contacts_make", ["KE"], "post", KURZEME_POST_REDIRECT),  # not started: refused
+    ("events:contacts_make", ["ZE"], "post", [LOGIN, 302, 404, 302, 403, 403]),
+    # The public figures: anyone.
+    ("openfigures:page", [], "get", EVERYONE_200),
+    ("openfigures:widget", [], "get", EVERYONE_200),
+    ("openfigures:json", [], "get", EVERYONE_200),
     # The health check for monitors: anyone, logged in or not (tests/test_health.py).
     ("healthz", [], "get", EVERYONE_200),
 ]
@@ -184,6 +217,7 @@ MATRIX = [
 # URL names of these namespaces and top-level names must all appear in one of the matrices.
 GUARDED_NAMESPACES = {
     "intake", "workspace", "offers", "privacy", "reports", "accounts", "imports", "admin",
+    "events", "openfigures",
 }  # fmt: skip
 
 

@@ -25,8 +25,10 @@ from imports.models import ImportJob
 from intake.forms import timestamp_token
 from offers import services as offer_services
 from tests.factories import (
+    AttendeeFactory,
     CaseFactory,
     CoordinatorFactory,
+    EventFactory,
     HouseholdMemberFactory,
     InteractionFactory,
     MunicipalityRequestFactory,
@@ -92,7 +94,13 @@ def world():
                                     adults=1, children_ages=[], needs=[])),
         planning_region=region("KUR"), existing_returnee=case.returnee,
     )  # fmt: skip
+    start = timezone.now() - datetime.timedelta(hours=4)
+    past_event = EventFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    AttendeeFactory(event=past_event, checked_in_at=timezone.now())
     return {
+        "upcoming_event": EventFactory(),
+        "past_event": past_event,
+        "to_check_in": AttendeeFactory(event=past_event),
         "to_check": to_check,
         "national": NationalAdminFactory(username="national"),
         "newcomer": NationalAdminFactory(username="newcomer"),
@@ -132,6 +140,41 @@ def contact_form():
     }
 
 
+def event_endpoints(world, past):
+    """The events' POSTs: a registration, a new event, a change, a check-in, contacts."""
+    from events.services import event_values, event_version
+
+    local = lambda moment: timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")  # noqa: E731
+    values = {key: value for key, value in event_values(past).items() if value is not None}
+    edit = {
+        **values, "starts_at": local(past.starts_at), "ends_at": local(past.ends_at),
+        "published": "on", "title": "Jauns nosaukums", "version": event_version(past),
+    }  # fmt: skip
+    create = {**edit, "version": ""}
+    return {
+        "event_register": (
+            None,
+            reverse("events:detail", args=[world["upcoming_event"].pk]),
+            {
+                "first_name": "Ilze",
+                "last_name": "Bērziņa",
+                "email": "ilze@example.com",
+                "country": "IE",
+                "party_size": "1",
+                "started": timestamp_token(),
+            },
+        ),  # fmt: skip
+        "event_create": ("coordinator", reverse("events:staff_create"), create),
+        "event_edit": ("coordinator", reverse("events:staff_edit", args=[past.pk]), edit),
+        "event_check_in": (
+            "coordinator",
+            reverse("events:check_in", args=[past.pk, world["to_check_in"].pk]),
+            {},
+        ),
+        "event_contacts": ("coordinator", reverse("events:contacts_make", args=[past.pk]), {}),
+    }
+
+
 def offer_url(name, offer, *args):
     return reverse(f"offers:{name}", args=[offer.case.reference, offer.version, *args])
 
@@ -142,7 +185,9 @@ def endpoints(world):
     reference = case.reference
     case_url = lambda name: reverse(f"workspace:{name}", args=[reference])  # noqa: E731
     uid = urlsafe_base64_encode(force_bytes(world["coordinator"].pk))
+    past = world["past_event"]
     return {
+        **event_endpoints(world, past),
         "contact": (None, reverse("intake:contact"), contact_form()),
         "login": (None, reverse("login"), {"username": "kurzeme", "password": "parole-123"}),
         "logout": ("coordinator", reverse("logout"), {}),
@@ -363,6 +408,7 @@ ENDPOINT_NAMES = [
     "report_pdf", "import_upload", "import_start", "import_discard",
     "two_factor_setup", "two_factor_verify", "enrolment_links", "password_reset",
     "password_reset_confirm",
+    "event_register", "event_create", "event_edit", "event_check_in", "event_contacts",
 ]  # fmt: skip
 # POSTs that change no row even when they succeed: the language lives in a cookie.
 CHANGES_NOTHING_WHEN_ACCEPTED = {"set_language"}
@@ -407,6 +453,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "accounts:password_reset_done", "accounts:password_reset_complete", "healthz",
         "accounts:two_factor_enrol",
         "imports:job", "imports:template_xlsx", "imports:template_csv",
+        "events:list", "events:thanks", "events:ical", "events:staff_list",
+        "events:staff_detail", "openfigures:page", "openfigures:widget", "openfigures:json",
     }  # fmt: skip
     aliases = {
         "request_answer": "workspace:request_detail",
@@ -414,6 +462,11 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "check_dismiss": "workspace:contact_dismiss",
         "report_pdf": "reports:pdf_prepare",
         "enrolment_links": "accounts:enrolment_links",
+        "event_register": "events:detail",
+        "event_create": "events:staff_create",
+        "event_edit": "events:staff_edit",
+        "event_check_in": "events:check_in",
+        "event_contacts": "events:contacts_make",
     }
     covered = set()
     for name in ENDPOINT_NAMES:
