@@ -58,6 +58,8 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The countries' names in the language of this request, not of the first import.
+        self.fields["country"].choices = [("", "—"), *countries]
         if not self.is_bound:
             self.initial["started"] = timestamp_token()
 

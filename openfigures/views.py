@@ -4,10 +4,13 @@ alone), and JSON with CORS for the origins in `OPEN_FIGURES_CORS_ORIGINS`."""
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import TemplateView
+
+from common.urls import absolute_url
 
 from .selectors import public_figures
 
@@ -16,7 +19,8 @@ class FiguresPageView(TemplateView):
     template_name = "openfigures/page.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(figures=public_figures(), **kwargs)
+        widget_url = absolute_url(reverse("openfigures:widget"))
+        return super().get_context_data(figures=public_figures(), widget_url=widget_url, **kwargs)
 
 
 @method_decorator(xframe_options_exempt, name="dispatch")
