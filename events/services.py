@@ -282,6 +282,21 @@ def event_reminders_send(*, now: datetime.datetime | None = None) -> str:
     return f"reminders={sent}"
 
 
+def event_attendees_prune(*, now: datetime.datetime | None = None) -> str:
+    """The daily job: registrations for events that ended more than
+    EVENT_ATTENDEE_RETENTION_DAYS ago keep only the number of people (and the case they
+    became, which the case's own retention covers). Returns a count only."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(
+        days=settings.EVENT_ATTENDEE_RETENTION_DAYS
+    )
+    pruned = (
+        Attendee.objects.filter(event__ends_at__lt=cutoff)
+        .exclude(first_name=ERASED, email="", phone="")
+        .update(first_name=ERASED, last_name=ERASED, email="", phone="")
+    )
+    return f"attendees_pruned={pruned}"
+
+
 def attendees_forget_person(
     sender: Any, returnee: Returnee, identifiers: tuple[str, ...], **kwargs: Any
 ) -> None:

@@ -89,6 +89,12 @@ SCHEDULE = (
         "daily at 09:00: a reminder to everyone registered for an event that starts tomorrow",
     ),
     Job(
+        "event_attendees_prune",
+        "events.services.event_attendees_prune",
+        daily_at(4, 40),
+        "daily at 04:40: forget the names and addresses of registrations for events long past",
+    ),
+    Job(
         "housekeeping",
         "jobs.services.housekeeping",
         daily_at(4, 0),

@@ -278,6 +278,9 @@ if SENTRY_DSN:
 # of sent e-mail is emptied after this many days (`manage.py apply_retention`).
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
+# An event's registrations keep names and addresses this long after the event has ended
+# (events.services.event_attendees_prune); the privacy notice says so.
+EVENT_ATTENDEE_RETENTION_DAYS = env.int("EVENT_ATTENDEE_RETENTION_DAYS", default=90)
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-12")

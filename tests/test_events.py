@@ -15,6 +15,7 @@ from events.models import Attendee, Event
 from events.services import (
     EVENT_NOT_STARTED,
     NOTHING_TO_TURN,
+    event_attendees_prune,
     event_contacts_make,
     event_reminders_send,
     event_version,
@@ -388,3 +389,40 @@ def test_erasure_scrubs_the_persons_registrations(kurzeme_coordinator):
 
     assert copies_left() == []
     assert Attendee.objects.get().party_size == 1
+
+
+def test_the_notice_states_the_registration_retention_the_job_applies(client, settings):
+    settings.EVENT_ATTENDEE_RETENTION_DAYS = 30
+    notice = client.get("/en/let-us-know/privacy-notice/").content.decode()
+    assert "until 30 days after the event" in notice
+    old = EventFactory(
+        starts_at=timezone.now() - datetime.timedelta(days=32),
+        ends_at=timezone.now() - datetime.timedelta(days=31),
+    )
+    gone, kept = AttendeeFactory(event=old, phone="+353861234567"), AttendeeFactory()
+
+    assert event_attendees_prune() == "attendees_pruned=1"
+
+    gone.refresh_from_db(), kept.refresh_from_db()
+    assert (gone.first_name, gone.email, gone.phone, gone.party_size) == ("—", "", "", 1)
+    assert kept.email
+    assert event_attendees_prune() == "attendees_pruned=0"
+
+
+def test_the_attendee_list_runs_a_constant_number_of_queries(
+    client, kurzeme_coordinator, django_assert_max_num_queries
+):
+    event = past_event()
+    client.force_login(kurzeme_coordinator)
+    url = reverse("events:staff_detail", args=[event.pk])
+    AttendeeFactory(event=event, case=CaseFactory())
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _n in range(10):
+        AttendeeFactory(event=event, case=CaseFactory())
+    with django_assert_max_num_queries(len(few)):
+        client.get(url)
