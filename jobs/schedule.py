@@ -85,8 +85,8 @@ SCHEDULE = (
     Job(
         "event_reminders",
         "events.services.event_reminders_send",
-        daily_at(9, 0),
-        "daily at 09:00: a reminder to everyone registered for an event that starts tomorrow",
+        daily_at(7, 15),
+        "daily at 07:15: a reminder to everyone registered for an event that starts tomorrow",
     ),
     Job(
         "event_attendees_prune",
