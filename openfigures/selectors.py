@@ -2,8 +2,11 @@
 the staff report), with every cell under `OPEN_FIGURES_MIN_CELL` people suppressed: shown
 as "<5" and null in JSON, never as a number (not rounded to zero either).
 
-Cached for `OPEN_FIGURES_CACHE_SECONDS`; when the cache is down the figures are computed
-for the request (a few dozen grouped queries) rather than the page failing.
+Counting them takes seconds on a real history (bench/openfigures.py), so no request does it:
+the worker refreshes a snapshot row every 15 minutes (`services.public_figures_refresh`, in
+jobs/schedule.py) and puts it in the cache for `OPEN_FIGURES_CACHE_SECONDS`; a request reads
+the cache, or the snapshot when the cache is empty or down. Only before the worker's first
+run does a request compute them (once, then kept).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from reports.figures.breakdowns import figure_groups
 from reports.figures.filters import PROGRAMME_START, ReportFilters
 from reports.figures.headline import active_case_count
 from reports.figures.rows import complete, total
+
+from .models import FiguresSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +111,8 @@ def _event_rows() -> list[dict[str, Any]]:
 
 
 def public_figures_compute(*, today: datetime.date | None = None) -> dict[str, Any]:
-    """Every public figure, suppressed; plain JSON-ready values."""
+    """Every public figure, suppressed; plain JSON-ready values (the upcoming events are
+    read per request, `public_figures`)."""
     today = today or timezone.localdate()
     regions = list(PlanningRegion.objects.order_by("name"))
     years = range(PROGRAMME_START.year, today.year + 1)
@@ -117,21 +123,40 @@ def public_figures_compute(*, today: datetime.date | None = None) -> dict[str, A
             {"year": year, "regions": _year_rows(year, today, regions)} for year in reversed(years)
         ],
         "top_municipalities": _top_municipalities(today, regions),
-        "events": _events(),
     }
 
 
-def public_figures() -> dict[str, Any]:
-    """The cached figures; computed (and cached again) when missing or the cache is down."""
+def figures_cache_set(data: dict[str, Any]) -> None:
+    """Put the figures in the cache; a cache that is down is only logged (the snapshot row
+    serves meanwhile)."""
+    try:
+        cache.set(CACHE_KEY, data, timeout=settings.OPEN_FIGURES_CACHE_SECONDS)
+    except Exception as error:
+        logger.warning("Public figures not cached (%s)", type(error).__name__)
+
+
+def _stored_figures() -> dict[str, Any]:
+    """The figures from the cache, else the worker's snapshot, else (before the worker's
+    first run) computed once here and kept as the snapshot."""
     try:
         figures: dict[str, Any] | None = cache.get(CACHE_KEY)
-    except Exception as error:  # the cache backend refused or timed out: compute instead
+    except Exception as error:  # the cache backend refused or timed out: the snapshot
         logger.warning("Public figures cache unavailable (%s)", type(error).__name__)
-        return public_figures_compute()
-    if figures is None:
-        figures = public_figures_compute()
-        try:
-            cache.set(CACHE_KEY, figures, timeout=settings.OPEN_FIGURES_CACHE_SECONDS)
-        except Exception as error:
-            logger.warning("Public figures not cached (%s)", type(error).__name__)
-    return figures
+        figures = None
+    if figures is not None:
+        return figures
+    snapshot = FiguresSnapshot.objects.order_by("-computed_at").first()
+    if snapshot is None:
+        from .services import public_figures_refresh  # the one write, before the first job
+
+        public_figures_refresh()
+        snapshot = FiguresSnapshot.objects.get()
+    stored: dict[str, Any] = snapshot.data
+    figures_cache_set(stored)
+    return stored
+
+
+def public_figures() -> dict[str, Any]:
+    """What the page, the widget and the JSON show: the stored figures and the upcoming
+    events as they are now (one query)."""
+    return {**_stored_figures(), "events": _events()}

@@ -7,10 +7,13 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from openfigures import selectors
+from openfigures.models import FiguresSnapshot
 from openfigures.selectors import public_figures, public_figures_compute, year_filters
+from openfigures.services import public_figures_refresh
 from reports.figures.report import report_build
 from tests.factories import EventFactory, region
 from tests.report_data import LIEPAJA, S, make_case, move, offer
@@ -82,12 +85,7 @@ def test_no_cell_under_five_is_ever_shown(programme, client):
     assert [row["municipality"] for row in figures["top_municipalities"]] == [LIEPAJA]
 
 
-def test_the_page_shows_suppressed_cells_as_under_five(programme, client, monkeypatch):
-    monkeypatch.setattr(selectors, "public_figures", lambda: public_figures_compute(today=TODAY))
-    from openfigures import views
-
-    monkeypatch.setattr(views, "public_figures", lambda: public_figures_compute(today=TODAY))
-
+def test_the_page_shows_suppressed_cells_as_under_five(programme, client):
     page = client.get(reverse("openfigures:page")).content.decode()
 
     assert "&lt;5" in page and ">11<" in page
@@ -128,14 +126,32 @@ def test_upcoming_events_are_listed(client):
     assert data["events"][0]["url"].startswith("https://")
 
 
-def test_the_figures_are_cached(django_assert_max_num_queries):
-    public_figures()
+def test_the_figures_are_kept_and_cached_so_no_request_counts_them_twice(
+    django_assert_max_num_queries,
+):
+    public_figures()  # before the worker's first run: computed once, kept as the snapshot
+    assert FiguresSnapshot.objects.count() == 1
 
-    with django_assert_max_num_queries(0):
+    with django_assert_max_num_queries(1):  # the upcoming events only
         public_figures()
 
 
-def test_a_cache_that_is_down_still_gives_the_figures(monkeypatch):
+def test_a_cache_that_is_down_serves_the_workers_snapshot(monkeypatch, programme):
+    public_figures_refresh()
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+
+    with CaptureQueriesContext(connection) as queries:
+        figures = public_figures()
+    assert len(queries) <= 2  # the snapshot and the events: nothing counted
+    assert figures["years"] == FiguresSnapshot.objects.get().data["years"]
+
+
+def test_a_cache_that_is_down_before_the_first_refresh_still_gives_the_figures(monkeypatch):
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
 
@@ -143,3 +159,13 @@ def test_a_cache_that_is_down_still_gives_the_figures(monkeypatch):
     monkeypatch.setattr(cache, "set", down)
 
     assert public_figures()["min_cell"] == 5
+
+
+def test_the_worker_refreshes_the_figures_every_quarter_hour(programme):
+    from jobs.schedule import SCHEDULE
+
+    (job,) = [job for job in SCHEDULE if job.name == "open_figures_refresh"]
+    assert job.function == "openfigures.services.public_figures_refresh"
+    public_figures_refresh()
+    public_figures_refresh()
+    assert FiguresSnapshot.objects.count() == 1
