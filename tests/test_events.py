@@ -426,3 +426,16 @@ def test_the_attendee_list_runs_a_constant_number_of_queries(
         AttendeeFactory(event=event, case=CaseFactory())
     with django_assert_max_num_queries(len(few)):
         client.get(url)
+
+
+def test_the_event_list_shows_each_events_funnel(client, kurzeme_coordinator):
+    event = past_event()
+    AttendeeFactory(event=event, checked_in_at=timezone.now())
+    event_contacts_make(event=event, actor=kurzeme_coordinator)
+    EventFactory(title="Cits")
+    client.force_login(kurzeme_coordinator)
+
+    response = client.get(reverse("events:staff_list"), {"sort": "title"})
+
+    rows = {e.title: (f["checked_in"], f["cases"]) for e, f in response.context["rows"]}
+    assert rows == {event.title: (1, 1), "Cits": (0, 0)}
