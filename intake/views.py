@@ -129,6 +129,7 @@ class PrivacyNoticeView(TemplateView):
             version=settings.CONSENT_TEXT_VERSION,
             retention_months=settings.RETENTION_MONTHS,
             mail_retention_days=settings.OUTBOX_RETENTION_DAYS,
+            event_retention_days=settings.EVENT_ATTENDEE_RETENTION_DAYS,
             regions=PlanningRegion.objects.order_by("name"),
             data_protection_email=settings.DATA_PROTECTION_EMAIL,
             **kwargs,

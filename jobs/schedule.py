@@ -21,6 +21,12 @@ def every_minute(now: datetime) -> str | None:
     return timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")
 
 
+def every_quarter_hour(now: datetime) -> str | None:
+    """:00, :15, :30 and :45 start a slot each."""
+    local = timezone.localtime(now)
+    return local.strftime("%Y-%m-%dT%H:") + f"{local.minute // 15 * 15:02d}"
+
+
 def daily_at(hour: int, minute: int = 0, *, working_days_only: bool = False) -> Slot:
     """Today, once the local time has passed hour:minute (Monday to Friday if asked)."""
 
@@ -81,6 +87,24 @@ SCHEDULE = (
         "imports.services.jobs.import_jobs_prune",
         daily_at(4, 30),
         "daily at 04:30: delete history files left unconfirmed for 24 hours",
+    ),
+    Job(
+        "open_figures_refresh",
+        "openfigures.services.public_figures_refresh",
+        every_quarter_hour,
+        "every 15 minutes: the public figures counted again (the page never counts them)",
+    ),
+    Job(
+        "event_reminders",
+        "events.services.event_reminders_send",
+        daily_at(7, 15),
+        "daily at 07:15: a reminder to everyone registered for an event that starts tomorrow",
+    ),
+    Job(
+        "event_attendees_prune",
+        "events.services.event_attendees_prune",
+        daily_at(4, 40),
+        "daily at 04:40: forget the names and addresses of registrations for events long past",
     ),
     Job(
         "housekeeping",

@@ -69,6 +69,8 @@ class Email(models.Model):
         PASSWORD_RESET = "password_reset", _("password reset")
         TWO_FACTOR_ENROLMENT = "two_factor_enrolment", _("two-factor enrolment link")
         PERSONAL_LINK = "personal_link", _("personal link, asked for by the person")
+        EVENT_CONFIRMATION = "event_confirmation", _("event registration: confirmation")
+        EVENT_REMINDER = "event_reminder", _("event registration: reminder the day before")
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)

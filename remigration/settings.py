@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "privacy",
     "returnee",
     "imports",
+    "events",
+    "openfigures",
     "django_otp",
     "django_otp.plugins.otp_totp",
     # After django-otp: accounts/admin.py registers the device admin again, locked.
@@ -277,6 +279,9 @@ if SENTRY_DSN:
 # of sent e-mail is emptied after this many days (`manage.py apply_retention`).
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
+# An event's registrations keep names and addresses this long after the event has ended
+# (events.services.event_attendees_prune); the privacy notice says so.
+EVENT_ATTENDEE_RETENTION_DAYS = env.int("EVENT_ATTENDEE_RETENTION_DAYS", default=90)
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-12")
@@ -341,6 +346,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Public figures (openfigures/): no cell under this many people is shown; cached this long;
+# the sites that may embed the widget (CSP frame-ancestors) and read the JSON (CORS).
+OPEN_FIGURES_MIN_CELL = env.int("OPEN_FIGURES_MIN_CELL", default=5)
+OPEN_FIGURES_CACHE_SECONDS = env.int("OPEN_FIGURES_CACHE_SECONDS", default=15 * 60)
+OPEN_FIGURES_CORS_ORIGINS = env.list(
+    "OPEN_FIGURES_CORS_ORIGINS", default=["https://paps.lv", "https://www.paps.lv"]
+)
+OPEN_FIGURES_FRAME_ANCESTORS = env.list(
+    "OPEN_FIGURES_FRAME_ANCESTORS", default=["https://paps.lv", "https://www.paps.lv"]
+)
 # The public "Dod ziņu!" contact form: spam and abuse protection without third parties.
 # A person needs at least this many seconds to fill the form (a signed timestamp in it).
 CONTACT_FORM_MIN_FILL_SECONDS = env.int("CONTACT_FORM_MIN_FILL_SECONDS", default=3)

@@ -33,5 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
+    path("", include("events.urls")),
+    path("", include("openfigures.urls")),
     prefix_default_language=False,
 )

@@ -1,6 +1,8 @@
 """Test data. Related factories stay consistent: a case's municipality and coordinator belong
 to the case's planning region."""
 
+import datetime
+
 import factory
 from django.utils import timezone
 
@@ -158,3 +160,35 @@ def offer_draft_with_sections(*, case, actor):
         for need in case.needs.order_by("position", "code"):
             services.offer_item_add(offer=offer, need=need, title=need.label)
     return offer
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published seminar of Kurzeme in Dublin, a week from now."""
+
+    class Meta:
+        model = "events.Event"
+
+    title = "Karjeras iespējas un dzīves kvalitāte Liepājā"
+    kind = "seminar"
+    organiser_region = factory.LazyFunction(lambda: region("KUR"))
+    country = "IE"
+    city = "Dublin"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=3))
+    language = "lv"
+    capacity = 40
+    published = True
+
+
+class AttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Attendee"
+
+    event = factory.SubFactory(EventFactory)
+    first_name = "Aija"
+    last_name = factory.Sequence(lambda n: f"Ozola{n}")
+    email = factory.Sequence(lambda n: f"attendee{n}@example.org")
+    country = "IE"
+    language = "lv"
+    token_digest = factory.Sequence(lambda n: f"token-{n}")
+    contact_consent_at = factory.LazyFunction(timezone.now)

@@ -21,8 +21,10 @@ from returnee.models import ReturneeDocument
 from tests import test_workspace_access
 from tests.factories import (
     AnalystFactory,
+    AttendeeFactory,
     CaseFactory,
     CoordinatorFactory,
+    EventFactory,
     MunicipalityRequestFactory,
     NationalAdminFactory,
     OfferItemFactory,
@@ -84,7 +86,10 @@ def world():
         language="lv", status="ready", content=b"%PDF", filename="r.pdf",
         expires_at=timezone.now() + timedelta(hours=1),
     )  # fmt: skip
-    return {"users": users, "cases": cases}
+    # A published Kurzeme event with one attendee, and a Zemgale event.
+    events = {"KUR": EventFactory(), "ZEM": EventFactory(organiser_region=region("ZEM"))}
+    AttendeeFactory(event=events["KUR"])
+    return {"users": users, "cases": cases, "events": events}
 
 
 def url_for(world, name, args):
@@ -97,6 +102,9 @@ def url_for(world, name, args):
         "KI": cases["KUR"].offers.get().items.get().pk,
         "KR": cases["KUR"].municipality_requests.get().pk,
         "ZR": cases["ZEM"].municipality_requests.get().pk,
+        "KE": world["events"]["KUR"].pk,
+        "ZE": world["events"]["ZEM"].pk,
+        "KA": world["events"]["KUR"].attendees.get().pk,
     }
     return reverse(name, args=[values.get(arg, arg) for arg in args])
 
@@ -214,6 +222,31 @@ MATRIX = [
     ("returnee_staff:links_revoke", ["K"], "post", KURZEME_POST_REDIRECT),
     ("returnee_staff:links_revoke", ["Z"], "post", [LOGIN, 302, 404, 302, 403, 403]),
     ("returnee_staff:links_revoke", ["K"], "get", [LOGIN, 405, 405, 405, 403, 403]),
+    # Events: public pages for everybody; the staff pages for the organiser region's
+    # coordinators and national administrators (another region's event: 404).
+    ("events:list", [], "get", EVERYONE_200),
+    ("events:detail", ["KE"], "get", EVERYONE_200),
+    ("events:detail", ["KE"], "post", EVERYONE_200),  # empty form: errors shown again
+    ("events:detail", [999999], "get", [404] * 6),
+    ("events:thanks", ["KE"], "get", PUBLIC_REDIRECT),  # no registration: to the event
+    ("events:ical", ["KE"], "get", EVERYONE_200),
+    ("events:staff_list", [], "get", [LOGIN, 200, 200, 200, 403, 403]),
+    ("events:staff_create", [], "get", [LOGIN, 200, 200, 200, 403, 403]),
+    ("events:staff_create", [], "post", [LOGIN, 200, 200, 200, 403, 403]),  # errors shown
+    ("events:staff_detail", ["KE"], "get", OWN_KURZEME),
+    ("events:staff_detail", ["ZE"], "get", OWN_ZEMGALE),
+    ("events:staff_edit", ["KE"], "get", OWN_KURZEME),
+    ("events:staff_edit", ["KE"], "post", OWN_KURZEME),  # errors shown
+    ("events:staff_edit", ["ZE"], "post", OWN_ZEMGALE),
+    ("events:check_in", ["KE", "KA"], "post", KURZEME_POST_REDIRECT),
+    ("events:check_in", ["ZE", "KA"], "post", [LOGIN, 404, 404, 404, 403, 403]),
+    ("events:check_in", ["KE", "KA"], "get", [LOGIN, 405, 405, 405, 403, 403]),
+    ("events:contacts_make", ["KE"], "post", KURZEME_POST_REDIRECT),  # not started: refused
+    ("events:contacts_make", ["ZE"], "post", [LOGIN, 302, 404, 302, 403, 403]),
+    # The public figures: anyone.
+    ("openfigures:page", [], "get", EVERYONE_200),
+    ("openfigures:widget", [], "get", EVERYONE_200),
+    ("openfigures:json", [], "get", EVERYONE_200),
     # The health check for monitors: anyone, logged in or not (tests/test_health.py).
     ("healthz", [], "get", EVERYONE_200),
 ]
@@ -222,6 +255,7 @@ MATRIX = [
 GUARDED_NAMESPACES = {
     "intake", "workspace", "offers", "privacy", "reports", "accounts", "imports", "admin",
     "returnee", "returnee_staff",
+    "events", "openfigures",
 }  # fmt: skip
 
 

@@ -27,8 +27,10 @@ from imports.models import ImportJob
 from intake.forms import timestamp_token
 from offers import services as offer_services
 from tests.factories import (
+    AttendeeFactory,
     CaseFactory,
     CoordinatorFactory,
+    EventFactory,
     HouseholdMemberFactory,
     InteractionFactory,
     MunicipalityRequestFactory,
@@ -96,9 +98,15 @@ def world():
     )  # fmt: skip
     Case.objects.filter(pk=sent_case.pk).update(coordinator=coordinator)
     person_token = personal_link_issue(returnee=sent_case.returnee)
+    start = timezone.now() - datetime.timedelta(hours=4)
+    past_event = EventFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    AttendeeFactory(event=past_event, checked_in_at=timezone.now())
     return {
         "person_token": person_token,
         "sent_case": sent_case,
+        "upcoming_event": EventFactory(),
+        "past_event": past_event,
+        "to_check_in": AttendeeFactory(event=past_event),
         "to_check": to_check,
         "national": NationalAdminFactory(username="national"),
         "newcomer": NationalAdminFactory(username="newcomer"),
@@ -138,6 +146,41 @@ def contact_form():
     }
 
 
+def event_endpoints(world, past):
+    """The events' POSTs: a registration, a new event, a change, a check-in, contacts."""
+    from events.services import event_values, event_version
+
+    local = lambda moment: timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")  # noqa: E731
+    values = {key: value for key, value in event_values(past).items() if value is not None}
+    edit = {
+        **values, "starts_at": local(past.starts_at), "ends_at": local(past.ends_at),
+        "published": "on", "title": "Jauns nosaukums", "version": event_version(past),
+    }  # fmt: skip
+    create = {**edit, "version": ""}
+    return {
+        "event_register": (
+            None,
+            reverse("events:detail", args=[world["upcoming_event"].pk]),
+            {
+                "first_name": "Ilze",
+                "last_name": "Bērziņa",
+                "email": "ilze@example.com",
+                "country": "IE",
+                "party_size": "1",
+                "started": timestamp_token(),
+            },
+        ),  # fmt: skip
+        "event_create": ("coordinator", reverse("events:staff_create"), create),
+        "event_edit": ("coordinator", reverse("events:staff_edit", args=[past.pk]), edit),
+        "event_check_in": (
+            "coordinator",
+            reverse("events:check_in", args=[past.pk, world["to_check_in"].pk]),
+            {},
+        ),
+        "event_contacts": ("coordinator", reverse("events:contacts_make", args=[past.pk]), {}),
+    }
+
+
 def offer_url(name, offer, *args):
     return reverse(f"offers:{name}", args=[offer.case.reference, offer.version, *args])
 
@@ -148,7 +191,9 @@ def endpoints(world):
     reference = case.reference
     case_url = lambda name: reverse(f"workspace:{name}", args=[reference])  # noqa: E731
     uid = urlsafe_base64_encode(force_bytes(world["coordinator"].pk))
+    past = world["past_event"]
     return {
+        **event_endpoints(world, past),
         "contact": (None, reverse("intake:contact"), contact_form()),
         "login": (None, reverse("login"), {"username": "kurzeme", "password": "parole-123"}),
         "logout": ("coordinator", reverse("logout"), {}),
@@ -416,6 +461,7 @@ ENDPOINT_NAMES = [
     "password_reset_confirm", "returnee_link_request", "returnee_leave", "returnee_details",
     "returnee_document_upload", "returnee_consent_withdraw", "returnee_erasure_ask",
     "returnee_offer_answer", "returnee_links_revoke",
+    "event_register", "event_create", "event_edit", "event_check_in", "event_contacts",
 ]  # fmt: skip
 # POSTs that change no row even when they succeed: the language lives in a cookie.
 CHANGES_NOTHING_WHEN_ACCEPTED = {"set_language"}
@@ -462,6 +508,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "imports:job", "imports:template_xlsx", "imports:template_csv",
         "returnee:page", "returnee:open", "returnee:link_sent", "returnee:offer",
         "returnee:offer_pdf", "returnee_staff:document_download",
+        "events:list", "events:thanks", "events:ical", "events:staff_list",
+        "events:staff_detail", "openfigures:page", "openfigures:widget", "openfigures:json",
     }  # fmt: skip
     aliases = {
         "request_answer": "workspace:request_detail",
@@ -470,6 +518,11 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "report_pdf": "reports:pdf_prepare",
         "enrolment_links": "accounts:enrolment_links",
         "returnee_links_revoke": "returnee_staff:links_revoke",
+        "event_register": "events:detail",
+        "event_create": "events:staff_create",
+        "event_edit": "events:staff_edit",
+        "event_check_in": "events:check_in",
+        "event_contacts": "events:contacts_make",
     }
     covered = set()
     for name in ENDPOINT_NAMES:

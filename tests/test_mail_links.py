@@ -16,17 +16,20 @@ from coordinators.emails import (
     municipality_answer_enqueue,
     municipality_request_enqueue,
 )
+from events.emails import reminder_enqueue
 from offers.emails import offer_sent_enqueue
 from outbox.models import Email
 from returnee.emails import personal_link_enqueue
 from tests.factories import (
     CaseFactory,
+    EventFactory,
     MunicipalityRequestFactory,
     NationalAdminFactory,
     OfferFactory,
     municipality,
 )
 from tests.test_contact_form import EN_URL, LV_URL, form_data
+from tests.test_events import registration as event_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +66,13 @@ def every_mail(client, settings, kurzeme_coordinator, liepaja_specialist):
         coordinator=kurzeme_coordinator, cases=[case], today=datetime.date(2026, 12, 1)
     )
     offer_sent_enqueue(offer=OfferFactory(case=case))
+    # An event registration (in Russian, through the page) and its reminder.
+    event = EventFactory()
+    with translation.override("ru"):
+        registration = reverse("events:detail", args=[event.pk])
+    assert client.post(registration, event_registration()).status_code == 302
+    translation.activate("lv")
+    reminder_enqueue(attendee=event.attendees.get())
     enrolment_link_send(user=NationalAdminFactory(), created_by=NationalAdminFactory())
     personal_link_enqueue(returnee=case.returnee)
     # Asked for from a host the portal also answers to: the link must not follow the Host.
@@ -87,7 +97,8 @@ def test_every_link_in_every_mail_is_absolute_https_on_portal_url(every_mail):
         for link in links:
             assert link.startswith(f"{PORTAL_URL}/"), (email.purpose, link)
             path = urlsplit(link).path
-            with translation.override("en" if path.startswith("/en/") else "lv"):
+            language = path.split("/")[1] if path.startswith(("/en/", "/ru/")) else "lv"
+            with translation.override(language):
                 resolve(path)  # a page of the portal, not a typo
 
 

@@ -1,0 +1,82 @@
+"""Reads on events: the staff list, the attendee list, the public list, and the per-event
+funnel (attendees → cases → offers → returned)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from coordinators.models import Case, CaseEvent, User
+from offers.models import Offer
+
+from .models import Attendee, Event
+
+SORTS = {"date": "starts_at", "-date": "-starts_at", "title": "title", "-title": "-title"}
+
+
+def event_list(*, user: User, search: str = "", sort: str = "-date") -> QuerySet[Event]:
+    """The events the user may manage, searched by title or city, sorted; with counts."""
+    events = Event.objects.visible_to(user).select_related("organiser_region")
+    if search:
+        events = events.filter(Q(title__icontains=search) | Q(city__icontains=search))
+    registered = Q(attendees__status=Attendee.Status.REGISTERED)
+    return events.annotate(
+        people=Sum("attendees__party_size", filter=registered),
+        registrations=Count("attendees", filter=registered),
+    ).order_by(SORTS.get(sort, "-starts_at"), "pk")
+
+
+def public_event_list() -> QuerySet[Event]:
+    """The upcoming published events, soonest first."""
+    return Event.objects.public().select_related("organiser_region").order_by("starts_at", "pk")
+
+
+def event_attendees(*, event: Event) -> QuerySet[Attendee]:
+    return event.attendees.select_related("case").order_by("last_name", "first_name", "pk")
+
+
+def event_funnel(*, events: QuerySet[Event]) -> list[dict[str, Any]]:
+    """Per event: registrations, checked in, cases (the attendees' cases, new or matched),
+    those of the cases with an offer sent, and those returned. Three queries in all."""
+    registered = Q(attendees__status=Attendee.Status.REGISTERED)
+    rows = list(
+        events.annotate(
+            registrations=Count("attendees", filter=registered, distinct=True),
+            checked_in=Count(
+                "attendees",
+                filter=registered & Q(attendees__checked_in_at__isnull=False),
+                distinct=True,
+            ),
+            cases=Count("attendees__case", distinct=True),
+        ).values("pk", "title", "registrations", "checked_in", "cases")
+    )
+    ids = [row["pk"] for row in rows]
+    offered = _distinct_cases(ids, offered=True)
+    returned = _distinct_cases(ids, offered=False)
+    for row in rows:
+        row["offers"] = offered.get(row["pk"], 0)
+        row["returned"] = returned.get(row["pk"], 0)
+    return rows
+
+
+def _distinct_cases(event_ids: list[int], *, offered: bool) -> dict[int, int]:
+    """Per event id, the distinct cases of its attendees with an offer sent (or returned)."""
+    if offered:
+        condition = Exists(Offer.objects.filter(case=OuterRef("case_id"), sent_at__isnull=False))
+    else:
+        condition = Exists(
+            CaseEvent.objects.filter(
+                case=OuterRef("case_id"),
+                kind=CaseEvent.Kind.STATUS_CHANGED,
+                to_value=Case.Status.RETURNED,
+            )
+        )
+    rows = (
+        Attendee.objects.filter(event_id__in=event_ids, case__isnull=False)
+        .filter(condition)
+        .values("event_id")
+        .annotate(count=Count("case_id", distinct=True))
+        .order_by()
+    )
+    return {row["event_id"]: row["count"] for row in rows}
