@@ -33,6 +33,8 @@ def confirmation_enqueue(*, case: Case | None, data: dict[str, Any]) -> None:
             "case": case,
             "data": data,
             "privacy_url": absolute_url(reverse("intake:privacy")),
+            # A reply reaches the case only through its Reply-To (the inbound app).
+            "replies": bool(settings.INBOUND_REPLY_ADDRESS) and case is not None,
         }
         subject = (
             CONFIRMATION_SUBJECT % {"reference": case.reference}

@@ -53,6 +53,12 @@ SCHEDULE = (
         "every minute: mail that came due, retries, sends interrupted by a dead worker",
     ),
     Job(
+        "inbound_mailbox",
+        "inbound.mailbox.mailbox_read",
+        every_minute,
+        "every minute: replies in the IMAP mailbox (INBOUND_IMAP_URL) onto their cases",
+    ),
+    Job(
         "followup_digest",
         "coordinators.services.followups.followup_digest_send",
         daily_at(7, 0, working_days_only=True),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "privacy",
     "imports",
+    "inbound",
     "django_otp",
     "django_otp.plugins.otp_totp",
     # After django-otp: accounts/admin.py registers the device admin again, locked.
@@ -203,6 +204,20 @@ EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", default="remigracija.lv
 OUTBOX_MAX_DELAY_MINUTES = env.int("OUTBOX_MAX_DELAY_MINUTES", default=15)
 # While the mail server does not answer, sending pauses this long, doubling up to the second.
 OUTBOX_PAUSE_SECONDS = tuple(env.list("OUTBOX_PAUSE_SECONDS", cast=int, default=[30, 600]))
+
+# --- Incoming mail (the inbound app) ---------------------------------------------------
+# Mail to the person carries Reply-To: this address with a random per-case token, e.g.
+# "atbildes+{token}@remigracija.lv" (the mailbox must accept the +suffix). Empty: no
+# Reply-To, and the mails do not ask the person to reply.
+INBOUND_REPLY_ADDRESS = env("INBOUND_REPLY_ADDRESS", default="")
+# The function the outbox asks for that address (dotted path: the outbox imports no app).
+OUTBOX_REPLY_ADDRESS = "inbound.services.reply_address_for_case"
+# The mailbox the worker reads every minute: imaps://user:password@host:993/INBOX (password
+# URL-encoded). Empty: no reading (a mail server may pipe to `manage.py receive_email`).
+INBOUND_IMAP_URL = env("INBOUND_IMAP_URL", default="")
+# Larger attachments are not kept (the mail says which); larger messages are refused.
+INBOUND_ATTACHMENT_MAX_BYTES = env.int("INBOUND_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+INBOUND_MESSAGE_MAX_BYTES = env.int("INBOUND_MESSAGE_MAX_BYTES", default=40 * 1024 * 1024)
 
 # --- Background work ------------------------------------------------------------------
 # Tasks (sending mail, scheduled jobs) are rows in the database, run by `manage.py worker`:

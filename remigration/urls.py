@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("offers.urls")),
     path("", include("privacy.urls")),
     path("", include("accounts.urls")),
+    path("", include("inbound.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
     prefix_default_language=False,

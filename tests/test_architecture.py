@@ -2,8 +2,8 @@
 
 Layers, from the bottom: common; the leaves audit, outbox and jobs (they know no domain model
 by import); municipalities; coordinators (the domain core); offers; privacy; the apps people
-use (intake, workspace, reports, imports, accounts); demo; the project package. A module may import
-its own app and the layers below it, never a layer above or beside it.
+use (intake, workspace, reports, imports, accounts, inbound); demo; the project package. A
+module may import its own app and the layers below it, never a layer above or beside it.
 """
 
 import ast
@@ -26,6 +26,7 @@ LAYERS = {
     "reports": 6,
     "imports": 6,
     "accounts": 6,
+    "inbound": 6,
     "demo": 7,
     "remigration": 8,
 }
