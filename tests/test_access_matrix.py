@@ -184,6 +184,7 @@ MATRIX = [
 # URL names of these namespaces and top-level names must all appear in one of the matrices.
 GUARDED_NAMESPACES = {
     "intake", "workspace", "offers", "privacy", "reports", "accounts", "imports", "admin",
+    "inbound",
 }  # fmt: skip
 
 
@@ -316,6 +317,10 @@ WORKSPACE_ARGS = {
     # Any contact id: likewise.
     "kurzeme_contact": [1],
     "zemgale_contact": [2],
+    # Any message or file id: likewise.
+    "inbox_message": [1],
+    "kurzeme_mail_file": ["6f1c2a3e-0000-4000-8000-0000000000ac"],
+    "inbox_file": ["6f1c2a3e-0000-4000-8000-0000000000ad"],
 }
 
 
