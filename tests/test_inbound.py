@@ -437,3 +437,20 @@ def test_case_mail_and_its_files_are_for_those_who_see_the_case(
     assert download["Content-Disposition"].startswith("attachment;")
     assert b"".join(download) == PDF
     assert AuditEntry.objects.filter(action="download", reference=case.reference).exists()
+
+
+@pytest.mark.parametrize(("reply_address", "promised"), [(REPLY_ADDRESS, True), ("", False)])
+def test_the_confirmation_asks_for_a_reply_only_when_replies_are_read(
+    settings, reply_address, promised
+):
+    from intake.emails import confirmation_enqueue
+
+    settings.INBOUND_REPLY_ADDRESS = reply_address
+    case = CaseFactory()
+
+    data = {"preferred_language": "en", "first_name": "Anna", "email": "anna@example.org"}
+    confirmation_enqueue(case=case, data=data)
+
+    email = Email.objects.get()
+    assert ("simply reply to this e-mail" in email.body) is promised
+    assert bool(email.reply_to) is promised
