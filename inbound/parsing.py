@@ -109,7 +109,7 @@ def _date(message: EmailMessage) -> datetime:
         return timezone.now()
     if timezone.is_naive(when):
         when = timezone.make_aware(when, timezone.get_current_timezone())
-    return when
+    return min(when, timezone.now())  # a sender's clock ahead puts nothing in the future
 
 
 def _text(message: EmailMessage) -> str:

@@ -95,14 +95,25 @@ def inbound_receive(*, raw: bytes) -> tuple[InboundMessage, bool]:
     existing = InboundMessage.objects.filter(message_id=parsed.message_id).first()
     if existing is not None:
         return existing, False
+    saved: list[str] = []
     try:
-        return _store(parsed), True
+        return _store(parsed, saved), True
     except IntegrityError:  # stored meanwhile by the other path: the unique Message-ID
+        _files_delete(saved)
         return InboundMessage.objects.get(message_id=parsed.message_id), False
+    except BaseException:  # the rows are rolled back: so are the files
+        _files_delete(saved)
+        raise
+
+
+def _files_delete(names: list[str]) -> None:
+    storage = InboundAttachment._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
 
 
 @transaction.atomic
-def _store(parsed: Parsed) -> InboundMessage:
+def _store(parsed: Parsed, saved: list[str]) -> InboundMessage:
     matched_by, case = InboundMessage.MatchedBy.TOKEN, case_from_recipients(parsed.recipients)
     if case is None:
         matched_by, case = InboundMessage.MatchedBy.THREAD, case_from_thread(parsed.thread_ids)
@@ -113,7 +124,7 @@ def _store(parsed: Parsed) -> InboundMessage:
         body=parsed.text,
         received_at=parsed.received_at,
     )
-    skipped = _attachments_store(message=message, parsed=parsed)
+    skipped = _attachments_store(message=message, parsed=parsed, saved=saved)
     if skipped:
         message.body = f"{message.body}\n\n{FILES_NOT_KEPT % {'names': ', '.join(skipped)}}"
         message.save(update_fields=["body"])
@@ -123,8 +134,9 @@ def _store(parsed: Parsed) -> InboundMessage:
     return message
 
 
-def _attachments_store(*, message: InboundMessage, parsed: Parsed) -> list[str]:
-    """Keep the files of an accepted type (by content) and size; the names of the others."""
+def _attachments_store(*, message: InboundMessage, parsed: Parsed, saved: list[str]) -> list[str]:
+    """Keep the files of an accepted type (by content) and size (their storage names added
+    to `saved`); the names of the others."""
     skipped = []
     for file in parsed.files:
         kind = content_type_sniff(file.content)
@@ -136,6 +148,7 @@ def _attachments_store(*, message: InboundMessage, parsed: Parsed) -> list[str]:
             message=message, filename=name, content_type=kind, size=len(file.content)
         )
         attachment.file.save(name, ContentFile(file.content), save=False)
+        saved.append(attachment.file.name)
         attachment.save()
     return skipped
 
@@ -201,13 +214,7 @@ def _attachments_delete(attachments: Any) -> int:
     files = [attachment.file.name for attachment in attachments]
     count: int = attachments.delete()[0]
     if files:
-        storage = InboundAttachment._meta.get_field("file").storage
-
-        def delete_files() -> None:
-            for name in files:
-                storage.delete(name)
-
-        transaction.on_commit(delete_files, robust=True)
+        transaction.on_commit(lambda: _files_delete(files), robust=True)
     return count
 
 

@@ -454,3 +454,18 @@ def test_the_confirmation_asks_for_a_reply_only_when_replies_are_read(
     email = Email.objects.get()
     assert ("simply reply to this e-mail" in email.body) is promised
     assert bool(email.reply_to) is promised
+
+
+def test_a_failed_store_leaves_no_file_in_storage(monkeypatch, settings):
+    case = CaseFactory()
+
+    def failing(**kwargs):
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr("inbound.services._put_on_case", failing)
+    raw = reply(to=reply_address_for_case(case=case), files=[("a.pdf", PDF, "application/pdf")])
+    assert pipe(raw) == 75  # the mail server keeps it and tries again
+
+    assert not InboundMessage.objects.exists()
+    folder = settings.MEDIA_ROOT / "inbound"
+    assert not folder.exists() or list(folder.iterdir()) == []
