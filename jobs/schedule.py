@@ -89,6 +89,12 @@ SCHEDULE = (
         "daily at 04:30: delete history files left unconfirmed for 24 hours",
     ),
     Job(
+        "contact_submissions_prune",
+        "coordinators.services.contacts.contact_submissions_prune",
+        daily_at(4, 40),
+        "daily at 04:40: delete contact-form rows dealt with, past their retention",
+    ),
+    Job(
         "housekeeping",
         "jobs.services.housekeeping",
         daily_at(4, 0),

@@ -291,6 +291,9 @@ if SENTRY_DSN:
 # of sent e-mail is emptied after this many days (`manage.py apply_retention`).
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
+# A contact form's row, once the worker or a coordinator has dealt with it (its text is
+# already gone), is deleted this many days after it came in (the daily job in jobs/schedule).
+CONTACT_SUBMISSION_RETENTION_DAYS = env.int("CONTACT_SUBMISSION_RETENTION_DAYS", default=30)
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-12")
