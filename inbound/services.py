@@ -88,10 +88,13 @@ def case_from_thread(thread_ids: list[str]) -> Case | None:
     return sent.case if sent else None
 
 
-def inbound_receive(*, raw: bytes) -> tuple[InboundMessage, bool]:
+def inbound_receive(*, raw: bytes, recipients: tuple[str, ...] = ()) -> tuple[InboundMessage, bool]:
     """Store one received message (RFC 822 bytes) once: (the message, True if new). A
-    Message-ID stored before (the other path saw it first) is not stored again."""
+    Message-ID stored before (the other path saw it first) is not stored again.
+    `recipients`: the envelope's, when the mail server passes them (they name the token
+    even when the headers do not, e.g. for a Bcc)."""
     parsed = message_parse(raw)
+    parsed.recipients += [address.strip().lower() for address in recipients if address.strip()]
     existing = InboundMessage.objects.filter(message_id=parsed.message_id).first()
     if existing is not None:
         return existing, False

@@ -62,11 +62,13 @@ def reply(*, to, text="Jā, mums der.", message_id="<reply-1@mail.example.org>",
     return message.as_bytes()
 
 
-def pipe(raw):
+def pipe(raw, *args):
     """`manage.py receive_email` with `raw` on stdin; its exit code."""
     stdin = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8")
     try:
-        call_command("receive_email", stdin=stdin, stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "receive_email", *args, stdin=stdin, stdout=io.StringIO(), stderr=io.StringIO()
+        )
     except SystemExit as exit_:
         return exit_.code
     return 0
@@ -126,6 +128,14 @@ def test_reply_to_the_token_address_is_on_the_case_flagged():
     assert interaction.summary == "Jā, mums der."
     case.refresh_from_db()
     assert case.needs_attention
+
+
+def test_the_envelope_recipient_given_by_the_mail_server_names_the_case():
+    case = CaseFactory()
+
+    pipe(reply(to="undisclosed-recipients:;"), "--recipient", reply_address_for_case(case=case))
+
+    assert InboundMessage.objects.get().case == case
 
 
 def test_reply_that_answers_our_mail_is_found_by_in_reply_to():

@@ -1,4 +1,5 @@
-"""`manage.py receive_email < message.eml`: one message from a mail server's pipe.
+"""`manage.py receive_email [--recipient ADDRESS] < message.eml`: one message from a mail
+server's pipe (Postfix: `pipe … argv=… receive_email --recipient ${recipient}`).
 
 Exit 0 when it is stored (on its case, or in the national inbox when it names none, or
 already stored through the IMAP reader); 75 (EX_TEMPFAIL) when the database fails, so the
@@ -21,6 +22,14 @@ class Command(BaseCommand):
     help = "Store one e-mail (RFC 822) read on standard input."
     stealth_options = ("stdin",)  # call_command(…, stdin=…) in the tests
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--recipient",
+            action="append",
+            default=[],
+            help="The envelope recipient (Postfix: ${recipient}); may be given again.",
+        )
+
     def handle(self, *args, **options):
         stream = getattr(self.stdin, "buffer", self.stdin)
         raw = stream.read(settings.INBOUND_MESSAGE_MAX_BYTES + 1)
@@ -30,7 +39,7 @@ class Command(BaseCommand):
             self.stderr.write("empty or too large")
             sys.exit(EX_DATAERR)
         try:
-            _message, created = inbound_receive(raw=raw)
+            _message, created = inbound_receive(raw=raw, recipients=tuple(options["recipient"]))
         except DatabaseError:
             self.stderr.write("database unavailable, try again later")
             sys.exit(EX_TEMPFAIL)
