@@ -103,7 +103,10 @@ def inbound_receive(*, raw: bytes, recipients: tuple[str, ...] = ()) -> tuple[In
         return _store(parsed, saved), True
     except IntegrityError:  # stored meanwhile by the other path: the unique Message-ID
         _files_delete(saved)
-        return InboundMessage.objects.get(message_id=parsed.message_id), False
+        stored = InboundMessage.objects.filter(message_id=parsed.message_id).first()
+        if stored is None:  # another constraint: not a duplicate
+            raise
+        return stored, False
     except BaseException:  # the rows are rolled back: so are the files
         _files_delete(saved)
         raise
