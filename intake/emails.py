@@ -38,6 +38,8 @@ def confirmation_enqueue(*, case: Case | None, data: dict[str, Any]) -> None:
             "data": data,
             "privacy_url": absolute_url(reverse("intake:privacy")),
             "personal_url": personal_link_url(returnee=returnee) if returnee else "",
+            # A reply reaches the case only through its Reply-To (the inbound app).
+            "replies": bool(settings.INBOUND_REPLY_ADDRESS) and case is not None,
         }
         subject = (
             CONFIRMATION_SUBJECT % {"reference": case.reference}

@@ -59,6 +59,12 @@ SCHEDULE = (
         "every minute: mail that came due, retries, sends interrupted by a dead worker",
     ),
     Job(
+        "inbound_mailbox",
+        "inbound.mailbox.mailbox_read",
+        every_minute,
+        "every minute: replies in the IMAP mailbox (INBOUND_IMAP_URL) onto their cases",
+    ),
+    Job(
         "followup_digest",
         "coordinators.services.followups.followup_digest_send",
         daily_at(7, 0, working_days_only=True),
@@ -105,6 +111,12 @@ SCHEDULE = (
         "events.services.event_attendees_prune",
         daily_at(4, 40),
         "daily at 04:40: forget the names and addresses of registrations for events long past",
+    ),
+    Job(
+        "contact_submissions_prune",
+        "coordinators.services.contacts.contact_submissions_prune",
+        daily_at(4, 40),
+        "daily at 04:40: delete contact-form rows dealt with, past their retention",
     ),
     Job(
         "housekeeping",

@@ -24,8 +24,8 @@ class MunicipalityAdmin(SpreadsheetAdmin):
 
 @admin.register(NeedCategory)
 class NeedCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "code", "position"]
-    search_fields = ["name", "name_en", "code"]
+    list_display = ["name", "name_en", "name_ru", "code", "position"]
+    search_fields = ["name", "name_en", "name_ru", "code"]
     ordering = ["position"]
 
 

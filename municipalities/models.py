@@ -63,6 +63,7 @@ class NeedCategory(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("name in English"), max_length=100)
+    name_ru = models.CharField(_("name in Russian"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -75,9 +76,15 @@ class NeedCategory(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active interface language: Latvian, else English (there are no
-        Russian names: a Russian page shows the English one)."""
-        return self.name if (get_language() or "lv").startswith("lv") else self.name_en
+        """The name in the active interface language; a staff page in Russian with no Russian
+        name shows the English one (an offer is checked for it before sending:
+        `name_in`)."""
+        language = (get_language() or "lv")[:2]
+        return self.name_in(language) or self.name_en or self.name
+
+    def name_in(self, language: str) -> str:
+        """The name in `language` (lv, en, ru); "" when it has none."""
+        return {"lv": self.name, "en": self.name_en, "ru": self.name_ru}.get(language[:2], "")
 
 
 class MunicipalServiceQuerySet(models.QuerySet["MunicipalService"]):
@@ -106,6 +113,12 @@ class MunicipalService(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # The same entry for an offer in English or Russian; empty until someone translates it
+    # (an offer in that language then says so before it can be sent).
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=200, blank=True)
+    description_ru = models.TextField(_("description in Russian"), blank=True)
     contact = models.CharField(_("contact"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -121,3 +134,15 @@ class MunicipalService(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.municipality})"
+
+    def texts_in(self, language: str) -> tuple[str, str] | None:
+        """(title, description) in `language`; None when the entry has no translation into it
+        (no title, or no description where the Latvian entry has one)."""
+        title, description = {
+            "lv": (self.title, self.description),
+            "en": (self.title_en, self.description_en),
+            "ru": (self.title_ru, self.description_ru),
+        }.get(language[:2], ("", ""))
+        if not title.strip() or (self.description.strip() and not description.strip()):
+            return None
+        return title, description

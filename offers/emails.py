@@ -5,6 +5,7 @@ The mail is stored with the sending (`offer_sent_enqueue`, in the request's tran
 its PDF is made by the worker (`offer_sent_attach_pdf`, through `offers.tasks`): no web
 request waits for the PDF renderer."""
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,8 @@ def offer_sent_enqueue(*, offer: Offer) -> Email:
     worker has attached the PDF."""
     with translation.override(offer.language):
         context = offer_document_context(offer=offer)
+        # A reply reaches the case only through its Reply-To (the inbound app).
+        context["replies"] = bool(settings.INBOUND_REPLY_ADDRESS)
         case = context["case"]
         # The person answers on their page; the link's token lives in this body only.
         context["personal_url"] = personal_link_url(returnee=case.returnee)

@@ -24,6 +24,7 @@ from coordinators.services.versions import last_changed_by
 from municipalities.models import MunicipalService, NeedCategory
 
 from . import emails
+from .languages import offer_language_problems, service_texts
 from .models import ANSWER_WITHIN, Offer, OfferItem
 
 OFFER_LANGUAGES: tuple[str, ...] = (Language.LATVIAN, Language.ENGLISH, Language.RUSSIAN)
@@ -197,14 +198,11 @@ def offer_item_add_from_service(*, offer: Offer, service: MunicipalService) -> O
     after the service changes or is withdrawn."""
     if not MunicipalService.objects.available().filter(pk=service.pk).exists():
         raise DomainError(SERVICE_NOT_AVAILABLE)
+    title, text = service_texts(service=service, language=offer.language)
     return offer_item_add(
-        offer=offer,
-        need=service.category,
-        service=service,
-        title=service.title,
-        text=service.description,
+        offer=offer, need=service.category, service=service, title=title, text=text,
         contact=service.contact,
-    )
+    )  # fmt: skip
 
 
 def offer_item_add_from_request(*, offer: Offer, request: MunicipalityRequest) -> OfferItem:
@@ -265,11 +263,15 @@ def offer_send_problems(*, offer: Offer) -> list[str]:
     """Everything that stops this version from being sent, all at once (empty: it can go)."""
     if offer.status != Offer.Status.DRAFT:
         return [str(OFFER_ALREADY_SENT % {"version": offer.version})]
-    items = list(offer.items.all())
+    items = list(offer.items.select_related("service", "need"))
     problems = [] if items else [str(OFFER_HAS_NO_ITEMS)]
     problems += [
         str(ITEM_HAS_NO_TEXT % {"title": item.title}) for item in items if not item.text.strip()
     ]
+    needs = {item.need.pk: item.need for item in items}
+    if offer.language != Language.LATVIAN:  # every need has its Latvian name
+        needs.update((need.pk, need) for need in offer.case.needs.all())  # "still finding out"
+    problems += offer_language_problems(offer=offer, items=items, needs=list(needs.values()))
     if not offer.case.returnee.email:
         problems.append(str(RETURNEE_HAS_NO_EMAIL))
     return problems

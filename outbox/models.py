@@ -72,7 +72,14 @@ class Email(models.Model):
         EVENT_CONFIRMATION = "event_confirmation", _("event registration: confirmation")
         EVENT_REMINDER = "event_reminder", _("event registration: reminder the day before")
 
+    # Mail to the person abroad: it carries the case's Reply-To (OUTBOX_REPLY_ADDRESS), and a
+    # reply to it is threaded onto the case by its Message-ID (the inbound app).
+    TO_THE_PERSON = frozenset(
+        {Purpose.CONTACT_CONFIRMATION, Purpose.OFFER, Purpose.PERSONAL_LINK}
+    )
+
     to = models.EmailField(_("to"))
+    reply_to = models.CharField(_("Reply-To"), max_length=320, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML text"), blank=True)

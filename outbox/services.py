@@ -91,6 +91,7 @@ def email_enqueue(
     it makes the attachments and calls `email_attachments_add`, which queues the mail."""
     email = Email.objects.create(
         to=to,
+        reply_to=_reply_address(case=case, purpose=purpose),
         subject=subject,
         body=body,
         html_body=html_body,
@@ -107,6 +108,15 @@ def email_enqueue(
     else:
         transaction.on_commit(_ask_worker, robust=True)
     return email
+
+
+def _reply_address(*, case: "Case | None", purpose: str) -> str:
+    """The case's Reply-To for mail to the person: asked of the function named by
+    `OUTBOX_REPLY_ADDRESS` (dotted path; the outbox imports no app above it); "" for staff
+    mail, mail of no case, or when no function is set."""
+    if case is None or purpose not in Email.TO_THE_PERSON or not settings.OUTBOX_REPLY_ADDRESS:
+        return ""
+    return str(import_string(settings.OUTBOX_REPLY_ADDRESS)(case=case))
 
 
 def _attach(email_id: int, attachments: Iterable[tuple[str, bytes, str]]) -> None:
@@ -245,6 +255,7 @@ def email_message(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         headers={"Message-ID": email.message_id} if email.message_id else None,
+        reply_to=[email.reply_to] if email.reply_to else None,
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")

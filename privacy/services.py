@@ -113,6 +113,11 @@ def returnee_erase(
     DataExport.objects.filter(case__returnee=returnee).delete()
     # Contact forms sent with the person's address and not yet checked: what was typed.
     ContactSubmission.objects.filter(existing_returnee=returnee).delete()
+    # … and forms the worker failed on (still as received), sent with the person's address.
+    if identifiers.email:
+        ContactSubmission.objects.filter(
+            status=ContactSubmission.Status.RECEIVED, data__email__iexact=identifiers.email
+        ).delete()
     erasure.admin_log_scrub(objects=objects, identifiers=identifiers)
     erasure.history_scrub(objects=objects, identifiers=identifiers)
     Erasure.objects.create(returnee=returnee, reason=reason, erased_by=actor)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "imports",
     "events",
     "openfigures",
+    "inbound",
     "django_otp",
     "django_otp.plugins.otp_totp",
     # After django-otp: accounts/admin.py registers the device admin again, locked.
@@ -207,6 +208,20 @@ OUTBOX_MAX_DELAY_MINUTES = env.int("OUTBOX_MAX_DELAY_MINUTES", default=15)
 # While the mail server does not answer, sending pauses this long, doubling up to the second.
 OUTBOX_PAUSE_SECONDS = tuple(env.list("OUTBOX_PAUSE_SECONDS", cast=int, default=[30, 600]))
 
+# --- Incoming mail (the inbound app) ---------------------------------------------------
+# Mail to the person carries Reply-To: this address with a random per-case token, e.g.
+# "atbildes+{token}@remigracija.lv" (the mailbox must accept the +suffix). Empty: no
+# Reply-To, and the mails do not ask the person to reply.
+INBOUND_REPLY_ADDRESS = env("INBOUND_REPLY_ADDRESS", default="")
+# The function the outbox asks for that address (dotted path: the outbox imports no app).
+OUTBOX_REPLY_ADDRESS = "inbound.services.reply_address_for_case"
+# The mailbox the worker reads every minute: imaps://user:password@host:993/INBOX (password
+# URL-encoded). Empty: no reading (a mail server may pipe to `manage.py receive_email`).
+INBOUND_IMAP_URL = env("INBOUND_IMAP_URL", default="")
+# Larger attachments are not kept (the mail says which); larger messages are refused.
+INBOUND_ATTACHMENT_MAX_BYTES = env.int("INBOUND_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+INBOUND_MESSAGE_MAX_BYTES = env.int("INBOUND_MESSAGE_MAX_BYTES", default=40 * 1024 * 1024)
+
 # --- Background work ------------------------------------------------------------------
 # Tasks (sending mail, scheduled jobs) are rows in the database, run by `manage.py worker`:
 # django-tasks (Django 6's tasks API, backported) with django-tasks-db's database backend,
@@ -282,6 +297,9 @@ OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
 # An event's registrations keep names and addresses this long after the event has ended
 # (events.services.event_attendees_prune); the privacy notice says so.
 EVENT_ATTENDEE_RETENTION_DAYS = env.int("EVENT_ATTENDEE_RETENTION_DAYS", default=90)
+# A contact form's row, once the worker or a coordinator has dealt with it (its text is
+# already gone), is deleted this many days after it came in (the daily job in jobs/schedule).
+CONTACT_SUBMISSION_RETENTION_DAYS = env.int("CONTACT_SUBMISSION_RETENTION_DAYS", default=30)
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-12")

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("privacy.urls")),
     path("", include("returnee.staff_urls")),
     path("", include("accounts.urls")),
+    path("", include("inbound.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
     path("", include("events.urls")),

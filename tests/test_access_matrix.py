@@ -256,6 +256,7 @@ GUARDED_NAMESPACES = {
     "intake", "workspace", "offers", "privacy", "reports", "accounts", "imports", "admin",
     "returnee", "returnee_staff",
     "events", "openfigures",
+    "inbound",
 }  # fmt: skip
 
 
@@ -388,6 +389,10 @@ WORKSPACE_ARGS = {
     # Any contact id: likewise.
     "kurzeme_contact": [1],
     "zemgale_contact": [2],
+    # Any message or file id: likewise.
+    "inbox_message": [1],
+    "kurzeme_mail_file": ["6f1c2a3e-0000-4000-8000-0000000000ac"],
+    "inbox_file": ["6f1c2a3e-0000-4000-8000-0000000000ad"],
 }
 
 

@@ -2,9 +2,9 @@
 
 Layers, from the bottom: common; the leaves audit, outbox and jobs (they know no domain model
 by import); municipalities; coordinators (the domain core); offers; privacy; the apps people
-use (intake, workspace, reports, imports, accounts, returnee); demo and events; openfigures;
-the project package. A module may import its own app and the layers below it, never a
-layer above or beside it.
+use (intake, workspace, reports, imports, accounts, returnee, inbound); demo and events;
+openfigures; the project package. A module may import its own app and the layers below it,
+never a layer above or beside it.
 """
 
 import ast
@@ -28,6 +28,7 @@ LAYERS = {
     "imports": 6,
     "accounts": 6,
     "returnee": 6,
+    "inbound": 6,
     "demo": 7,
     # Events use the contact form's defences (intake) and the case core; the public figures
     # read the reports and the upcoming events.

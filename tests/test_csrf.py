@@ -24,6 +24,7 @@ from coordinators.services.links import personal_link_issue
 from coordinators.services.pipeline import case_transition
 from coordinators.services.versions import RETURNEE_VALUES
 from imports.models import ImportJob
+from inbound.models import InboundMessage
 from intake.forms import timestamp_token
 from offers import services as offer_services
 from tests.factories import (
@@ -107,6 +108,7 @@ def world():
         "upcoming_event": EventFactory(),
         "past_event": past_event,
         "to_check_in": AttendeeFactory(event=past_event),
+        "inbox_message": InboundMessage.objects.create(message_id="<inbox@x>", subject="Sveiki"),
         "to_check": to_check,
         "national": NationalAdminFactory(username="national"),
         "newcomer": NationalAdminFactory(username="newcomer"),
@@ -281,6 +283,16 @@ def endpoints(world):
             reverse("workspace:contact_dismiss", args=[world["to_check"].pk]),
             {},
         ),
+        "inbox_assign": (
+            "national",
+            reverse("inbound:assign", args=[world["inbox_message"].pk]),
+            {f"{world['inbox_message'].pk}-reference": world["case"].reference},
+        ),
+        "inbox_dismiss": (
+            "national",
+            reverse("inbound:dismiss", args=[world["inbox_message"].pk]),
+            {},
+        ),
         "request_answer": (
             "specialist",
             reverse("workspace:request_detail", args=[world["open_request"].pk]),
@@ -452,7 +464,8 @@ ENDPOINT_NAMES = [
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
     "case_contact", "case_details", "case_household", "case_household_member",
     "case_interaction_edit",
-    "case_search", "check_link", "check_dismiss", "request_answer",
+    "case_search", "check_link", "check_dismiss", "request_answer", "inbox_assign",
+    "inbox_dismiss",
     "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
@@ -510,11 +523,14 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "returnee:offer_pdf", "returnee_staff:document_download",
         "events:list", "events:thanks", "events:ical", "events:staff_list",
         "events:staff_detail", "openfigures:page", "openfigures:widget", "openfigures:json",
+        "inbound:inbox", "inbound:case_mail", "inbound:attachment",
     }  # fmt: skip
     aliases = {
         "request_answer": "workspace:request_detail",
         "check_link": "workspace:contact_link",
         "check_dismiss": "workspace:contact_dismiss",
+        "inbox_assign": "inbound:assign",
+        "inbox_dismiss": "inbound:dismiss",
         "report_pdf": "reports:pdf_prepare",
         "enrolment_links": "accounts:enrolment_links",
         "returnee_links_revoke": "returnee_staff:links_revoke",

@@ -5,6 +5,8 @@ installed app (a new model that keeps a copy fails this test until erasure cover
 import io
 import json
 import zipfile
+from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -24,6 +26,8 @@ from coordinators.models import HouseholdMember, Returnee
 from coordinators.services.links import personal_link_issue
 from coordinators.services.pipeline import case_transition
 from coordinators.services.requests import municipality_request_answer
+from inbound.models import InboundAttachment
+from inbound.services import inbound_receive
 from offers import services as offers
 from outbox.models import Email
 from outbox.services import email_enqueue
@@ -87,6 +91,19 @@ def copies_left():
     return sorted(set(found))
 
 
+def person_reply(*, number, in_reply_to):
+    """The person's own reply, signed with their name and phone, with a file."""
+    message = EmailMessage()
+    message["From"], message["To"] = f"{FULL} <{EMAIL}>", "atbildes@example.lv"
+    message["Subject"], message["Message-ID"] = f"Re: {FIRST}", f"<reply-{number}@example.org>"
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+    message.set_content(f"Paldies!\n{FULL}, {PHONE}")
+    message.add_attachment(b"%PDF-1.4\n", maintype="application", subtype="pdf",
+                           filename=f"{LAST}.pdf")  # fmt: skip
+    return message.as_bytes()
+
+
 def admin_log(user, obj, flag, message=""):
     return AdminLogEntry.objects.create(
         user=user,
@@ -99,10 +116,15 @@ def admin_log(user, obj, flag, message=""):
 
 
 @pytest.fixture
-def rich_case(client, kurzeme_coordinator, national_admin, django_capture_on_commit_callbacks):
+def rich_case(
+    client, kurzeme_coordinator, national_admin, django_capture_on_commit_callbacks, settings,
+    tmp_path,
+):  # fmt: skip
     """A case worked through the pages and services: household, contacts, a question to a
     municipality answered with the name shared, a sent offer with its PDF, mail, the admin's
-    log, django-auditlog's history, the audit trail, a search, a ZIP of the person's data."""
+    log, django-auditlog's history, the audit trail, a search, a ZIP of the person's data,
+    the person's replies (one on the case with a file, one in the national inbox)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     liepaja = municipality("Liepājas valstspilsēta")
     case = CaseFactory(
         returnee__first_name=FIRST,
@@ -151,7 +173,9 @@ def rich_case(client, kurzeme_coordinator, national_admin, django_capture_on_com
                 item=item, title=f"Dzīvoklis {LAST}", text=f"{FULL}: īre.", contact=EMAIL
             )
         offers.offer_send(offer=offer, actor=kurzeme_coordinator)
-        email_enqueue(to=EMAIL, subject=f"Labdien, {FIRST}!", body="…", purpose="offer", case=case)
+        sent = email_enqueue(
+            to=EMAIL, subject=f"Labdien, {FIRST}!", body="…", purpose="offer", case=case
+        )
         email_enqueue(to=EMAIL, subject="Atgādinājums", body=f"Cien. {FULL}", purpose="offer")
         client.get(reverse("workspace:case_detail", args=[case.reference]))
         client.post(reverse("workspace:case_search"), {"q": LAST})
@@ -177,13 +201,18 @@ def rich_case(client, kurzeme_coordinator, national_admin, django_capture_on_com
         (Email.objects.filter(case=case).first(), CHANGE, ""),
     ]:
         admin_log(national_admin, obj, flag, json.dumps(message) if message else "")
+    # The person's replies: one answers the offer mail (on the case), one goes to the inbox.
+    for number, answering in ((1, sent.message_id), (2, "")):
+        inbound_receive(raw=person_reply(number=number, in_reply_to=answering))
     # A duplicate record of the person deleted in the admin earlier: its id is gone.
     gone = Returnee(pk=987654, first_name=FIRST, last_name=LAST)
     admin_log(national_admin, gone, DELETION)
     return case
 
 
-def test_erasure_leaves_no_copy_in_any_table(rich_case, kurzeme_coordinator):
+def test_erasure_leaves_no_copy_in_any_table(
+    rich_case, kurzeme_coordinator, django_capture_on_commit_callbacks
+):
     found_before = copies_left()
     # The walk finds the copies where they are (it would not pass by finding nothing).
     for table in (
@@ -198,14 +227,21 @@ def test_erasure_leaves_no_copy_in_any_table(rich_case, kurzeme_coordinator):
         "privacy.DataExport",
         "sessions.Session",
         "returnee.ReturneeDocument",
+        "inbound.InboundMessage",
+        "inbound.InboundAttachment",
     ):
         assert table in {model for model, _field, _identifier in found_before}, table
 
-    returnee_erase(returnee=rich_case.returnee, actor=kurzeme_coordinator)
+    files = [attachment.file.path for attachment in InboundAttachment.objects.all()]
+    assert len(files) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        returnee_erase(returnee=rich_case.returnee, actor=kurzeme_coordinator)
 
     assert copies_left() == []
     assert not rich_case.documents.exists()
     assert not rich_case.returnee.personal_links.exists()
+    assert not any(Path(path).exists() for path in files)  # the files in storage too
 
 
 def test_erasure_keeps_who_did_what_in_the_admin_log(rich_case, kurzeme_coordinator):

@@ -184,7 +184,10 @@ def test_each_job_runs_once_per_slot_whatever_the_number_of_workers():
     assert second == []
     assert JobRun.objects.count() == len(SCHEDULE)
     assert DBTaskResult.objects.ready().count() == len(SCHEDULE)
-    assert schedule_run_due(now=monday_morning + datetime.timedelta(minutes=1)) == ["outbox_sweep"]
+    assert schedule_run_due(now=monday_morning + datetime.timedelta(minutes=1)) == [
+        "outbox_sweep",
+        "inbound_mailbox",
+    ]
 
 
 def test_the_digest_slot_is_a_working_day_after_seven():

@@ -4,12 +4,14 @@ import datetime
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from coordinators.models import ContactSubmission
 from coordinators.services.contacts import contact_data_dump
 from imports.models import ImportJob
+from inbound.models import InboundAttachment, InboundMessage
 from tests.factories import (
     AnalystFactory,
     CaseFactory,
@@ -39,8 +41,10 @@ LOGIN = "login"  # anonymous users are sent to the login page
 
 
 @pytest.fixture
-def world():
-    """A Kurzeme case with a request to Liepāja, a Zemgale case, and one user per role."""
+def world(settings, tmp_path):
+    """A Kurzeme case with a request to Liepāja, a Zemgale case, and one user per role; an
+    e-mail with a file on the Kurzeme case, one in the national inbox."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     kurzeme_case = CaseFactory(
         planning_region=region("KUR"), municipality=municipality("Liepājas valstspilsēta")
     )
@@ -83,7 +87,19 @@ def world():
         )  # fmt: skip
         for number, case in ((1, kurzeme_case), (2, zemgale_case))
     )
+    on_case, in_inbox = (
+        InboundMessage.objects.create(message_id=f"<{name}@x>", case=case, status=status)
+        for name, case, status in (("on-case", kurzeme_case, "on_case"),
+                                   ("inbox", None, "unmatched"))
+    )  # fmt: skip
+    files = {}
+    for name, message in (("kurzeme_mail_file", on_case), ("inbox_file", in_inbox)):
+        files[name] = InboundAttachment(message=message, filename="a.pdf",
+                                        content_type="application/pdf", size=4)  # fmt: skip
+        files[name].file.save("a.pdf", ContentFile(b"%PDF"))
     return {
+        **files,
+        "inbox_message": in_inbox,
         "kurzeme_contact": kurzeme_contact,
         "zemgale_contact": zemgale_contact,
         "users": users,
@@ -139,6 +155,15 @@ MATRIX = [
     ("workspace:contact_list", None, "get", CASE_WORKER_ONLY),
     ("workspace:contact_link", "kurzeme_contact", "post", [LOGIN, 302, 302, 404, 403, 403]),
     ("workspace:contact_dismiss", "zemgale_contact", "post", [LOGIN, 302, 404, 302, 403, 403]),
+    # Incoming mail: the national inbox for national administrators only (an empty reference
+    # is a field error, 200); a case's mail and its files for whoever sees the case.
+    ("inbound:inbox", None, "get", [LOGIN, 200, 403, 403, 403, 403]),
+    ("inbound:assign", "inbox_message", "post", [LOGIN, 200, 403, 403, 403, 403]),
+    ("inbound:dismiss", "inbox_message", "post", [LOGIN, 302, 403, 403, 403, 403]),
+    ("inbound:case_mail", "kurzeme_case", "get", KURZEME_CASE),
+    ("inbound:case_mail", "zemgale_case", "get", ZEMGALE_CASE),
+    ("inbound:attachment", "kurzeme_mail_file", "get", KURZEME_CASE),
+    ("inbound:attachment", "inbox_file", "get", [LOGIN, 200, 404, 404, 403, 403]),
     ("workspace:request_list", None, "get", [LOGIN, 200, 403, 403, 200, 403]),
     ("workspace:request_detail", "liepaja_request", "get", [LOGIN, 200, 403, 403, 200, 403]),
     ("workspace:request_detail", "zemgale_request", "get", [LOGIN, 200, 403, 403, 404, 403]),

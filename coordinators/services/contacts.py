@@ -135,6 +135,26 @@ def contact_submission_link(*, submission: ContactSubmission, actor: User) -> st
     return message
 
 
+PROCESSED = (
+    ContactSubmission.Status.CASE_CREATED,
+    ContactSubmission.Status.LINKED,
+    ContactSubmission.Status.DISMISSED,
+)
+
+
+def contact_submissions_prune(*, now: datetime.datetime | None = None) -> int:
+    """The daily job: delete the rows of forms dealt with (case made, linked or dismissed)
+    more than CONTACT_SUBMISSION_RETENTION_DAYS ago. A form still waiting for the worker or
+    for a coordinator's check stays. Returns how many were deleted."""
+    limit = (now or timezone.now()) - datetime.timedelta(
+        days=settings.CONTACT_SUBMISSION_RETENTION_DAYS
+    )
+    deleted, _rows = ContactSubmission.objects.filter(
+        status__in=PROCESSED, created_at__lt=limit
+    ).delete()
+    return deleted
+
+
 @transaction.atomic
 def contact_submission_dismiss(*, submission: ContactSubmission, actor: User) -> str:
     """Not the known person (or spam): delete what was typed, keep the row for the count."""
