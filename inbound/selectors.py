@@ -25,7 +25,11 @@ def inbox_list(*, user: User, search: str = "", sort: str = "newest") -> QuerySe
 
 def case_messages(*, case: Case) -> QuerySet[InboundMessage]:
     """The mail received on a case the caller has already found in the user's scope."""
-    return case.inbound_messages.prefetch_related("attachments").order_by("-received_at", "-id")
+    return (
+        InboundMessage.objects.filter(case=case)
+        .prefetch_related("attachments")
+        .order_by("-received_at", "-id")
+    )
 
 
 def attachment_for_user(*, user: User, attachment_id: str) -> InboundAttachment | None:

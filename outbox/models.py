@@ -74,9 +74,7 @@ class Email(models.Model):
 
     # Mail to the person abroad: it carries the case's Reply-To (OUTBOX_REPLY_ADDRESS), and a
     # reply to it is threaded onto the case by its Message-ID (the inbound app).
-    TO_THE_PERSON = frozenset(
-        {Purpose.CONTACT_CONFIRMATION, Purpose.OFFER, Purpose.PERSONAL_LINK}
-    )
+    TO_THE_PERSON = frozenset({Purpose.CONTACT_CONFIRMATION, Purpose.OFFER, Purpose.PERSONAL_LINK})
 
     to = models.EmailField(_("to"))
     reply_to = models.CharField(_("Reply-To"), max_length=320, blank=True)
