@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "audit",
     "axes",
     "privacy",
+    "duplicates",
     "imports",
     "django_otp",
     "django_otp.plugins.otp_totp",

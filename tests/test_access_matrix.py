@@ -316,6 +316,9 @@ WORKSPACE_ARGS = {
     # Any contact id: likewise.
     "kurzeme_contact": [1],
     "zemgale_contact": [2],
+    # Any pair id: likewise.
+    "kurzeme_duplicate": [1],
+    "zemgale_duplicate": [2],
 }
 
 

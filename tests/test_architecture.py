@@ -1,9 +1,9 @@
 """The shape of the code: imports point one way, modules and view methods stay small.
 
 Layers, from the bottom: common; the leaves audit, outbox and jobs (they know no domain model
-by import); municipalities; coordinators (the domain core); offers; privacy; the apps people
-use (intake, workspace, reports, imports, accounts); demo; the project package. A module may import
-its own app and the layers below it, never a layer above or beside it.
+by import); municipalities; coordinators (the domain core); offers; privacy; duplicates; the
+apps people use (intake, workspace, reports, imports, accounts); demo; the project package.
+A module may import its own app and the layers below it, never a layer above or beside it.
 """
 
 import ast
@@ -21,13 +21,14 @@ LAYERS = {
     "coordinators": 3,
     "offers": 4,
     "privacy": 5,
-    "intake": 6,
-    "workspace": 6,
-    "reports": 6,
-    "imports": 6,
-    "accounts": 6,
-    "demo": 7,
-    "remigration": 8,
+    "duplicates": 6,
+    "intake": 7,
+    "workspace": 7,
+    "reports": 7,
+    "imports": 7,
+    "accounts": 7,
+    "demo": 8,
+    "remigration": 9,
 }
 # (importing app, imported app): exceptions with a reason. Keep this list short.
 ALLOWED = set()

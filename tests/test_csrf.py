@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from coordinators.models import Case, ContactSubmission
 from coordinators.services.contacts import contact_data_dump
 from coordinators.services.pipeline import case_transition
+from duplicates.models import DuplicateCandidate
 from imports.models import ImportJob
 from intake.forms import timestamp_token
 from offers import services as offer_services
@@ -92,8 +93,12 @@ def world():
                                     adults=1, children_ages=[], needs=[])),
         planning_region=region("KUR"), existing_returnee=case.returnee,
     )  # fmt: skip
+    duplicate = DuplicateCandidate.objects.create(
+        case_a=case, case_b=sent_case, reasons=["name"], score=50
+    )
     return {
         "to_check": to_check,
+        "duplicate": duplicate,
         "national": NationalAdminFactory(username="national"),
         "newcomer": NationalAdminFactory(username="newcomer"),
         "import_job": import_job,
@@ -230,6 +235,16 @@ def endpoints(world):
             reverse("workspace:contact_dismiss", args=[world["to_check"].pk]),
             {},
         ),
+        "duplicate_merge": (
+            "coordinator",
+            reverse("workspace:duplicate_merge", args=[world["duplicate"].pk]),
+            {"survivor": case.returnee_id, "confirm": "on"},
+        ),
+        "duplicate_dismiss": (
+            "coordinator",
+            reverse("workspace:duplicate_dismiss", args=[world["duplicate"].pk]),
+            {},
+        ),
         "request_answer": (
             "specialist",
             reverse("workspace:request_detail", args=[world["open_request"].pk]),
@@ -356,7 +371,8 @@ ENDPOINT_NAMES = [
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
     "case_contact", "case_details", "case_household", "case_household_member",
     "case_interaction_edit",
-    "case_search", "check_link", "check_dismiss", "request_answer",
+    "case_search", "check_link", "check_dismiss", "duplicate_merge", "duplicate_dismiss",
+    "request_answer",
     "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
@@ -402,6 +418,7 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "home", "workspace:case_list", "intake:contact_thanks", "intake:privacy",
         "workspace:case_detail", "workspace:request_list",
         "workspace:contact_list", "offers:detail", "offers:pdf",
+        "workspace:duplicate_list", "workspace:duplicate_detail",
         "privacy:case", "privacy:export_download", "reports:report", "reports:export_xlsx",
         "reports:export_csv", "reports:pdf_download", "reports:case_export",
         "accounts:password_reset_done", "accounts:password_reset_complete", "healthz",
@@ -412,6 +429,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "request_answer": "workspace:request_detail",
         "check_link": "workspace:contact_link",
         "check_dismiss": "workspace:contact_dismiss",
+        "duplicate_merge": "workspace:duplicate_merge",
+        "duplicate_dismiss": "workspace:duplicate_dismiss",
         "report_pdf": "reports:pdf_prepare",
         "enrolment_links": "accounts:enrolment_links",
     }

@@ -63,7 +63,7 @@ def binary_text(content):
     return content.decode("utf-8", errors="replace")
 
 
-def copies_left():
+def copies_left(identifiers=IDENTIFIERS):
     """(model, field, identifier) for every identifier found anywhere in the database."""
     found = []
     for model in apps.get_models():
@@ -78,7 +78,7 @@ def copies_left():
                 if model is Session and field.name == "session_data":
                     text = json.dumps(SessionStore().decode(value), ensure_ascii=False)
                 escaped = text.encode("unicode_escape").decode()
-                for identifier in IDENTIFIERS:
+                for identifier in identifiers:
                     if identifier in text or json.dumps(identifier)[1:-1] in escaped:
                         found.append((model._meta.label, field.name, identifier))
     return sorted(set(found))

@@ -21,7 +21,7 @@ from django.db.models.functions import Cast
 
 from common.folding import fold
 
-from ..models import Case, Returnee
+from ..models import Case, ReferenceSequence, Returnee
 
 # KUR-2024-00012, kur-2024-12, KUR-2024 (a beginning), 00012 or 12 (the number alone).
 REFERENCE = re.compile(r"^(?P<prefix>[a-z]{2,3})-(?P<year>\d{4})(?:-(?P<number>\d{1,6}))?$", re.I)
@@ -94,7 +94,13 @@ def case_search(queryset: CaseQuerySetT, text: str) -> CaseQuerySetT:
     if query.kind == "reference_start":
         return queryset.filter(reference__startswith=query.value)
     if query.kind == "number":
-        return queryset.filter(reference__endswith=query.value)
+        # Every reference that number can be (one per prefix and year handed out): found
+        # by the unique index, where an "ends with" would read every case.
+        references = [
+            f"{prefix}-{year}{query.value}"
+            for prefix, year in ReferenceSequence.objects.values_list("prefix", "year")
+        ]
+        return queryset.filter(reference__in=references)
     if query.kind == "phone":
         people = Returnee.objects.filter(phone__endswith=query.value)
         return queryset.filter(returnee__in=people.values("pk"))
