@@ -102,6 +102,7 @@ def person_name(rng):
 
 
 SCENARIOS = [
+    ("no search (the list's first page)", ""),
     ("surname without diacritics", "Kenins"),
     ("first name and surname", "girts kenins"),
     ("Cyrillic surname typed in Latin", "ivanov"),

@@ -21,7 +21,7 @@ from django.db.models.functions import Cast
 
 from common.folding import fold
 
-from ..models import Case, ReferenceSequence, Returnee
+from ..models import Case, ReferenceSequence
 
 # KUR-2024-00012, kur-2024-12, KUR-2024 (a beginning), 00012 or 12 (the number alone).
 REFERENCE = re.compile(r"^(?P<prefix>[a-z]{2,3})-(?P<year>\d{4})(?:-(?P<number>\d{1,6}))?$", re.I)
@@ -101,15 +101,13 @@ def case_search(queryset: CaseQuerySetT, text: str) -> CaseQuerySetT:
             for prefix, year in ReferenceSequence.objects.values_list("prefix", "year")
         ]
         return queryset.filter(reference__in=references)
+    # Through the case's own join to its person (not "returnee IN (…)"): PostgreSQL then
+    # reads the matching people by the trigram index and their cases by returnee_id.
     if query.kind == "phone":
-        people = Returnee.objects.filter(phone__endswith=query.value)
-        return queryset.filter(returnee__in=people.values("pk"))
-    people = Returnee.objects.all()
+        return queryset.filter(returnee__phone__endswith=query.value)
     for word in query.words:
-        people = people.filter(search_text__contains=word)
-    return queryset.filter(returnee__in=people.values("pk")).annotate(
-        search_rank=search_rank(query.words)
-    )
+        queryset = queryset.filter(returnee__search_text__contains=word)
+    return queryset.annotate(search_rank=search_rank(query.words))
 
 
 def search_rank(words: tuple[str, ...]) -> Combinable:
