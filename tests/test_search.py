@@ -198,3 +198,17 @@ def test_erasure_empties_the_keys():
 
     erased = Returnee.objects.get(pk=case.returnee_id)
     assert (erased.search_text, erased.name_key, erased.email_key) == ("", "", "")
+
+
+def test_erasure_forgets_a_folded_search_for_the_person(coordinator_client):
+    from django.contrib.sessions.models import Session
+
+    from workspace.services import SEARCH_SESSION_KEY
+
+    case = CaseFactory(returnee=ReturneeFactory(first_name="Ilze", last_name="Žuringe"))
+    coordinator_client.post(reverse("workspace:case_search"), {"q": "zuringe"})
+
+    returnee_erase(returnee=case.returnee)
+
+    kept = [session.get_decoded().get(SEARCH_SESSION_KEY) for session in Session.objects.all()]
+    assert "zuringe" not in kept
