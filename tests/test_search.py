@@ -90,6 +90,7 @@ def test_email_local_key(address, key):
         ("0037126123456", "phone", "26123456"),
         ("26123456", "phone", "26123456"),
         ("085 123 4567", "phone", "851234567"),
+        ("Zane.Ozolina@Example.lv", "email", "zane.ozolina@example.lv"),
     ],
 )
 def test_a_reference_is_recognised_before_a_phone(typed, kind, value):
@@ -139,6 +140,7 @@ def test_search_finds_an_email_address_folded(coordinator_client):
     CaseFactory()
 
     assert listed(coordinator_client, "Zane.Ozolina@") == [wanted.reference]
+    assert listed(coordinator_client, "ZANE.OZOLINA@EXAMPLE.LV") == [wanted.reference]
     assert listed(coordinator_client, "example.lv") == [wanted.reference]
 
 

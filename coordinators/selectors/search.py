@@ -28,6 +28,7 @@ REFERENCE = re.compile(r"^(?P<prefix>[a-z]{2,3})-(?P<year>\d{4})(?:-(?P<number>\
 REFERENCE_START = re.compile(r"^[a-z]{2,3}(?:-\d{0,4})?$", re.I)
 REFERENCE_NUMBER = re.compile(r"^\d{1,5}$")
 PHONE_LIKE = re.compile(r"^\+?[\d\s()./-]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REFERENCE_DIGITS = 5  # KUR-2026-00042
 PHONE_MIN_DIGITS = 6
 DEFAULT_PHONE_REGION = "LV"  # "26123456" is a Latvian number
@@ -38,7 +39,8 @@ CaseQuerySetT = TypeVar("CaseQuerySetT", bound=QuerySet[Case])
 
 @dataclass(frozen=True)
 class Query:
-    """What the typed text was read as: `kind` is reference, number, phone or words."""
+    """What the typed text was read as: `kind` is reference, reference_start, number,
+    email, phone or words."""
 
     kind: str
     value: str = ""
@@ -59,6 +61,9 @@ def search_query_read(text: str) -> Query | None:
         return Query("reference_start", text.upper())
     if REFERENCE_NUMBER.match(text):
         return Query("number", "-" + text.rjust(REFERENCE_DIGITS, "0"))
+    if EMAIL.match(text):
+        # A whole address: the unique index finds it (stored in lower case, Returnee.clean).
+        return Query("email", text.lower())
     digits = "".join(character for character in text if character.isdigit())
     if PHONE_LIKE.match(text) and len(digits) >= PHONE_MIN_DIGITS:
         return Query("phone", phone_tail(text))
@@ -105,6 +110,8 @@ def case_search(queryset: CaseQuerySetT, text: str) -> CaseQuerySetT:
     # reads the matching people by the trigram index and their cases by returnee_id.
     if query.kind == "phone":
         return queryset.filter(returnee__phone__endswith=query.value)
+    if query.kind == "email":
+        return queryset.filter(returnee__email=query.value)
     for word in query.words:
         queryset = queryset.filter(returnee__search_text__contains=word)
     return queryset.annotate(search_rank=search_rank(query.words))
