@@ -32,6 +32,7 @@ class AuditEntry(models.Model):
         SECOND_FACTOR_FAILED = "second_factor_failed", _("wrong second-factor code")
         UPLOAD = "upload", _("uploaded")
         IMPORT = "import", _("imported")
+        MERGE = "merge", _("merged (two records of one person)")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

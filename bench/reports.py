@@ -83,7 +83,7 @@ def generate(total_cases, *, offset=0, seed=2018):
                     first_name="Bench",
                     last_name=f"Person{made + i}",
                     country=rng.choice(COUNTRIES),
-                )
+                ).keys_fill()  # bulk_create skips save(), which fills the search keys
                 for i in range(size)
             )
             HouseholdMember.objects.bulk_create(

@@ -113,7 +113,7 @@ def data_fill(target, staff):
                     phone=f"+44770{number:07d}",
                     country=rng.choice(COUNTRIES),
                     town="London",
-                )
+                ).keys_fill()  # bulk_create skips save(), which fills the search keys
                 for number in range(start, start + size)
             )
             cases, histories = [], []

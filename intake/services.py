@@ -25,6 +25,7 @@ from coordinators.services.contacts import (
     contact_data_load,
     contact_interaction_add,
 )
+from duplicates.services import duplicates_detect
 
 from . import emails
 
@@ -110,6 +111,8 @@ def case_create_from_contact_form(
     _household_create(returnee=returnee, data=data, year=timezone.localtime(now).year)
     case = contact_case_create(returnee=returnee, data=data, now=now)
     contact_interaction_add(case=case, data=data, with_details=False, now=now)
+    # The same person from a second address: flagged on both cases for the coordinator.
+    duplicates_detect(case=case)
     emails.confirmation_enqueue(case=case, data=data)
     emails.notification_enqueue(case=case, data=data)
     return case

@@ -22,6 +22,8 @@ class Erasure(models.Model):
     class Reason(models.TextChoices):
         REQUEST = "request", _("the person's request")
         RETENTION = "retention", _("retention period ended")
+        # The person's second record, merged into the first (duplicates.services).
+        MERGE = "merge", _("merged into the person's other record")
 
     returnee = models.OneToOneField(
         "coordinators.Returnee",

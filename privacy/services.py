@@ -100,7 +100,7 @@ def returnee_erase(
     with disable_auditlog():  # the erasure must not copy the old values into the history
         Returnee.objects.filter(pk=returnee.pk).update(
             first_name=ERASED, last_name=ERASED, email="", phone="", town="",
-            updated_at=timezone.now(),
+            search_text="", name_key="", email_key="", updated_at=timezone.now(),
         )  # fmt: skip
         Interaction.objects.filter(case__in=cases).update(summary=ERASED)
         MunicipalityRequest.objects.filter(case__in=cases).update(question=ERASED)

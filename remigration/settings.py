@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "privacy",
     "returnee",
+    "duplicates",
     "imports",
     "events",
     "openfigures",

@@ -393,6 +393,9 @@ WORKSPACE_ARGS = {
     "inbox_message": [1],
     "kurzeme_mail_file": ["6f1c2a3e-0000-4000-8000-0000000000ac"],
     "inbox_file": ["6f1c2a3e-0000-4000-8000-0000000000ad"],
+    # Any pair id: likewise.
+    "kurzeme_duplicate": [1],
+    "zemgale_duplicate": [2],
 }
 
 

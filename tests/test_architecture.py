@@ -1,10 +1,10 @@
 """The shape of the code: imports point one way, modules and view methods stay small.
 
 Layers, from the bottom: common; the leaves audit, outbox and jobs (they know no domain model
-by import); municipalities; coordinators (the domain core); offers; privacy; the apps people
-use (intake, workspace, reports, imports, accounts, returnee, inbound); demo and events;
-openfigures; the project package. A module may import its own app and the layers below it,
-never a layer above or beside it.
+by import); municipalities; coordinators (the domain core); offers; privacy; duplicates; the
+apps people use (intake, workspace, reports, imports, accounts, returnee, inbound); demo and
+events; openfigures; the project package. A module may import its own app and the layers
+below it, never a layer above or beside it.
 """
 
 import ast
@@ -22,19 +22,20 @@ LAYERS = {
     "coordinators": 3,
     "offers": 4,
     "privacy": 5,
-    "intake": 6,
-    "workspace": 6,
-    "reports": 6,
-    "imports": 6,
-    "accounts": 6,
-    "returnee": 6,
-    "inbound": 6,
-    "demo": 7,
+    "duplicates": 6,
+    "intake": 7,
+    "workspace": 7,
+    "reports": 7,
+    "imports": 7,
+    "accounts": 7,
+    "returnee": 7,
+    "inbound": 7,
+    "demo": 8,
     # Events use the contact form's defences (intake) and the case core; the public figures
     # read the reports and the upcoming events.
-    "events": 7,
-    "openfigures": 8,
-    "remigration": 9,
+    "events": 8,
+    "openfigures": 9,
+    "remigration": 10,
 }
 # (importing app, imported app): exceptions with a reason. Keep this list short.
 ALLOWED = set()

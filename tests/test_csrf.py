@@ -23,6 +23,7 @@ from coordinators.services.contacts import contact_data_dump
 from coordinators.services.links import personal_link_issue
 from coordinators.services.pipeline import case_transition
 from coordinators.services.versions import RETURNEE_VALUES
+from duplicates.models import DuplicateCandidate
 from imports.models import ImportJob
 from inbound.models import InboundMessage
 from intake.forms import timestamp_token
@@ -102,6 +103,9 @@ def world():
     start = timezone.now() - datetime.timedelta(hours=4)
     past_event = EventFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=2))
     AttendeeFactory(event=past_event, checked_in_at=timezone.now())
+    duplicate = DuplicateCandidate.objects.create(
+        case_a=case, case_b=sent_case, reasons=["name"], score=50
+    )
     return {
         "person_token": person_token,
         "sent_case": sent_case,
@@ -110,6 +114,7 @@ def world():
         "to_check_in": AttendeeFactory(event=past_event),
         "inbox_message": InboundMessage.objects.create(message_id="<inbox@x>", subject="Sveiki"),
         "to_check": to_check,
+        "duplicate": duplicate,
         "national": NationalAdminFactory(username="national"),
         "newcomer": NationalAdminFactory(username="newcomer"),
         "import_job": import_job,
@@ -293,6 +298,16 @@ def endpoints(world):
             reverse("inbound:dismiss", args=[world["inbox_message"].pk]),
             {},
         ),
+        "duplicate_merge": (
+            "coordinator",
+            reverse("workspace:duplicate_merge", args=[world["duplicate"].pk]),
+            {"survivor": case.returnee_id, "confirm": "on"},
+        ),
+        "duplicate_dismiss": (
+            "coordinator",
+            reverse("workspace:duplicate_dismiss", args=[world["duplicate"].pk]),
+            {},
+        ),
         "request_answer": (
             "specialist",
             reverse("workspace:request_detail", args=[world["open_request"].pk]),
@@ -464,8 +479,8 @@ ENDPOINT_NAMES = [
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
     "case_contact", "case_details", "case_household", "case_household_member",
     "case_interaction_edit",
-    "case_search", "check_link", "check_dismiss", "request_answer", "inbox_assign",
-    "inbox_dismiss",
+    "case_search", "check_link", "check_dismiss", "duplicate_merge", "duplicate_dismiss",
+    "request_answer", "inbox_assign", "inbox_dismiss",
     "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
@@ -514,6 +529,7 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "home", "workspace:case_list", "intake:contact_thanks", "intake:privacy",
         "workspace:case_detail", "workspace:request_list",
         "workspace:contact_list", "offers:detail", "offers:pdf",
+        "workspace:duplicate_list", "workspace:duplicate_detail",
         "privacy:case", "privacy:export_download", "reports:report", "reports:export_xlsx",
         "reports:export_csv", "reports:pdf_download", "reports:case_export",
         "accounts:password_reset_done", "accounts:password_reset_complete", "healthz",
@@ -531,6 +547,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "check_dismiss": "workspace:contact_dismiss",
         "inbox_assign": "inbound:assign",
         "inbox_dismiss": "inbound:dismiss",
+        "duplicate_merge": "workspace:duplicate_merge",
+        "duplicate_dismiss": "workspace:duplicate_dismiss",
         "report_pdf": "reports:pdf_prepare",
         "enrolment_links": "accounts:enrolment_links",
         "returnee_links_revoke": "returnee_staff:links_revoke",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coordinators.models import ContactSubmission
 from coordinators.services.contacts import contact_data_dump
+from duplicates.models import DuplicateCandidate
 from imports.models import ImportJob
 from inbound.models import InboundAttachment, InboundMessage
 from tests.factories import (
@@ -97,8 +98,18 @@ def world(settings, tmp_path):
         files[name] = InboundAttachment(message=message, filename="a.pdf",
                                         content_type="application/pdf", size=4)  # fmt: skip
         files[name].file.save("a.pdf", ContentFile(b"%PDF"))
+    pairs = {
+        f"{name}_duplicate": DuplicateCandidate.objects.create(
+            case_a=case,
+            case_b=CaseFactory(planning_region=case.planning_region),
+            reasons=["name"],
+            score=50,
+        )  # fmt: skip
+        for name, case in (("kurzeme", kurzeme_case), ("zemgale", zemgale_case))
+    }
     return {
         **files,
+        **pairs,
         "inbox_message": in_inbox,
         "kurzeme_contact": kurzeme_contact,
         "zemgale_contact": zemgale_contact,
@@ -164,6 +175,12 @@ MATRIX = [
     ("inbound:case_mail", "zemgale_case", "get", ZEMGALE_CASE),
     ("inbound:attachment", "kurzeme_mail_file", "get", KURZEME_CASE),
     ("inbound:attachment", "inbox_file", "get", [LOGIN, 200, 404, 404, 403, 403]),
+    # Probable duplicates: a pair is in scope when both its cases are (else 404).
+    ("workspace:duplicate_list", None, "get", CASE_WORKER_ONLY),
+    ("workspace:duplicate_detail", "kurzeme_duplicate", "get", KURZEME_CASE),
+    ("workspace:duplicate_detail", "zemgale_duplicate", "get", ZEMGALE_CASE),
+    ("workspace:duplicate_merge", "kurzeme_duplicate", "post", KURZEME_CASE),  # empty: errors
+    ("workspace:duplicate_dismiss", "zemgale_duplicate", "post", [LOGIN, 302, 404, 302, 403, 403]),
     ("workspace:request_list", None, "get", [LOGIN, 200, 403, 403, 200, 403]),
     ("workspace:request_detail", "liepaja_request", "get", [LOGIN, 200, 403, 403, 200, 403]),
     ("workspace:request_detail", "zemgale_request", "get", [LOGIN, 200, 403, 403, 404, 403]),
@@ -230,7 +247,8 @@ def test_coordinator_list_shows_own_region_and_national_queue_only(client, world
     response = client.get(reverse("workspace:case_list"))
 
     references = {case.reference for case in response.context["cases"]}
-    assert references == {world["zemgale_case"].reference, national_queue_case.reference}
+    zemgale = {world["zemgale_case"].reference, world["zemgale_duplicate"].case_b.reference}
+    assert references == zemgale | {national_queue_case.reference}
 
 
 def test_bulk_action_cannot_touch_a_case_of_another_region(client, world):

@@ -23,6 +23,7 @@ def bulk_cases(count, coordinator):
     returnees = ReturneeFactory.build_batch(count)
     for number, returnee in enumerate(returnees):
         returnee.email = f"bulk{number}@example.com"
+        returnee.keys_fill()  # as save() would: the search reads these
     returnees = ReturneeFactory._meta.model.objects.bulk_create(returnees)
     kurzeme = region("KUR")
     towns = list(kurzeme.municipalities.all())

@@ -73,6 +73,8 @@ class CaseFilterForm(forms.Form):
         ("decision", _("the person's decision on an offer")),
     ]
     SORT_CHOICES = [
+        # Empty: a search by name lists the best match first, any other list the newest.
+        ("", _("best match or newest first")),
         ("-created", _("newest first")),
         ("created", _("oldest first")),
         ("follow_up", _("follow-up date")),

@@ -108,8 +108,11 @@ def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[
         )
     if filters.get("q"):
         queryset = case_search(queryset, filters["q"])
-    sort = filters.get("sort") or DEFAULT_SORT
-    return queryset.order_by(*SORT_FIELDS.get(sort, SORT_FIELDS[DEFAULT_SORT]))
+    sort = filters.get("sort")
+    if not sort and "search_rank" in queryset.query.annotations:
+        # A search by name: the best match first, unless the user asked for another order.
+        return queryset.order_by("-search_rank", *SORT_FIELDS[DEFAULT_SORT])
+    return queryset.order_by(*SORT_FIELDS.get(sort or DEFAULT_SORT, SORT_FIELDS[DEFAULT_SORT]))
 
 
 def case_page_rows(case_ids: Iterable[int]) -> list[Case]:

@@ -10,6 +10,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from common.folding import fold
+
 # The case list's search text, kept in the session so a name never appears in a URL.
 SEARCH_SESSION_KEY = "workspace_case_search"
 
@@ -20,12 +22,13 @@ def case_search_sessions_forget(*, identifiers: Sequence[str], **kwargs: Any) ->
     Sessions are few (staff only, an hour idle at most), so each is read."""
     if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
         return 0
-    names = [identifier.casefold() for identifier in identifiers]
+    # Folded as the search folds them: "kenins" was a search for Ķēniņš.
+    names = [fold(identifier) for identifier in identifiers]
     changed = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()):
         store = SessionStore(session_key=session.session_key)
-        text = str(store.get(SEARCH_SESSION_KEY, "")).strip().casefold()
-        # The search ignores case and matches parts of a name: a part of hers is hers too.
+        text = fold(str(store.get(SEARCH_SESSION_KEY, "")))
+        # The search folds case and accents and matches parts of a name: hers too.
         if text and any(name in text or (len(text) >= 3 and text in name) for name in names):
             del store[SEARCH_SESSION_KEY]
             store.save(must_create=False)

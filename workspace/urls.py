@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cases, contacts, edits, requests
+from .views import cases, contacts, duplicates, edits, requests
 
 app_name = "workspace"
 
@@ -49,6 +49,18 @@ urlpatterns = [
     path("contacts/<int:pk>/link/", contacts.ContactActionView.as_view(), name="contact_link"),
     path(
         "contacts/<int:pk>/dismiss/", contacts.ContactDismissView.as_view(), name="contact_dismiss"
+    ),
+    path("duplicates/", duplicates.DuplicateListView.as_view(), name="duplicate_list"),
+    path("duplicates/<int:pk>/", duplicates.DuplicateDetailView.as_view(), name="duplicate_detail"),
+    path(
+        "duplicates/<int:pk>/merge/",
+        duplicates.DuplicateMergeView.as_view(),
+        name="duplicate_merge",
+    ),
+    path(
+        "duplicates/<int:pk>/dismiss/",
+        duplicates.DuplicateDismissView.as_view(),
+        name="duplicate_dismiss",
     ),
     path("requests/", requests.RequestListView.as_view(), name="request_list"),
     path("requests/<int:pk>/", requests.RequestDetailView.as_view(), name="request_detail"),

@@ -14,7 +14,7 @@ from .cases import (
 from .contacts import ContactSubmission, ContactSubmissionQuerySet
 from .interactions import Interaction
 from .links import PersonalLink, PersonalLinkQuerySet
-from .people import HouseholdMember, Language, Returnee, ReturneeQuerySet
+from .people import HouseholdMember, Language, Returnee, ReturneeQuerySet, returnee_name_keys
 from .pipeline import ALLOWED_TRANSITIONS, CaseEvent, case_event_snapshots_fill
 from .requests import MunicipalityRequest, MunicipalityRequestQuerySet
 from .users import ROLE_NEEDS_MUNICIPALITY, ROLE_NEEDS_REGION, User
@@ -42,4 +42,5 @@ __all__ = [
     "ReturneeQuerySet",
     "User",
     "case_event_snapshots_fill",
+    "returnee_name_keys",
 ]

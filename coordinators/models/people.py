@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from common.folding import email_local_key, fold, surname_stem
 from common.validators import validate_phone
 
 if TYPE_CHECKING:
@@ -57,6 +58,14 @@ class Returnee(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Derived from the fields above by `keys_fill` (save() and every bulk builder call it;
+    # erasure empties them): the case list's search and the duplicate check read these.
+    # " girts kenins person@example.com ": folded, with a space at each end, so a word's
+    # start is " word" (coordinators.selectors.search).
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # Folded first name and surname stem ("janis berzin"), and the e-mail's local part.
+    name_key = models.CharField(_("name key"), max_length=200, blank=True, editable=False)
+    email_key = models.CharField(_("e-mail key"), max_length=254, blank=True, editable=False)
 
     objects = ReturneeQuerySet.as_manager()
 
@@ -70,10 +79,22 @@ class Returnee(models.Model):
                 fields=["email"], condition=~Q(email=""), name="returnee_unique_email"
             ),
         ]
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["name_key"], name="returnee_name_key_idx"),
+            models.Index(fields=["email_key"], name="returnee_email_key_idx"),
+            models.Index(fields=["phone"], name="returnee_phone_idx"),
+        ]
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.keys_fill()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(KEYED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, *DERIVED_FIELDS}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -81,6 +102,30 @@ class Returnee(models.Model):
 
     def clean(self):
         self.email = self.email.strip().lower()
+
+    def keys_fill(self) -> Self:
+        """Set the derived search and duplicate-check fields from the person's own."""
+        text = " ".join(fold(value) for value in (self.first_name, self.last_name, self.email))
+        self.search_text = f" {text.strip()} " if text.strip() else ""
+        first, surname = fold(self.first_name), surname_stem(self.last_name)
+        self.name_key = f"{first} {surname}" if first and surname else ""
+        self.email_key = email_local_key(self.email) if self.email else ""
+        return self
+
+
+# What `Returnee.keys_fill` reads, and what it writes.
+KEYED_FIELDS = ("first_name", "last_name", "email")
+DERIVED_FIELDS = ("search_text", "name_key", "email_key")
+
+
+def returnee_name_keys(first_name: str, last_name: str) -> set[str]:
+    """The name keys a person of this name may be stored under (names typed in the wrong
+    boxes included)."""
+    keys = set()
+    for first, last in ((first_name, last_name), (last_name, first_name)):
+        if fold(first) and surname_stem(last):
+            keys.add(f"{fold(first)} {surname_stem(last)}")
+    return keys
 
 
 class HouseholdMember(models.Model):

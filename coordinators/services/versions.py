@@ -30,6 +30,8 @@ RETURNEE_VALUES = (
     "preferred_language",
 )
 LABELS: dict[str, StrOrPromise] = {
+    # Not an edit form's field: the timeline entry of a merge (duplicates.services).
+    "merged": _("merged with the person's other record"),
     "needs": _("needs"),
     "coordinator": _("assignment"),
     "next_follow_up": _("next follow-up"),

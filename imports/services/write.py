@@ -51,7 +51,8 @@ def contact_summary(summary: str) -> str:
 def plans_write(*, plans: list[RowPlan], actor: User, file_name: str) -> list[Case]:
     """Write every checked row; a failure rolls all of them back."""
     people = [
-        Returnee(**plan.person, created_at=plan.created_at)
+        # keys_fill: bulk_create skips save(), which fills the search and duplicate keys.
+        Returnee(**plan.person, created_at=plan.created_at).keys_fill()
         for plan in plans
         if plan.existing_person is None
     ]

@@ -31,6 +31,8 @@ from coordinators.services.pipeline import case_bulk_transition, case_transition
 from coordinators.services.requests import municipality_request_create
 from coordinators.services.versions import case_version
 from coordinators.views import CaseActionView, CaseScopedMixin, CaseWorkerRequiredMixin
+from duplicates.selectors import case_duplicates
+from duplicates.services import duplicates_detect
 
 from ..bulk_forms import BulkActionForm
 from ..forms import (
@@ -167,6 +169,10 @@ class CasePageMixin(CaseScopedMixin):
         context = {"case": case, "object": case, **forms, **bound_forms}
         context["timeline"], context["timeline_truncated"] = case_timeline(case=case)
         context["household"] = list(case.returnee.household.all())
+        context["duplicates"] = [
+            (candidate, candidate.other_case(case))
+            for candidate in case_duplicates(case=case, user=self.request.user)
+        ]
         # Who saw a person's data is logged (GDPR), after a GET and after an invalid form
         # alike; the entry names the case, not the person.
         audit_case_viewed(request=self.request, case=case)
@@ -319,6 +325,8 @@ class CaseCreateView(CaseWorkerRequiredMixin, FormView):
         messages.success(
             self.request, _("Case %(reference)s is created.") % {"reference": case.reference}
         )
+        if duplicates_detect(case=case):
+            messages.warning(self.request, _("This person may be registered already: see below."))
         return redirect("workspace:case_detail", reference=case.reference)
 
 

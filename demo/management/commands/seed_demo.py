@@ -163,7 +163,8 @@ class Command(BaseCommand):
         for start in range(0, count, BATCH):
             size = min(BATCH, count - start)
             people = [
-                self.make_returnee(offset + start + index, moments[start + index])
+                # keys_fill: bulk_create skips save(), which fills the search keys.
+                self.make_returnee(offset + start + index, moments[start + index]).keys_fill()
                 for index in range(size)
             ]
             Returnee.objects.bulk_create(people)
