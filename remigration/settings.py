@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "privacy",
     "imports",
+    "grants",
     "django_otp",
     "django_otp.plugins.otp_totp",
     # After django-otp: accounts/admin.py registers the device admin again, locked.

@@ -30,5 +30,6 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
+    path("grants/", include("grants.urls")),
     prefix_default_language=False,
 )

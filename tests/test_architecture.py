@@ -26,6 +26,7 @@ LAYERS = {
     "reports": 6,
     "imports": 6,
     "accounts": 6,
+    "grants": 6,
     "demo": 7,
     "remigration": 8,
 }
