@@ -184,6 +184,7 @@ MATRIX = [
 # URL names of these namespaces and top-level names must all appear in one of the matrices.
 GUARDED_NAMESPACES = {
     "intake", "workspace", "offers", "privacy", "reports", "accounts", "imports", "admin",
+    "grants",
 }  # fmt: skip
 
 
@@ -264,11 +265,15 @@ def portal_url_names():
 
 
 def test_every_portal_url_is_in_an_access_matrix():
-    from tests import test_admin_access  # it takes this module's world: imported late
+    from tests import (
+        test_admin_access,  # it takes this module's world: imported late
+        test_grants_access,  # the grant competition's own world and roles
+    )
 
     covered = (
         {row[0] for row in MATRIX}
         | {row[0] for row in test_workspace_access.MATRIX}
+        | {row[0] for row in test_grants_access.MATRIX}
         | test_admin_access.ADMIN_URL_NAMES
     )
 

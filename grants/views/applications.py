@@ -4,6 +4,7 @@ award, report on each activity."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,8 @@ class ApplicationCreateView(GrantsView, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.call = call_for(request.user, kwargs["pk"])
+            if not request.user.is_municipal_specialist:
+                raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
