@@ -73,7 +73,7 @@ def test_specialist_drafts_and_submits_an_application_in_decimal_euros(client, c
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
     assert application.requested_total() == Decimal("1200.30")
-    assert "The application is submitted to the committee." in response.content.decode()
+    assert "Pieteikums iesniegts vērtēšanas komisijai." in response.content.decode()
 
 
 def test_costs_above_the_maximum_are_refused_by_the_service(call, people):
@@ -330,7 +330,7 @@ def test_the_xlsx_export_escapes_typed_formulae(client, call, people):
 
     response = client.get(reverse("grants:export_xlsx", args=[call.pk]))
 
-    sheet = load_workbook(io.BytesIO(response.content))["Applications"]
+    sheet = load_workbook(io.BytesIO(response.content))["Pieteikumi"]
     assert sheet["B2"].value == '\'=HYPERLINK("http://x")'
     assert sheet["E2"].value == 9900
 
