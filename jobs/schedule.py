@@ -59,6 +59,12 @@ SCHEDULE = (
         "working days at 07:00: each coordinator's follow-ups due today or overdue",
     ),
     Job(
+        "aftercare_surveys",
+        "aftercare.services.followup_surveys_send",
+        daily_at(10, 0),
+        "daily at 10:00: the survey 3, 6 and 12 months after a return, once per case and point",
+    ),
+    Job(
         "retention",
         "privacy.services.retention_apply",
         daily_at(3, 0),

@@ -68,6 +68,7 @@ class Email(models.Model):
         OFFER = "offer", _("individual offer")
         PASSWORD_RESET = "password_reset", _("password reset")
         TWO_FACTOR_ENROLMENT = "two_factor_enrolment", _("two-factor enrolment link")
+        AFTERCARE_SURVEY = "aftercare_survey", _("survey after return")
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "privacy",
     "imports",
     "grants",
+    "aftercare",
     "django_otp",
     "django_otp.plugins.otp_totp",
     # After django-otp: accounts/admin.py registers the device admin again, locked.

@@ -31,5 +31,6 @@ urlpatterns += i18n_patterns(
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
     path("grants/", include("grants.urls")),
+    path("aftercare/", include("aftercare.urls")),
     prefix_default_language=False,
 )

@@ -177,6 +177,11 @@ MATRIX = [
     ("accounts:password_reset_complete", [], "get", EVERYONE_200),
     # The audit trail in the admin: national administrators only.
     ("admin:audit_auditentry_changelist", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
+    # After return: the report of unmet needs for case workers; the survey by its signed
+    # link only (a wrong link is a 404 for everybody, tests/test_aftercare.py has the rest).
+    ("aftercare:report", [], "get", [LOGIN, 200, 200, 200, 403, 403]),
+    ("aftercare:survey", ["not-a-link"], "get", [404] * 6),
+    ("aftercare:survey", ["not-a-link"], "post", [404] * 6),
     # The health check for monitors: anyone, logged in or not (tests/test_health.py).
     ("healthz", [], "get", EVERYONE_200),
 ]
@@ -184,7 +189,7 @@ MATRIX = [
 # URL names of these namespaces and top-level names must all appear in one of the matrices.
 GUARDED_NAMESPACES = {
     "intake", "workspace", "offers", "privacy", "reports", "accounts", "imports", "admin",
-    "grants",
+    "grants", "aftercare",
 }  # fmt: skip
 
 
