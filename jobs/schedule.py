@@ -61,8 +61,8 @@ SCHEDULE = (
     Job(
         "aftercare_surveys",
         "aftercare.services.followup_surveys_send",
-        daily_at(10, 0),
-        "daily at 10:00: the survey 3, 6 and 12 months after a return, once per case and point",
+        daily_at(6, 0),
+        "daily at 06:00: the survey 3, 6 and 12 months after a return, once per case and point",
     ),
     Job(
         "retention",
