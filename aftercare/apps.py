@@ -7,3 +7,10 @@ class AftercareConfig(AppConfig):
 
     name = "aftercare"
     verbose_name = _("After return")
+
+    def ready(self):
+        from privacy.signals import returnee_erased
+
+        from .services import surveys_forget_person
+
+        returnee_erased.connect(surveys_forget_person, dispatch_uid="aftercare_forget_person")

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
-from coordinators.models import Case, Interaction
+from coordinators.models import Case, Interaction, Returnee
 
 from . import emails
 from .models import POINTS, FollowUpSurvey
@@ -117,3 +117,9 @@ def survey_answer(
     if survey.low_score:
         Case.objects.filter(pk=survey.case_id).update(needs_attention=True)
     return survey
+
+
+def surveys_forget_person(*, returnee: Returnee, **kwargs: object) -> None:
+    """On erasure (`privacy.signals.returnee_erased`): what the person wrote is emptied;
+    the yes/no answers, which name nobody, stay for the counts."""
+    FollowUpSurvey.objects.filter(case__returnee=returnee).update(still_missing="")

@@ -180,3 +180,17 @@ def test_the_survey_post_needs_the_csrf_token(survey):
     accepted = client.post(url, {"recommend": "9", "csrfmiddlewaretoken": secret})
 
     assert (refused.status_code, accepted.status_code) == (403, 302)
+
+
+def test_an_erasure_empties_what_the_person_wrote(survey):
+    from privacy.services import returnee_erase
+
+    services.survey_answer(
+        survey=survey, settled="no", work="no", school_place="no",
+        still_missing="Mana adrese ir Liepājā, Ziemeļu ielā 5", recommend=3,
+    )  # fmt: skip
+
+    returnee_erase(returnee=survey.case.returnee)
+
+    survey.refresh_from_db()
+    assert (survey.still_missing, survey.settled) == ("", "no")

@@ -3,10 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.generic import TemplateView
-
-from aftercare.selectors import followups_due
 
 from ..selectors import dashboard_counts
 
@@ -34,5 +31,4 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         if self.request.user.can_work_cases:
             context["counts"] = dashboard_counts(user=self.request.user)
-            context["followups"] = followups_due(user=self.request.user, today=timezone.localdate())
         return context
