@@ -14,6 +14,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.prepared_files import PreparedFile, PreparedFileQuerySet
 from municipalities.models import Municipality, PlanningRegion
 
 if TYPE_CHECKING:
@@ -334,3 +335,24 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.score}"
+
+
+class CallExportQuerySet(PreparedFileQuerySet["CallExport"]):
+    """The shared expiry, pending and pruning rules (common.prepared_files)."""
+
+
+class CallExport(PreparedFile):
+    """A call's PDF (applications, scores, decision), made by the worker for who asked."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="exports")
+    language = models.CharField(_("language"), max_length=10)
+
+    objects = CallExportQuerySet.as_manager()
+
+    class Meta(PreparedFile.Meta):
+        verbose_name = _("grant call PDF")
+        verbose_name_plural = _("grant call PDFs")
+        indexes = [models.Index(fields=["requested_by", "call"])]
+
+    def __str__(self):
+        return f"{self.call_id} {self.created_at:%d.%m.%Y %H:%M}"

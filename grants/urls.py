@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/decision/", committee.DecisionView.as_view(), name="decision"),
     path("<int:pk>/export.xlsx", exports.call_xlsx, name="export_xlsx"),
     path("<int:pk>/export.pdf", exports.call_pdf, name="export_pdf"),
+    path("<int:pk>/pdf/<uuid:export_id>/", exports.call_pdf_download, name="pdf_download"),
     path(
         "applications/<int:pk>/",
         applications.ApplicationDetailView.as_view(),

@@ -83,6 +83,12 @@ SCHEDULE = (
         "daily at 04:20: delete report PDFs past their 24 hours",
     ),
     Job(
+        "grant_exports_prune",
+        "grants.documents.call_exports_prune",
+        daily_at(4, 25),
+        "daily at 04:25: delete grant call PDFs past their 24 hours",
+    ),
+    Job(
         "import_jobs_prune",
         "imports.services.jobs.import_jobs_prune",
         daily_at(4, 30),

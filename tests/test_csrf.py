@@ -439,7 +439,7 @@ def test_every_post_endpoint_of_the_portal_is_covered():
 
     covered |= CSRF_COVERED | {"aftercare:survey"}  # tests/test_aftercare.py
     post_free |= {"grants:call_list", "grants:call_detail", "grants:export_xlsx",
-                  "grants:export_pdf", "aftercare:report"}  # fmt: skip
+                  "grants:pdf_download", "aftercare:report"}  # fmt: skip
 
     assert portal_url_names() - post_free - covered == set()
 

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from common.dates import datetime_text
 from common.errors import DomainError
-from grants import services
-from grants.models import Application, Call, ConflictDeclaration
+from grants import documents, services
+from grants.models import Application, Call, CallExport, ConflictDeclaration
 from grants.selectors import call_results
 from tests.factories import (
     AnalystFactory,
@@ -335,12 +335,23 @@ def test_the_xlsx_export_escapes_typed_formulae(client, call, people):
     assert sheet["E2"].value == 9900
 
 
-def test_the_pdf_export_is_for_the_chair_and_managers_only(client, call, people):
+def test_the_pdf_is_made_by_the_worker_for_the_chair_who_asked(
+    client, call, people, django_capture_on_commit_callbacks
+):
     grant_application(call=call, specialist=people["liepaja"])
     client.force_login(people["chair"])
-    assert client.get(reverse("grants:export_pdf", args=[call.pk])).content.startswith(b"%PDF")
+
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("grants:export_pdf", args=[call.pk]))
+    export = CallExport.objects.get()
+    assert export.status == "pending" and export.content == b""  # nothing made in the request
+    assert documents.call_pdf_build(export_id=str(export.pk)) is True
+
+    url = reverse("grants:pdf_download", args=[call.pk, export.pk])
+    assert client.get(url).content.startswith(b"%PDF")
     client.force_login(people["member"])
-    assert client.get(reverse("grants:export_pdf", args=[call.pk])).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(reverse("grants:export_pdf", args=[call.pk])).status_code == 404
 
 
 def test_a_coordinator_opens_a_call_for_their_own_region_only(client, people):

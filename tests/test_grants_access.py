@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants import services
-from grants.models import Call
+from grants.models import Call, CallExport
 from tests import test_workspace_access
 from tests.factories import (
     AnalystFactory,
@@ -36,6 +36,7 @@ ROLES = [
     "outsider",
 ]  # fmt: skip
 LOGIN = test_workspace_access.LOGIN
+NO_PDF = "6f1c2a3e-0000-4000-8000-0000000000ee"
 
 
 @pytest.fixture
@@ -62,6 +63,10 @@ def world():
         call=call, actor=users["chair"], awards={funded.pk: Decimal("9900")}, version=None
     )
     zemgale_call = grant_call(region_code="ZEM", members=[users["zemgale"]])
+    chair_pdf = CallExport.objects.create(
+        call=call, requested_by=users["chair"], language="lv", status="ready", content=b"%PDF",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )  # fmt: skip
     return {
         "users": users,
         "C": call.pk,
@@ -70,6 +75,7 @@ def world():
         "LAA": funded.activities.get().pk,
         "VD": draft.pk,
         "VDA": draft.activities.get().pk,
+        "CPDF": chair_pdf.pk,
     }
 
 
@@ -100,8 +106,12 @@ MATRIX = [
     ("grants:decision", ["C"], "get", CHAIR),
     ("grants:decision", ["C"], "post", CHAIR),  # empty form: errors shown again
     ("grants:export_xlsx", ["C"], "get", RESULTS),
-    ("grants:export_pdf", ["C"], "get", RESULTS),
-    ("grants:export_pdf", ["ZC"], "get", [LOGIN, 200, 404, 200, 404, 404, 404, 404, 404]),
+    ("grants:export_pdf", ["C"], "post", [LOGIN, 302, 302, 404, 404, 404, 302, 404, 404]),
+    ("grants:export_pdf", ["ZC"], "post", [LOGIN, 302, 404, 302, 404, 404, 404, 404, 404]),
+    ("grants:export_pdf", ["C"], "get", [LOGIN, 405, 405, 405, 405, 405, 405, 405, 405]),
+    # A prepared PDF: for the user who asked (the chair here), through the same scope.
+    ("grants:pdf_download", ["C", "CPDF"], "get", CHAIR),
+    ("grants:pdf_download", ["C", NO_PDF], "get", [LOGIN] + [404] * 8),
     # Liepāja's funded application: Liepāja, the region's managers, the committee.
     ("grants:application_detail", ["LA"], "get", [LOGIN, 200, 200, 404, 200, 404, 200, 200, 404]),
     # Ventspils's draft: Ventspils and the managers; the committee sees no drafts.
@@ -154,6 +164,7 @@ CSRF_POSTS = [
     ("grants:call_create", [], "kurzeme"),
     ("grants:apply", ["C"], "liepaja"),
     ("grants:decision", ["C"], "chair"),
+    ("grants:export_pdf", ["C"], "chair"),
     ("grants:application_detail", ["LA"], "liepaja"),
     ("grants:activity_add", ["LA"], "liepaja"),
     ("grants:activity_delete", ["LA", "LAA"], "liepaja"),

@@ -84,6 +84,7 @@ class CallDetailView(GrantsView, TemplateView):
             applications=applications, criteria=list(call.criteria.all()),
             results=selectors.call_results(call=call) if sees_results else None,
             awarded_total=selectors.call_awarded_total(call=call),
+            pdf_exports=call.exports.current().filter(requested_by=user)[:3],
             may_apply=user.is_municipal_specialist and call.is_open()
             and not applications.filter(municipality_id=user.municipality_id).exists(),
             **kwargs,
