@@ -2,7 +2,7 @@
 
 Layers, from the bottom: common; the leaves audit, outbox and jobs (they know no domain model
 by import); municipalities; coordinators (the domain core); offers; privacy; the apps people
-use (intake, workspace, reports, imports, accounts); demo; the project package. A module may import
+use (intake, workspace, reports, imports, accounts, grants, aftercare); demo; the project package. A module may import
 its own app and the layers below it, never a layer above or beside it.
 """
 
