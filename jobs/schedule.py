@@ -71,6 +71,12 @@ SCHEDULE = (
         "working days at 07:00: each coordinator's follow-ups due today or overdue",
     ),
     Job(
+        "aftercare_surveys",
+        "aftercare.services.followup_surveys_send",
+        daily_at(6, 0),
+        "daily at 06:00: the survey 3, 6 and 12 months after a return, once per case and point",
+    ),
+    Job(
         "retention",
         "privacy.services.retention_apply",
         daily_at(3, 0),
@@ -87,6 +93,12 @@ SCHEDULE = (
         "reports.services.report_exports_prune",
         daily_at(4, 20),
         "daily at 04:20: delete report PDFs past their 24 hours",
+    ),
+    Job(
+        "grant_exports_prune",
+        "grants.documents.call_exports_prune",
+        daily_at(4, 25),
+        "daily at 04:25: delete grant call PDFs past their 24 hours",
     ),
     Job(
         "import_jobs_prune",

@@ -71,10 +71,18 @@ class Email(models.Model):
         PERSONAL_LINK = "personal_link", _("personal link, asked for by the person")
         EVENT_CONFIRMATION = "event_confirmation", _("event registration: confirmation")
         EVENT_REMINDER = "event_reminder", _("event registration: reminder the day before")
+        AFTERCARE_SURVEY = "aftercare_survey", _("survey after return")
 
     # Mail to the person abroad: it carries the case's Reply-To (OUTBOX_REPLY_ADDRESS), and a
     # reply to it is threaded onto the case by its Message-ID (the inbound app).
-    TO_THE_PERSON = frozenset({Purpose.CONTACT_CONFIRMATION, Purpose.OFFER, Purpose.PERSONAL_LINK})
+    TO_THE_PERSON = frozenset(
+        {
+            Purpose.CONTACT_CONFIRMATION,
+            Purpose.OFFER,
+            Purpose.PERSONAL_LINK,
+            Purpose.AFTERCARE_SURVEY,
+        }
+    )
 
     to = models.EmailField(_("to"))
     reply_to = models.CharField(_("Reply-To"), max_length=320, blank=True)

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "events",
     "openfigures",
     "inbound",
+    "grants",
+    "aftercare",
     "django_otp",
     "django_otp.plugins.otp_totp",
     # After django-otp: accounts/admin.py registers the device admin again, locked.

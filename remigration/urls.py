@@ -36,5 +36,7 @@ urlpatterns += i18n_patterns(
     path("imports/", include("imports.urls")),
     path("", include("events.urls")),
     path("", include("openfigures.urls")),
+    path("grants/", include("grants.urls")),
+    path("aftercare/", include("aftercare.urls")),
     prefix_default_language=False,
 )

@@ -192,3 +192,50 @@ class AttendeeFactory(factory.django.DjangoModelFactory):
     language = "lv"
     token_digest = factory.Sequence(lambda n: f"token-{n}")
     contact_consent_at = factory.LazyFunction(timezone.now)
+
+
+def grant_call(*, actor=None, members=(), chair=None, region_code="KUR", days_left=10, **fields):
+    """A call of the grant competition ("Remigrācijas sekmēšanas pakalpojumi pašvaldībās")
+    with three weighted criteria, open for `days_left` more days (negative: closed)."""
+    import datetime
+    from decimal import Decimal
+
+    from grants.models import ActivityKind
+    from grants.services import call_create
+
+    actor = actor or NationalAdminFactory()
+    members = list(members) or [CoordinatorFactory(planning_region=region(region_code))]
+    values = {
+        "title": "Remigrācijas sekmēšanas pakalpojumi pašvaldībās 2026",
+        "planning_region": region(region_code),
+        "total_budget": Decimal("40000.00"),
+        "maximum_per_municipality": Decimal("10000.00"),
+        "deadline": timezone.now() + datetime.timedelta(days=days_left),
+        "activity_kinds": ActivityKind.values,
+        "criteria": [("Atbilstība", 3, 5), ("Auditorija", 2, 5), ("Izmaksas", 1, 5)],
+        "members": members,
+        "chair": chair or members[0],
+    }
+    return call_create(actor=actor, **(values | fields))
+
+
+def grant_application(*, call, specialist, costs=("9900.00",), submit=True):
+    """A municipality's application with one seminar whose costs are `costs` (EUR)."""
+    import datetime
+    from decimal import Decimal
+
+    from grants import services
+
+    application = services.application_create(
+        call=call, actor=specialist, title="Karjeras iespējas un dzīves kvalitāte Liepājā"
+    )
+    services.activity_add(
+        application=application, kind="seminars", title="Semināri Dublinā un Londonā",
+        planned_start=datetime.date(2026, 3, 1), planned_end=datetime.date(2026, 5, 31),
+        expected_reach=120,
+        budget_lines=[(f"Izmaksas {n}", Decimal(amount)) for n, amount in enumerate(costs)],
+    )  # fmt: skip
+    if submit:
+        services.application_submit(application=application)
+    application.refresh_from_db()
+    return application

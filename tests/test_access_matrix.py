@@ -247,6 +247,11 @@ MATRIX = [
     ("openfigures:page", [], "get", EVERYONE_200),
     ("openfigures:widget", [], "get", EVERYONE_200),
     ("openfigures:json", [], "get", EVERYONE_200),
+    # After return: the report of unmet needs for case workers; the survey by its signed
+    # link only (a wrong link is a 404 for everybody, tests/test_aftercare.py has the rest).
+    ("aftercare:report", [], "get", [LOGIN, 200, 200, 200, 403, 403]),
+    ("aftercare:survey", ["not-a-link"], "get", [404] * 6),
+    ("aftercare:survey", ["not-a-link"], "post", [404] * 6),
     # The health check for monitors: anyone, logged in or not (tests/test_health.py).
     ("healthz", [], "get", EVERYONE_200),
 ]
@@ -257,6 +262,7 @@ GUARDED_NAMESPACES = {
     "returnee", "returnee_staff",
     "events", "openfigures",
     "inbound",
+    "grants", "aftercare",
 }  # fmt: skip
 
 
@@ -337,11 +343,15 @@ def portal_url_names():
 
 
 def test_every_portal_url_is_in_an_access_matrix():
-    from tests import test_admin_access  # it takes this module's world: imported late
+    from tests import (
+        test_admin_access,  # it takes this module's world: imported late
+        test_grants_access,  # the grant competition's own world and roles
+    )
 
     covered = (
         {row[0] for row in MATRIX}
         | {row[0] for row in test_workspace_access.MATRIX}
+        | {row[0] for row in test_grants_access.MATRIX}
         | test_admin_access.ADMIN_URL_NAMES
     )
 

@@ -11,6 +11,9 @@ from django.urls import resolve, reverse
 from django.utils import translation
 
 from accounts.services import enrolment_link_send
+from aftercare.emails import survey_enqueue
+from aftercare.models import FollowUpSurvey
+from aftercare.services import survey_token
 from coordinators.emails import (
     followup_digest_enqueue,
     municipality_answer_enqueue,
@@ -75,6 +78,13 @@ def every_mail(client, settings, kurzeme_coordinator, liepaja_specialist):
     reminder_enqueue(attendee=event.attendees.get())
     enrolment_link_send(user=NationalAdminFactory(), created_by=NationalAdminFactory())
     personal_link_enqueue(returnee=case.returnee)
+    survey = FollowUpSurvey.objects.create(
+        case=case,
+        months=3,
+        returned_on=datetime.date(2026, 9, 1),
+        due_on=datetime.date(2026, 12, 1),
+    )
+    survey_enqueue(survey=survey, token=survey_token(survey))
     # Asked for from a host the portal also answers to: the link must not follow the Host.
     response = client.post(
         reverse("accounts:password_reset"),

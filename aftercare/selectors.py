@@ -1,0 +1,123 @@
+"""Reads after return: which returned cases are due a follow-up, and what they answered.
+
+Everything counts from the latest "returned" CaseEvent of a case whose status is still
+"returned": an undone return (the case moved on or back) has no follow-ups."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from coordinators.models import Case, CaseEvent
+
+from .models import POINTS, FollowUpSurvey
+
+if TYPE_CHECKING:
+    from coordinators.models import User
+
+# The dashboard shows a point from two weeks before it is due until two months after.
+SHOW_BEFORE = datetime.timedelta(days=14)
+SHOW_AFTER = datetime.timedelta(days=60)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def returned_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases whose status is "returned", with `returned_at`: when they last became so."""
+    latest_return = (
+        CaseEvent.objects.filter(
+            case=OuterRef("pk"), kind=CaseEvent.Kind.STATUS_CHANGED, to_value=Case.Status.RETURNED
+        )
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    return cases.filter(status=Case.Status.RETURNED).annotate(
+        returned_at=Subquery(latest_return, output_field=DateTimeField())
+    )
+
+
+@dataclass
+class FollowUpDue:
+    """A point after a return on the coordinator's dashboard, and its survey if sent."""
+
+    case: Case
+    months: int
+    returned_on: datetime.date
+    due_on: datetime.date
+    survey: FollowUpSurvey | None
+
+
+def returned_on(case: Case) -> datetime.date | None:
+    """The local day of the case's latest return (from `returned_cases`)."""
+    returned_at = getattr(case, "returned_at", None)
+    return timezone.localdate(returned_at) if returned_at else None
+
+
+def followups_due(*, user: User, today: datetime.date) -> list[FollowUpDue]:
+    """The 3/6/12-month points of the user's returned cases that are near (two weeks before
+    to two months after), soonest first; three queries whatever the number of cases."""
+    earliest_return = today - SHOW_AFTER - datetime.timedelta(days=12 * 31)
+    cases = list(
+        returned_cases(Case.objects.visible_to(user))
+        .filter(status_changed_at__date__gte=earliest_return)
+        .select_related("returnee")
+    )
+    surveys = {
+        (survey.case_id, survey.returned_on, survey.months): survey
+        for survey in FollowUpSurvey.objects.filter(case__in=[case.pk for case in cases])
+    }
+    due = []
+    for case in cases:
+        returned = returned_on(case)
+        if returned is None:
+            continue
+        for months in POINTS:
+            due_on = add_months(returned, months)
+            if due_on - SHOW_BEFORE <= today <= due_on + SHOW_AFTER:
+                survey = surveys.get((case.pk, returned, months))
+                due.append(FollowUpDue(case, months, returned, due_on, survey))
+    return sorted(due, key=lambda item: (item.due_on, item.case.reference))
+
+
+@dataclass
+class UnmetNeeds:
+    """The small report after return: answers counted per question, what is still missing."""
+
+    answered: int
+    counts: dict[str, Counter[str]]
+    missing: list[FollowUpSurvey]
+    still_returned_after_12: int
+
+
+def unmet_needs(*, user: User) -> UnmetNeeds:
+    """What the answered surveys of the user's cases say (constant queries)."""
+    answered = list(
+        FollowUpSurvey.objects.filter(
+            case__in=Case.objects.visible_to(user), answered_at__isnull=False
+        ).select_related("case")
+    )
+    counts = {
+        question: Counter(
+            getattr(survey, question) for survey in answered if getattr(survey, question)
+        )
+        for question in ("settled", "work", "school_place")
+    }
+    after_12 = {survey.case_id for survey in answered if survey.months == 12}
+    still_here = returned_cases(Case.objects.filter(pk__in=after_12)).count() if after_12 else 0
+    return UnmetNeeds(
+        answered=len(answered),
+        counts=counts,
+        missing=[survey for survey in answered if survey.still_missing.strip()],
+        still_returned_after_12=still_here,
+    )

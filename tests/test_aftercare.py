@@ -1,0 +1,196 @@
+"""After return: follow-ups at 3, 6 and 12 months from the latest return, a survey mailed
+once per case and point by the worker, answered through a signed, expiring link in the
+person's language; the answers on the timeline, a low score flags the case."""
+
+import datetime
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from aftercare import services
+from aftercare.models import FollowUpSurvey
+from aftercare.selectors import add_months, followups_due
+from coordinators.models import Case, CaseEvent
+from coordinators.services.pipeline import case_transition
+from outbox.models import Email
+from tests.factories import CaseFactory, CoordinatorFactory, ReturneeFactory, region
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 12, 1)
+
+
+def returned_case(*, on, language="lv", **fields):
+    """A case that became "returned" on the day `on` (its event and status dated so)."""
+    case = CaseFactory(returnee=ReturneeFactory(preferred_language=language), **fields)
+    case_transition(case=case, to_status=Case.Status.CONTACTED, actor=None)
+    case_transition(case=case, to_status=Case.Status.RETURNED, actor=None)
+    moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
+    CaseEvent.objects.filter(case=case, to_value=Case.Status.RETURNED).update(created_at=moment)
+    Case.objects.filter(pk=case.pk).update(status_changed_at=moment)
+    return case
+
+
+def test_months_are_added_on_the_calendar():
+    assert add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
+    assert add_months(datetime.date(2026, 1, 15), 12) == datetime.date(2027, 1, 15)
+
+
+def test_the_dashboard_lists_the_points_near_today_in_constant_queries(
+    django_assert_max_num_queries,
+):
+    coordinator = CoordinatorFactory()
+    three = returned_case(on=datetime.date(2026, 9, 1))
+    six = returned_case(on=datetime.date(2026, 6, 5))
+    for day in range(1, 6):
+        returned_case(on=datetime.date(2025, 12, day))
+    returned_case(on=datetime.date(2026, 11, 1))  # one month: nothing due yet
+    CaseFactory(planning_region=region("ZEM"))
+
+    with django_assert_max_num_queries(3):
+        due = followups_due(user=coordinator, today=TODAY)
+
+    points = [(item.case, item.months) for item in due]
+    assert {(three, 3), (six, 6)} <= set(points) and len(points) == 7
+    assert sorted(item.months for item in due) == [3, 6, 12, 12, 12, 12, 12]
+    assert [item.due_on for item in due] == sorted(item.due_on for item in due)
+
+
+def test_an_undone_return_stops_the_follow_ups():
+    case = returned_case(on=datetime.date(2026, 9, 1))
+    case_transition(
+        case=case, to_status=Case.Status.CLOSED, actor=None,
+        closed_reason=Case.ClosedReason.values[0],
+    )  # fmt: skip
+
+    assert followups_due(user=CoordinatorFactory(), today=TODAY) == []
+    assert services.followup_surveys_send(today=TODAY) == 0
+
+
+def test_the_survey_is_mailed_once_per_case_and_point_in_the_persons_language(settings):
+    settings.PORTAL_URL = "https://portal.example.lv"
+    case = returned_case(on=datetime.date(2026, 9, 1), language="ru")
+
+    assert services.followup_surveys_send(today=TODAY) == 1
+    assert services.followup_surveys_send(today=TODAY) == 0  # the next day's run, a retry
+
+    survey = FollowUpSurvey.objects.get()
+    assert (survey.case, survey.months, survey.due_on) == (case, 3, datetime.date(2026, 12, 1))
+    email = Email.objects.get(purpose=Email.Purpose.AFTERCARE_SURVEY)
+    assert email.to == case.returnee.email and email.case == case
+    assert "https://portal.example.lv/ru/aftercare/survey/" in email.body
+
+
+def test_a_point_missed_long_ago_is_not_sent_late():
+    returned_case(on=datetime.date(2026, 7, 1))  # the 3-month point was on 01.10.2026
+
+    assert services.followup_surveys_send(today=TODAY) == 0
+
+
+@pytest.fixture
+def survey():
+    returned_case(on=datetime.date(2026, 9, 1), language="ru")
+    services.followup_surveys_send(today=TODAY)
+    return FollowUpSurvey.objects.get()
+
+
+def test_the_survey_page_opens_in_russian_by_its_link(client, survey):
+    with translation.override("ru"):
+        url = reverse("aftercare:survey", args=[services.survey_token(survey)])
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert 'lang="ru"' in response.text
+
+
+def test_a_tampered_or_expired_link_is_a_404(client, survey, monkeypatch):
+    token = services.survey_token(survey)
+    other = token.replace(f"{survey.pk}:", f"{survey.pk + 1}:", 1)
+    real_time = signing.time.time
+    monkeypatch.setattr(signing.time, "time", lambda: real_time() - 61 * 86400)
+    old = services.survey_token(survey)
+    monkeypatch.setattr(signing.time, "time", real_time)
+
+    for bad in (other, old, "nonsense"):
+        assert client.get(reverse("aftercare:survey", args=[bad])).status_code == 404
+
+
+def test_answers_go_on_the_timeline_and_a_low_score_flags_the_case(client, survey):
+    url = reverse("aftercare:survey", args=[services.survey_token(survey)])
+    answers = {"settled": "partly", "work": "no", "school_place": "yes",
+               "still_missing": "Darbs Liepājā pēc specialitātes", "recommend": "4"}  # fmt: skip
+
+    assert client.post(url, answers).status_code == 302
+    client.post(url, answers | {"recommend": "10"})  # a second post changes nothing
+
+    survey.refresh_from_db()
+    assert (survey.work, survey.recommend) == ("no", 4)
+    interaction = survey.case.interactions.get()
+    assert "Darbs Liepājā pēc specialitātes" in interaction.summary
+    assert interaction.summary.startswith("Aptauja 3 mēnešus")
+    assert Case.objects.get(pk=survey.case_id).needs_attention is True
+
+
+def test_a_score_out_of_range_is_a_field_error_and_keeps_what_was_typed(client, survey):
+    url = reverse("aftercare:survey", args=[services.survey_token(survey)])
+
+    response = client.post(url, {"recommend": "11", "still_missing": "Mājoklis"})
+
+    assert response.status_code == 200
+    assert "Mājoklis" in response.text
+    survey.refresh_from_db()
+    assert survey.answered_at is None
+
+
+def test_the_unmet_needs_report_stays_in_the_region(client, survey):
+    services.survey_answer(
+        survey=survey, settled="yes", work="yes", school_place="not_needed",
+        still_missing="Bērnudārzs tuvāk mājām", recommend=9,
+    )  # fmt: skip
+
+    client.force_login(CoordinatorFactory())
+    kurzeme = client.get(reverse("aftercare:report"))
+    client.force_login(CoordinatorFactory(planning_region=region("ZEM")))
+    zemgale = client.get(reverse("aftercare:report"))
+
+    assert "Bērnudārzs tuvāk mājām" in kurzeme.text
+    assert kurzeme.context["report"].counts["settled"]["yes"] == 1
+    assert "Bērnudārzs tuvāk mājām" not in zemgale.text
+    assert zemgale.context["report"].answered == 0
+
+
+def test_the_dashboard_shows_the_follow_up(client, survey):
+    client.force_login(CoordinatorFactory())
+
+    response = client.get(reverse("home"))
+
+    assert survey.case.reference in response.text
+
+
+def test_the_survey_post_needs_the_csrf_token(survey):
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("aftercare:survey", args=[services.survey_token(survey)])
+
+    refused = client.post(url, {"recommend": "9"})
+    client.cookies["csrftoken"] = secret = _get_new_csrf_string()
+    accepted = client.post(url, {"recommend": "9", "csrfmiddlewaretoken": secret})
+
+    assert (refused.status_code, accepted.status_code) == (403, 302)
+
+
+def test_an_erasure_empties_what_the_person_wrote(survey):
+    from privacy.services import returnee_erase
+
+    services.survey_answer(
+        survey=survey, settled="no", work="no", school_place="no",
+        still_missing="Mana adrese ir Liepājā, Ziemeļu ielā 5", recommend=3,
+    )  # fmt: skip
+
+    returnee_erase(returnee=survey.case.returnee)
+
+    survey.refresh_from_db()
+    assert (survey.still_missing, survey.settled) == ("", "no")
