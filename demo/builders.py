@@ -23,7 +23,7 @@ from coordinators.services.history import (
     pipeline_path,
 )
 from municipalities.models import Municipality, NeedCategory, PlanningRegion
-from offers.services import offer_version_build, offers_from_history
+from offers.history import offer_version_build, offers_from_history
 
 __all__ = [
     "MAIN_PATH",

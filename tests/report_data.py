@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from coordinators.models import Case, HouseholdMember
 from coordinators.services.history import Step, history_append
-from offers.services import offer_version_build
+from offers.history import offer_version_build
 from tests import factories
 
 S = Case.Status

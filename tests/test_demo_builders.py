@@ -14,7 +14,7 @@ from coordinators.services.history import (
     pipeline_path,
 )
 from coordinators.services.pipeline import case_transition
-from offers.services import offers_from_history
+from offers.history import offers_from_history
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -48,7 +48,9 @@ def test_development_settings_start_without_a_secret_key():
 
 
 def test_env_example_lists_every_variable_the_settings_read():
-    settings_source = (ROOT / "remigration" / "settings.py").read_text()
+    settings_source = "".join(
+        (ROOT / "remigration" / name).read_text() for name in ("settings.py", "limits.py")
+    )
     example = (ROOT / ".env.example").read_text()
     read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
     listed = set(re.findall(r"^#?\s*([A-Z_]+)=", example, flags=re.MULTILINE))

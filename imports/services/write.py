@@ -26,8 +26,8 @@ from coordinators.models import (
     case_event_snapshots_fill,
 )
 from coordinators.services.history import cases_bulk_create, interaction_build
+from offers.history import offer_version_build
 from offers.models import Offer
-from offers.services import offer_version_build
 
 from .rows import RowPlan
 

@@ -35,8 +35,8 @@ from demo.data import (
     slug,
 )
 from municipalities.models import Municipality, MunicipalService, NeedCategory, PlanningRegion
+from offers.history import offers_from_history
 from offers.models import Offer, OfferItem
-from offers.services import offers_from_history
 
 DEMO_PASSWORD = "demo-parole-2026"  # noqa: S105 - printed for the demo, refused in production
 PROGRAMME_START = datetime(2018, 3, 1)
