@@ -32,6 +32,8 @@ class AuditEntry(models.Model):
         SECOND_FACTOR_FAILED = "second_factor_failed", _("wrong second-factor code")
         UPLOAD = "upload", _("uploaded")
         IMPORT = "import", _("imported")
+        PERIOD_CLOSED = "period_closed", _("reporting period closed")
+        PERIOD_REOPENED = "period_reopened", _("reporting period reopened")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -15,7 +15,7 @@ from coordinators.services.pipeline import case_transition
 from jobs.models import JobRun
 from offers.models import Offer
 from privacy.models import DataExport
-from reports.models import ReportExport
+from reports.models import ClosedPeriod, ReportExport
 from tests import test_workspace_access
 from tests.factories import (
     AnalystFactory,
@@ -38,6 +38,7 @@ KURZEME_ZIP = "6f1c2a3e-0000-4000-8000-00000000000a"
 ZEMGALE_ZIP = "6f1c2a3e-0000-4000-8000-00000000000b"
 NO_ZIP = "6f1c2a3e-0000-4000-8000-0000000000ff"
 KURZEME_PDF = "6f1c2a3e-0000-4000-8000-00000000000c"
+CLOSED_PERIOD = 7
 
 
 @pytest.fixture
@@ -74,6 +75,11 @@ def world():
         id=KURZEME_PDF, requested_by=users["kurzeme"], query="date_from=01.01.2026",
         language="lv", status="ready", content=b"%PDF", filename="r.pdf",
         expires_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+    # The year 2025, closed by the national administrator (figures not needed here).
+    ClosedPeriod.objects.create(
+        pk=CLOSED_PERIOD, date_from="2025-01-01", date_to="2025-12-31", figures={},
+        closed_at=timezone.now(), closed_by=admin,
     )  # fmt: skip
     return {"users": users, "cases": cases}
 
@@ -163,6 +169,13 @@ MATRIX = [
     ("reports:pdf_download", [KURZEME_PDF], "get", [LOGIN, 404, 200, 404, 403, 404]),
     ("reports:pdf_download", [NO_ZIP], "get", [LOGIN, 404, 404, 404, 403, 404]),
     ("reports:case_export", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
+    # Closed reporting periods: every report user reads them; national administrators close
+    # (an empty form: the errors shown again) and reopen (without a reason: asked again).
+    ("reports:periods", [], "get", REPORTS),
+    ("reports:periods", [], "post", [LOGIN, 200, 403, 403, 403, 403]),
+    ("reports:period_reopen", [CLOSED_PERIOD], "get", [LOGIN, 200, 403, 403, 403, 403]),
+    ("reports:period_reopen", [CLOSED_PERIOD], "post", [LOGIN, 200, 403, 403, 403, 403]),
+    ("reports:period_reopen", [999], "get", [LOGIN, 404, 403, 403, 403, 403]),
     # Accounts: two-factor for every logged-in user, password reset for everybody.
     ("accounts:two_factor_setup", [], "get", STAFF_200),
     ("accounts:two_factor_verify", [], "get", STAFF_200),

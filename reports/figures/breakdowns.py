@@ -22,12 +22,15 @@ from .rows import complete, event_aggregates, event_rows, offers_prepared, offer
 
 @dataclass
 class Breakdown:
-    """One table of the report: rows of figures for each value of one dimension."""
+    """One table of the report: rows of figures for each value of one dimension. Of a closed
+    period, `corrections` holds the rows whose live figures differ from the stored ones
+    (live − stored, in BREAKDOWN_COLUMNS order), see `reports.figures.stored`."""
 
     key: str
     title: str | Promise
     heading: str | Promise
     rows: list[dict[str, Any]] = field(default_factory=list)
+    corrections: list[tuple[str, list[int]]] = field(default_factory=list)
 
     def table(self) -> list[tuple[str, list[int]]]:
         """Rows as (label, [figures in BREAKDOWN_COLUMNS order]) for templates."""
@@ -155,21 +158,39 @@ def figure_groups(filters: ReportFilters) -> list[dict[str, Any]]:
     return _grouped_figures(filters, GROUP_FIELDS)
 
 
-def _roll_up(rows: list[dict[str, Any]], key: str) -> Breakdown:
-    """A Breakdown from grouped rows: add up the rows that share the dimension's value."""
-    _key, title, heading, fields, label = next(d for d in DIMENSIONS if d[0] == key)
-    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in rows:
-        group = tuple(row[name] for name in fields)
-        merged.setdefault(group, {"label": str(label(row)), "rows": []})["rows"].append(row)
-    result = [{"label": item["label"], **complete(total(item["rows"]))} for item in merged.values()]
+def dimension(key: str) -> Dimension:
+    """The dimension `key` of DIMENSIONS."""
+    return next(d for d in DIMENSIONS if d[0] == key)
+
+
+def breakdown_from_rows(key: str, rows: list[dict[str, Any]]) -> Breakdown:
+    """A Breakdown from rolled-up rows (each with its "group" and figures), labelled in the
+    current language and sorted the same way wherever they come from (the database now,
+    or the figures stored when a period was closed)."""
+    _key, title, heading, _fields, label = dimension(key)
+    result = [{**row, "label": str(label(row["group"]))} for row in rows]
     result.sort(key=lambda row: (-row["people_returned"], -row["new_contacts"], row["label"]))
     return Breakdown(key=key, title=title, heading=heading, rows=result)
 
 
+def _roll_up(rows: list[dict[str, Any]], key: str) -> Breakdown:
+    """A Breakdown from grouped rows: add up the rows that share the dimension's value."""
+    fields = dimension(key)[3]
+    merged: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        merged.setdefault(tuple(row[name] for name in fields), []).append(row)
+    return breakdown_from_rows(
+        key,
+        [
+            {"group": dict(zip(fields, group, strict=True)), **complete(total(items))}
+            for group, items in merged.items()
+        ],
+    )
+
+
 def breakdowns(filters: ReportFilters, groups: list[dict[str, Any]]) -> list[Breakdown]:
     """All breakdowns: roll-ups of `groups`, and one query pair for the needs."""
-    needs_fields = next(d for d in DIMENSIONS if d[0] == "need")[3]
+    needs_fields = dimension("need")[3]
     return [
         _roll_up(_grouped_figures(filters, needs_fields), key)
         if key == "need"
