@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -111,9 +111,10 @@ DIMENSIONS: tuple[Dimension, ...] = (
 
 
 # The attributes one grouped query counts by; every breakdown except needs (a case may
-# have several) and the headline totals are sums over these groups. The region and the
-# municipality are the rows' snapshots (as they were when the event happened); the country,
-# the timeframe and the needs are the case's as they are now.
+# have several) and the headline totals are sums over these groups. The region, the
+# municipality, the country and the timeframe are the rows' snapshots (as they were when
+# the event happened; an offer keeps its region and municipality, and reads the country and
+# timeframe of its case as they are now); the needs are the case's as they are now.
 GROUP_FIELDS = ("region_name", "municipality_name", "country", "timeframe")
 CASE_FIELDS = {
     "country": "returnee__country",
@@ -122,33 +123,42 @@ CASE_FIELDS = {
     "need_name": "needs__name",
     "need_name_en": "needs__name_en",
 }
+# The snapshot columns of a CaseEvent for the names above.
+EVENT_SNAPSHOTS = {
+    "region_name": "planning_region__name",
+    "municipality_name": "municipality__name",
+    "country": "country",
+    "timeframe": "timeframe",
+}
 
 
-def _group_by(fields: Iterable[str], region: str, municipality: str) -> dict[str, F]:
-    """The grouping expressions of a query over events or offers, by the names above."""
-    snapshots = {"region_name": f"{region}__name", "municipality_name": f"{municipality}__name"}
-    return {name: F(snapshots.get(name) or f"case__{CASE_FIELDS[name]}") for name in fields}
+def _group_by(queryset: QuerySet[Any], fields: Iterable[str], snapshots: dict[str, str]) -> Any:
+    """`queryset.values(...)` grouped by the names above: the row's own snapshot where it
+    has one (a column of the same name as is), else the case's field as it is now."""
+    paths = {name: snapshots.get(name) or f"case__{CASE_FIELDS[name]}" for name in fields}
+    same = [name for name, path in paths.items() if name == path]
+    return queryset.values(
+        *same, **{name: F(path) for name, path in paths.items() if name not in same}
+    )
+
+
+def _offer_snapshots(region: str, municipality: str) -> dict[str, str]:
+    return {"region_name": f"{region}__name", "municipality_name": f"{municipality}__name"}
 
 
 def _grouped_figures(filters: ReportFilters, fields: Iterable[str]) -> list[dict[str, Any]]:
     """Case and offer figures grouped by `fields`: one query over the counted events, one
     over the offers prepared, one over the offers sent (each by its own snapshot)."""
     fields = tuple(fields)
-    events = (
-        event_rows(filters)
-        .values(**_group_by(fields, "planning_region", "municipality"))
-        .annotate(**event_aggregates())
-    )
-    prepared = (
-        offers_prepared(filters)
-        .values(**_group_by(fields, "prepared_region", "prepared_municipality"))
-        .annotate(offers_prepared=Count("id"))
-    )
-    sent = (
-        offers_sent(filters)
-        .values(**_group_by(fields, "sent_region", "sent_municipality"))
-        .annotate(offers_sent=Count("id"))
-    )
+    events = _group_by(event_rows(filters), fields, EVENT_SNAPSHOTS).annotate(**event_aggregates())
+    prepared = _group_by(
+        offers_prepared(filters),
+        fields,
+        _offer_snapshots("prepared_region", "prepared_municipality"),
+    ).annotate(offers_prepared=Count("id"))
+    sent = _group_by(
+        offers_sent(filters), fields, _offer_snapshots("sent_region", "sent_municipality")
+    ).annotate(offers_sent=Count("id"))
     return [*events.order_by(), *prepared.order_by(), *sent.order_by()]
 
 
