@@ -18,6 +18,7 @@ from municipalities.models import NeedCategory
 from .definitions import BREAKDOWN_COLUMNS
 from .filters import ReportFilters
 from .rows import complete, event_aggregates, event_rows, offers_prepared, offers_sent, total
+from .trend import trend_point
 
 
 @dataclass
@@ -146,26 +147,40 @@ def _offer_snapshots(region: str, municipality: str) -> dict[str, str]:
     return {"region_name": f"{region}__name", "municipality_name": f"{municipality}__name"}
 
 
-def _grouped_figures(filters: ReportFilters, fields: Iterable[str]) -> list[dict[str, Any]]:
-    """Case and offer figures grouped by `fields`: one query over the counted events, one
-    over the offers prepared, one over the offers sent (each by its own snapshot)."""
-    fields = tuple(fields)
-    events = _group_by(event_rows(filters), fields, EVENT_SNAPSHOTS).annotate(**event_aggregates())
-    prepared = _group_by(
+def _grouped_figures(
+    filters: ReportFilters, fields: Iterable[str], *, by_point: bool = False
+) -> list[dict[str, Any]]:
+    """Case and offer figures grouped by `fields` (and, with `by_point`, by the trend's
+    month, quarter or year as "point"): one query over the counted events, one over the
+    offers prepared, one over the offers sent (each by its own snapshot and moment)."""
+    names = (*fields, "point") if by_point else tuple(fields)
+
+    def grouped(queryset: QuerySet[Any], moment: str, snapshots: dict[str, str]) -> Any:
+        if by_point:
+            queryset = queryset.annotate(point=trend_point(filters, moment))
+        return _group_by(queryset, names, {**snapshots, "point": "point"})
+
+    events = grouped(event_rows(filters), "created_at", EVENT_SNAPSHOTS)
+    prepared = grouped(
         offers_prepared(filters),
-        fields,
+        "created_at",
         _offer_snapshots("prepared_region", "prepared_municipality"),
-    ).annotate(offers_prepared=Count("id"))
-    sent = _group_by(
-        offers_sent(filters), fields, _offer_snapshots("sent_region", "sent_municipality")
-    ).annotate(offers_sent=Count("id"))
-    return [*events.order_by(), *prepared.order_by(), *sent.order_by()]
+    )
+    sent = grouped(
+        offers_sent(filters), "sent_at", _offer_snapshots("sent_region", "sent_municipality")
+    )
+    return [
+        *events.annotate(**event_aggregates()).order_by(),
+        *prepared.annotate(offers_prepared=Count("id")).order_by(),
+        *sent.annotate(offers_sent=Count("id")).order_by(),
+    ]
 
 
 def figure_groups(filters: ReportFilters) -> list[dict[str, Any]]:
-    """The figures per (region, municipality, country, timeframe): the source of four
-    breakdowns and of the headline totals, so they always add up to the same numbers."""
-    return _grouped_figures(filters, GROUP_FIELDS)
+    """The figures per (region, municipality, country, timeframe, trend point): the source
+    of four breakdowns, the trend and the headline totals, so they always add up to the same
+    numbers. One pass: the trend's unit is a year for long periods, so the groups stay few."""
+    return _grouped_figures(filters, GROUP_FIELDS, by_point=True)
 
 
 def dimension(key: str) -> Dimension:

@@ -97,7 +97,7 @@ def report_build(filters: ReportFilters) -> Report:
         sources=new_contacts_by_source(filters),
         closed_by_reason=closed_by_reason(filters),
         breakdowns=breakdowns(filters, groups),
-        trend=monthly_trend(filters),
+        trend=monthly_trend(filters, groups),
         funnel=funnel(filters),
         generated_at=timezone.now(),
         trend_unit=trend_unit(filters),
