@@ -24,6 +24,7 @@ from coordinators.services.pipeline import case_transition
 from imports.models import ImportJob
 from intake.forms import timestamp_token
 from offers import services as offer_services
+from reports.models import ClosedPeriod
 from tests.factories import (
     CaseFactory,
     CoordinatorFactory,
@@ -92,9 +93,15 @@ def world():
                                     adults=1, children_ages=[], needs=[])),
         planning_region=region("KUR"), existing_returnee=case.returnee,
     )  # fmt: skip
+    national = NationalAdminFactory(username="national")
+    closed_2021 = ClosedPeriod.objects.create(
+        date_from=datetime.date(2021, 1, 1), date_to=datetime.date(2021, 12, 31), figures={},
+        closed_at=timezone.now(), closed_by=national,
+    )  # fmt: skip
     return {
         "to_check": to_check,
-        "national": NationalAdminFactory(username="national"),
+        "closed_2021": closed_2021,
+        "national": national,
         "newcomer": NationalAdminFactory(username="newcomer"),
         "import_job": import_job,
         "coordinator": coordinator,
@@ -271,6 +278,16 @@ def endpoints(world):
         ),
         "privacy_export": ("coordinator", reverse("privacy:export", args=[reference]), {}),
         "report_pdf": ("coordinator", f"{reverse('reports:pdf_prepare')}?period=this_year", {}),
+        "period_close": (
+            "national",
+            reverse("reports:periods"),
+            {"date_from": "01.01.2022", "date_to": "31.12.2022"},
+        ),
+        "period_reopen": (
+            "national",
+            reverse("reports:period_reopen", args=[world["closed_2021"].pk]),
+            {"reason": "A return recorded in the wrong year"},
+        ),
         "privacy_erase": (
             "coordinator",
             reverse("privacy:erase", args=[reference]),
@@ -360,7 +377,8 @@ ENDPOINT_NAMES = [
     "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
-    "report_pdf", "import_upload", "import_start", "import_discard",
+    "report_pdf", "period_close", "period_reopen",
+    "import_upload", "import_start", "import_discard",
     "two_factor_setup", "two_factor_verify", "enrolment_links", "password_reset",
     "password_reset_confirm",
 ]  # fmt: skip
@@ -413,6 +431,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "check_link": "workspace:contact_link",
         "check_dismiss": "workspace:contact_dismiss",
         "report_pdf": "reports:pdf_prepare",
+        "period_close": "reports:periods",
+        "period_reopen": "reports:period_reopen",
         "enrolment_links": "accounts:enrolment_links",
     }
     covered = set()
