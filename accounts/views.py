@@ -2,18 +2,21 @@
 
 from base64 import b32encode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 from django_otp import user_has_device
 
+from common import ratelimit
 from common.errors import DomainError
+from common.net import client_ip
 from common.redirects import safe_next_url
 
 from .forms import EnrolmentLinkForm, PasswordResetRequestForm, TokenForm
@@ -107,6 +110,12 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
         return redirect(safe_next_url(self.request, self.request.GET.get("next", ""), default="/"))
 
 
+RESET_RATE_LIMITED = gettext_lazy(
+    "Several reset links were asked for from your connection in a short time. Please try "
+    "again in an hour, or ask your planning region's administrator."
+)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Validates the address and leaves the rest to the worker (see password_reset_request)."""
 
@@ -115,8 +124,34 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
 
     def form_valid(self, form):
-        password_reset_request(email=form.cleaned_data["email"], language=get_language())
+        if client_over_limit(self.request):
+            form.add_error(None, RESET_RATE_LIMITED)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(settings.PASSWORD_RESET_RATE_WINDOW_SECONDS)
+            return response
+        email = form.cleaned_data["email"]
+        if not address_over_limit(email):
+            password_reset_request(email=email, language=get_language())
         return redirect(self.get_success_url())
+
+
+def client_over_limit(request) -> bool:
+    return ratelimit.rate_limit_exceeded(
+        scope="password-reset-client",
+        identity=client_ip(request) or "",
+        limit=settings.PASSWORD_RESET_RATE_LIMIT,
+        window=settings.PASSWORD_RESET_RATE_WINDOW_SECONDS,
+    )
+
+
+def address_over_limit(email: str) -> bool:
+    return ratelimit.rate_limit_exceeded(
+        scope="password-reset-address",
+        identity=email.strip().lower(),
+        limit=settings.PASSWORD_RESET_ADDRESS_LIMIT,
+        window=settings.PASSWORD_RESET_RATE_WINDOW_SECONDS,
+    )
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -8,24 +8,20 @@ and its timing are the same for every address (`intake.services`).
 """
 
 import functools
-import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect, render
-from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView
 
+from common import ratelimit
 from common.net import client_ip
 from intake.forms import MESSAGE_MAX_LENGTH, ContactForm
 from municipalities.models import PlanningRegion
 
 from .services import contact_submission_receive
-
-logger = logging.getLogger(__name__)
 
 SESSION_KEY = "contact_form_reference"
 
@@ -63,36 +59,14 @@ def body_size_limited(view):
 
 
 def rate_limit_exceeded(request):
-    """Count this POST for the client's address; True when over the limit.
-
-    The key is a keyed hash of the address (`common.net.client_ip`, which honours
-    PROXY_COUNT), so the cache holds no IP addresses. When the cache cannot be reached the
-    submission is let through and a warning logged: a person's message matters more than a
-    spam filter, and the other defences (honeypot, fill time, body size) still hold.
-    """
-    limit = settings.CONTACT_FORM_RATE_LIMIT
-    if not limit:
-        return False
-    client = salted_hmac("contact-form-rate", client_ip(request) or "").hexdigest()
-    try:
-        return rate_count(f"contact-form-rate:{client}") > limit
-    except Exception as error:  # any failure of the cache backend: refused, timed out, …
-        # The exception's type only: its text may name hosts, and no client data is logged.
-        logger.warning(
-            "Contact form rate limit skipped: the cache is unavailable (%s)",
-            type(error).__name__,
-        )
-        return False
-
-
-def rate_count(key):
-    """Add one to the count under `key` in the current window; the count so far."""
-    cache.add(key, 0, timeout=settings.CONTACT_FORM_RATE_WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.CONTACT_FORM_RATE_WINDOW_SECONDS)
-        return 1
+    """Count this valid POST for the client's address (`common.net.client_ip`, which honours
+    PROXY_COUNT); True when over CONTACT_FORM_RATE_LIMIT in the window."""
+    return ratelimit.rate_limit_exceeded(
+        scope="contact-form-rate",
+        identity=client_ip(request) or "",
+        limit=settings.CONTACT_FORM_RATE_LIMIT,
+        window=settings.CONTACT_FORM_RATE_WINDOW_SECONDS,
+    )
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # checked below, after the size limit

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auditlog.models import LogEntry as HistoryEntry
 from django.contrib.admin.models import LogEntry as AdminLogEntry
@@ -32,6 +32,7 @@ from offers.models import Offer, OfferItem
 from outbox.models import Attachment, Email
 
 ERASED = "—"
+BLANK = ("", "None", None)  # how django-auditlog writes an empty value
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,14 @@ class Identifiers:
     last_name: str
     email: str
     phone: str
+    # Names, addresses and numbers the person had before a correction (read from the field
+    # history of their record): a mail or log entry written then names them that way.
+    past: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, returnee: Returnee) -> Identifiers:
-        return cls(returnee.first_name, returnee.last_name, returnee.email, returnee.phone)
+        current = cls(returnee.first_name, returnee.last_name, returnee.email, returnee.phone)
+        return replace(current, past=_past_values(returnee, current))
 
     @property
     def full_name(self) -> str:
@@ -54,11 +59,38 @@ class Identifiers:
     def all(self) -> tuple[str, ...]:
         """Every identifier (the signal's `identifiers`), longest first, without blanks."""
         values = {self.full_name, self.first_name, self.last_name, self.email, self.phone}
+        values |= set(self.past)
         return tuple(sorted((value for value in values if value), key=len, reverse=True))
 
     def unique(self) -> tuple[str, ...]:
-        """The ones nobody else plausibly shares: full name, e-mail, phone."""
-        return tuple(value for value in (self.full_name, self.email, self.phone) if value)
+        """The ones nobody else plausibly shares: full name, e-mail, phone (now and before)."""
+        values = (self.full_name, self.email, self.phone, *self.past)
+        return tuple(dict.fromkeys(value for value in values if value))
+
+
+def _past_values(returnee: Returnee, current: Identifiers) -> tuple[str, ...]:
+    """Full names, e-mail addresses and phone numbers of the person's record before each
+    correction, from django-auditlog's changes ({"field": [before, after]})."""
+    before: dict[str, set[str]] = {
+        "first_name": {current.first_name},
+        "last_name": {current.last_name},
+        "email": set(),
+        "phone": set(),
+    }
+    entries = HistoryEntry.objects.get_for_object(returnee).values_list("changes", flat=True)
+    for changes in entries:
+        for field, pair in (changes if isinstance(changes, dict) else {}).items():
+            if field in before and isinstance(pair, list) and pair and pair[0] not in BLANK:
+                before[field].add(str(pair[0]))
+    names = {
+        f"{first} {last}".strip() for first in before["first_name"] for last in before["last_name"]
+    }
+    past = (names | before["email"] | before["phone"]) - {
+        current.full_name,
+        current.email,
+        current.phone,
+    }
+    return tuple(sorted(past))
 
 
 def _texts(values: Iterable[str]) -> list[str]:

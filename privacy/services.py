@@ -17,7 +17,6 @@ import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from auditlog.context import disable_auditlog
@@ -33,6 +32,7 @@ from audit.services import audit_record
 from common.dates import date_text, datetime_text
 from common.errors import DomainError
 from common.net import client_ip
+from common.tasks import task_enqueue_on_commit
 from coordinators.models import (
     Case,
     CaseEvent,
@@ -148,15 +148,8 @@ def data_export_request(
         created_at=now,
         expires_at=now + DATA_EXPORT_LIFETIME,
     )
-    transaction.on_commit(partial(_ask_builder, export.pk), robust=True)
+    task_enqueue_on_commit("privacy.tasks.data_export_build_task", export_id=str(export.pk))
     return export
-
-
-def _ask_builder(export_id: object) -> None:
-    """Enqueue the build: a row in the task table, no ZIP made here."""
-    from .tasks import data_export_build_task
-
-    data_export_build_task.enqueue(export_id=str(export_id))
 
 
 def data_export_build(*, export_id: str) -> bool:

@@ -343,13 +343,19 @@ CONTENT_SECURITY_POLICY = {
 # The public "Dod ziņu!" contact form: spam and abuse protection without third parties.
 # A person needs at least this many seconds to fill the form (a signed timestamp in it).
 CONTACT_FORM_MIN_FILL_SECONDS = env.int("CONTACT_FORM_MIN_FILL_SECONDS", default=3)
-# Submissions (valid or not) per client IP per window; 0 switches the limit off (benchmarks).
+# Valid submissions per client IP per window; 0 switches the limit off (benchmarks).
 # The counter lives in the default cache: with several server processes it must be a shared
 # cache, e.g. CACHE_URL=redis://127.0.0.1:6379/1 (needs the `redis` package); LocMem counts
 # per process. The client IP is common.net.client_ip's (PROXY_COUNT). When the cache is down
 # the form lets submissions through and logs a warning.
 CONTACT_FORM_RATE_LIMIT = env.int("CONTACT_FORM_RATE_LIMIT", default=10)
 CONTACT_FORM_RATE_WINDOW_SECONDS = env.int("CONTACT_FORM_RATE_WINDOW_SECONDS", default=3600)
+# Password reset requests: per client IP (over the limit: 429 with the form kept) and per
+# address (over the limit: the same "sent" page, no mail: a stranger cannot flood a
+# colleague's inbox, nor learn whether the address has an account). The same cache rule.
+PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=3)
+PASSWORD_RESET_RATE_WINDOW_SECONDS = env.int("PASSWORD_RESET_RATE_WINDOW_SECONDS", default=3600)
 # Largest request body the form accepts, checked before it is read (the global
 # DATA_UPLOAD_MAX_MEMORY_SIZE stays at Django's default for the admin's bulk actions).
 CONTACT_FORM_MAX_BODY_BYTES = env.int("CONTACT_FORM_MAX_BODY_BYTES", default=64 * 1024)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from common.tasks import task_enqueue_on_commit
 from coordinators.models import User
 from municipalities.models import PlanningRegion
 
@@ -61,15 +61,8 @@ def report_export_request(*, user: User, query: str, language: str) -> ReportExp
         created_at=now,
         expires_at=now + REPORT_EXPORT_LIFETIME,
     )
-    transaction.on_commit(partial(_ask_builder, export.pk), robust=True)
+    task_enqueue_on_commit("reports.tasks.report_export_build_task", export_id=str(export.pk))
     return export
-
-
-def _ask_builder(export_id: object) -> None:
-    """Enqueue the rendering: a row in the task table, no PDF made here."""
-    from .tasks import report_export_build_task
-
-    report_export_build_task.enqueue(export_id=str(export_id))
 
 
 def report_export_build(*, export_id: str) -> bool:

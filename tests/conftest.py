@@ -1,6 +1,8 @@
+import contextlib
 from importlib import import_module
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from tests import factories
@@ -140,6 +142,16 @@ def browser():
             )
             yield chromium
             chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def cache_emptied():
+    """Each test starts with an empty cache: the rate limits count in it (common.ratelimit),
+    so one test's requests would otherwise count against the next one's."""
+    yield
+    # A test that pointed the cache at a server that is down kept nothing in it.
+    with contextlib.suppress(Exception):
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

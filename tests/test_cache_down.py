@@ -47,7 +47,7 @@ def hanging_redis(settings):
 
 
 def test_the_form_accepts_a_submission_while_the_cache_is_down(client, cache_down, caplog):
-    with caplog.at_level(logging.WARNING, logger="intake.views"):
+    with caplog.at_level(logging.WARNING, logger="common.ratelimit"):
         response = client.post(LV_URL, form_data(), REMOTE_ADDR="203.0.113.10")
 
     assert response.status_code == 302

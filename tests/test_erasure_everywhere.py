@@ -235,3 +235,39 @@ def test_a_failing_receiver_undoes_the_erasure(rich_case, kurzeme_coordinator):
         returnee_erased.disconnect(receiver)
 
     assert Returnee.objects.get().first_name == FIRST
+
+
+def test_erasure_finds_the_names_and_addresses_the_person_had_before_a_correction(
+    kurzeme_coordinator,
+):
+    """Typed without diacritics and with an old address first, corrected later: mail written
+    before the correction names the person as they were then, and goes too."""
+    from coordinators.services.details import returnee_contact_update
+
+    old_first, old_last, old_email = "Zvaigznite", "Menestina", "z.menestina@example.org"
+    case = CaseFactory(
+        returnee__first_name=old_first,
+        returnee__last_name=old_last,
+        returnee__email=old_email,
+        returnee__phone=PHONE,
+        coordinator=kurzeme_coordinator,
+    )
+    email_enqueue(
+        to=old_email, subject="Sveiki", body=f"Cien. {old_first} {old_last}", purpose="offer"
+    )
+    data = {
+        "first_name": FIRST,
+        "last_name": LAST,
+        "email": EMAIL,
+        "phone": PHONE,
+        "country": str(case.returnee.country),
+        "town": case.returnee.town,
+        "preferred_language": str(case.returnee.preferred_language),
+    }
+    returnee_contact_update(case=case, data=data, actor=kurzeme_coordinator)
+
+    returnee_erase(returnee=Returnee.objects.get(pk=case.returnee_id), actor=kurzeme_coordinator)
+
+    assert not Email.objects.filter(to=old_email).exists()
+    assert not Email.objects.filter(body__contains=old_last).exists()
+    assert copies_left() == []

@@ -74,3 +74,42 @@ def test_an_invalid_address_is_a_form_error_and_keeps_what_was_typed(client):
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
     assert 'value="not an address"' in response.text
+
+
+def test_too_many_requests_from_one_connection_get_429_with_the_address_kept(client, settings):
+    settings.PASSWORD_RESET_RATE_LIMIT = 2
+    settings.PASSWORD_RESET_ADDRESS_LIMIT = 0
+    settings.TASKS = DATABASE_TASKS
+    url = reverse("accounts:password_reset")
+    for number in range(2):
+        assert client.post(url, {"email": f"person{number}@example.lv"}).status_code == 302
+
+    response = client.post(url, {"email": "third@example.lv"})
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.PASSWORD_RESET_RATE_WINDOW_SECONDS)
+    assert 'value="third@example.lv"' in response.text
+    assert "pieprasītas vairākas" in response.text  # the reason, in the page's language
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_an_address_asked_for_too_often_gets_the_same_page_and_no_more_mail(
+    client, settings, kurzeme_coordinator
+):
+    settings.PASSWORD_RESET_RATE_LIMIT = 0
+    settings.PASSWORD_RESET_ADDRESS_LIMIT = 2
+    settings.TASKS = DATABASE_TASKS
+    url = reverse("accounts:password_reset")
+    responses = [
+        client.post(url, {"email": address})
+        for address in [
+            kurzeme_coordinator.email,
+            kurzeme_coordinator.email.upper(),
+            kurzeme_coordinator.email,
+        ]
+    ]
+
+    assert [(r.status_code, r.url) for r in responses] == [
+        (302, reverse("accounts:password_reset_done"))
+    ] * 3
+    assert DBTaskResult.objects.count() == 2

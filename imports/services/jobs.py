@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +25,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from common.dates import date_text
 from common.errors import DomainError
+from common.tasks import task_enqueue_on_commit
 from coordinators.models import Returnee, User
 from municipalities.models import PlanningRegion
 
@@ -99,15 +99,8 @@ def import_job_create(
     )  # fmt: skip
     audit_record(action=AuditEntry.Action.UPLOAD, request=request, actor=user, obj=job,
                  detail=f"history import: {len(content)} bytes")  # fmt: skip
-    transaction.on_commit(partial(_enqueue, "import_job_check_task", job.pk), robust=True)
+    task_enqueue_on_commit("imports.tasks.import_job_check_task", job_id=str(job.pk))
     return job
-
-
-def _enqueue(task_name: str, job_id: object) -> None:
-    """A row in the task table; the worker does the work."""
-    from .. import tasks
-
-    getattr(tasks, task_name).enqueue(job_id=str(job_id))
 
 
 def _progress(job_id: UUID, status: str) -> Any:
@@ -191,7 +184,7 @@ def import_job_start(*, job: ImportJob, actor: User, request: HttpRequest | None
         raise DomainError(NOT_READY)
     audit_record(action=AuditEntry.Action.IMPORT, request=request, actor=actor, obj=job,
                  detail=f"history import: {job.rows_total} rows")  # fmt: skip
-    transaction.on_commit(partial(_enqueue, "import_job_run_task", job.pk), robust=True)
+    task_enqueue_on_commit("imports.tasks.import_job_run_task", job_id=str(job.pk))
 
 
 class JobGone(Exception):

@@ -1,0 +1,40 @@
+"""Counting requests per client or per address in a time window, in the shared cache.
+
+One rule for every public form that a script could hammer (the contact form, the password
+reset): the key is a keyed hash of what is counted, so the cache holds no IP or e-mail
+addresses; when the cache cannot be reached the request is let through and a warning
+logged (the other defences still hold, and a person's request matters more than a filter).
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
+
+
+def rate_limit_exceeded(*, scope: str, identity: str, limit: int, window: int) -> bool:
+    """Count one more request of `identity` under `scope`; True when over `limit` in the
+    current `window` (seconds). A limit of 0 switches the check off."""
+    if not limit:
+        return False
+    key = f"{scope}:{salted_hmac(scope, identity).hexdigest()}"
+    try:
+        return _count(key, window) > limit
+    except Exception as error:  # any failure of the cache backend: refused, timed out, …
+        # The exception's type only: its text may name hosts, and no client data is logged.
+        logger.warning(
+            "The %s rate limit skipped: the cache is unavailable (%s)", scope, type(error).__name__
+        )
+        return False
+
+
+def _count(key: str, window: int) -> int:
+    """Add one to the count under `key` in the current window; the count so far."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
