@@ -33,6 +33,8 @@ class AuditEntry(models.Model):
         UPLOAD = "upload", _("uploaded")
         IMPORT = "import", _("imported")
         MERGE = "merge", _("merged (two records of one person)")
+        PERIOD_CLOSED = "period_closed", _("reporting period closed")
+        PERIOD_REOPENED = "period_reopened", _("reporting period reopened")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -239,6 +239,7 @@ def main():
         ("PDF in the worker, national admin, since 2018", admin, "pdf-worker", since_start),
         ("case CSV, all cases (streamed)", admin, "/en/reports/cases.csv", since_start),
     ]
+    print(f"load average before the run: {os.getloadavg()[0]:.1f}")
     print(f"\n{'measurement':46} {'best s':>8} {'size':>12} {'peak MiB':>9}")
     for label, user, url, query in cases:
         client = Client()
@@ -255,6 +256,33 @@ def main():
             print(f"{label:46} skipped: {error}")
             continue
         print(f"{label:46} {seconds:8.3f} {size:12,} {peak / 2**20:9.1f}")
+    measure_closed_period(admin, year, last_year, repeat=arguments.repeat)
+
+
+def measure_closed_period(admin, year, last_year, *, repeat):
+    """Closing last year (its figures for the country and each region, in the request) and
+    the page of the closed year (stored figures, live ones for the corrections)."""
+    try:
+        from reports.models import ClosedPeriod
+        from reports.services import closed_period_create
+    except ImportError as error:  # a checkout from before the period lock
+        print(f"{'closing a period':46} skipped: {error}")
+        return
+    ClosedPeriod.objects.all().delete()
+    started = time.perf_counter()
+    closed_period_create(
+        date_from=datetime.date(last_year, 1, 1),
+        date_to=datetime.date(last_year, 12, 31),
+        actor=admin,
+    )
+    print(f"{'close last year (country + 5 regions)':46} {time.perf_counter() - started:8.3f}")
+    client = Client()
+    client.force_login(admin)
+    seconds, size, peak = measure(client, "/en/reports/", year, repeat=repeat)
+    label = "page, national admin, last year (closed)"
+    print(f"{label:46} {seconds:8.3f} {size:12,} {peak / 2**20:9.1f}")
+    ClosedPeriod.objects.all().delete()
+    print(f"load average after the run: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

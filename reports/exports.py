@@ -1,4 +1,4 @@
-"""The report as XLSX, CSV and PDF, and the streamed case-level CSV for national admins.
+"""The report as XLSX, CSV and PDF (the case-level CSV is in `reports.case_export`).
 
 CSV files are UTF-8 with a byte order mark (so Excel shows ā, ķ, ņ) and use ";" between
 columns and "," for decimals, as Excel expects with Latvian regional settings. Every text
@@ -16,18 +16,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from common.dates import date_text
-from common.spreadsheets import Echo, escape_formula
-from coordinators.models import Case
+from common.spreadsheets import escape_formula
 
 from .charts import report_charts, trend_title
 from .figures.definitions import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES
-from .figures.export import CASE_EXPORT_COLUMNS, case_export_rows
 from .figures.report import Report
 
 BOM = "\ufeff"
 CSV_DELIMITER = ";"
-CASE_EXPORT_CHUNK = 2000
 
 
 def filename(report: Report, extension: str) -> str:
@@ -59,44 +55,109 @@ def file_header(report):
         (_("Remigration report"), ""),
         *describe_filters(report.filters),
         (_("Exported"), exported),
+        *closing_rows(report),
     ]
 
 
+def closing_rows(report):
+    """Of a closed period: when and by whom it was closed, and what the figures are."""
+    closing = report.closing
+    if closing is None:
+        return []
+    closed = _("%(date)s by %(name)s") % {
+        "date": date_format(timezone.localtime(closing.closed_at), "d.m.Y"),
+        "name": closing.closed_by,
+    }
+    if not closing.stored:
+        figures = _("live (the stored figures are those of the country and of each region)")
+    elif report.corrections["any"]:
+        figures = _("as submitted at closing; corrections since closing shown apart")
+    else:
+        figures = _("as submitted at closing; no corrections since closing")
+    return [(_("Period closed"), closed), (_("Figures"), figures)]
+
+
 def _table_rows(report):
-    """Every table of the report after the headline, as (title, headings, rows, totals):
-    the breakdowns and the trend, each with a totals row (the sum of its rows)."""
+    """Every table of the report after the headline, as (title, headings, rows, totals,
+    corrections): the breakdowns and the trend, each with a totals row (the sum of its
+    rows) and, of a closed period, its corrections since closing (None for a live one)."""
     columns = [str(label) for _key, label in BREAKDOWN_COLUMNS]
+    closed = report.corrections is not None
     tables = []
     for breakdown in report.breakdowns:
         rows = breakdown.table()
         tables.append(
-            (str(breakdown.title), [str(breakdown.heading), *columns], rows, _column_sums(rows))
+            (
+                str(breakdown.title),
+                [str(breakdown.heading), *columns],
+                rows,
+                _column_sums(rows),
+                breakdown.corrections if closed else None,
+            )
         )
     trend = report.trend_table()
-    tables.append((trend_title(report), [_("Period"), *columns], trend, _column_sums(trend)))
+    tables.append(
+        (
+            trend_title(report),
+            [_("Period"), *columns],
+            trend,
+            _column_sums(trend),
+            report.trend_corrections if closed else None,
+        )
+    )
     return tables
 
 
 def _column_sums(rows):
+    if not rows:
+        return [0] * len(BREAKDOWN_COLUMNS)
     return [sum(values) for values in zip(*(values for _label, values in rows), strict=True)]
 
 
 def _headline_rows(report):
-    """(label, value, definition) rows of the headline table with the source and reason
-    details; shared by the CSV and the XLSX summary."""
+    """(label, value, definition, correction) rows of the headline table with the source
+    and reason details; shared by the CSV and the XLSX summary. The correction since
+    closing is None for a period that is not closed."""
+    corrections = report.corrections["headline"] if report.corrections else None
     rows = [
-        (str(label), report.headline[key], str(DEFINITIONS[definition]))
+        (
+            str(label),
+            report.headline[key],
+            str(DEFINITIONS[definition]),
+            None if corrections is None else corrections.get(key, 0),
+        )
         for key, label, definition in HEADLINES
     ]
     new_contacts, closed = _("New contacts"), _("Closed")
     rows += [
-        (f"{new_contacts}: {source['label']}", source["count"], "") for source in report.sources
+        (f"{new_contacts}: {source['label']}", source["count"], "", source.get("correction"))
+        for source in report.sources
     ]
     rows += [
-        (f"{closed}: {reason['label']}", reason["count"], str(DEFINITIONS["closed"]))
+        (
+            f"{closed}: {reason['label']}",
+            reason["count"],
+            str(DEFINITIONS["closed"]),
+            reason.get("correction"),
+        )
         for reason in report.closed_by_reason
     ]
     return rows
+
+
+def _figure_headings(report):
+    """The headings of the headline table; a closed period's has the corrections column."""
+    headings = [_("Figure"), _("Value"), _("Definition")]
+    if report.corrections is not None:
+        headings.insert(2, _("Corrections since closing"))
+    return headings
+
+
+def _figure_cells(report, label, value, definition, correction):
+    """A headline row's cells in the order of `_figure_headings`."""
+    if report.corrections is None:
+        return [label, value, definition]
+    return [label, value, correction, definition]
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -118,57 +179,34 @@ def report_csv(report):
     for label, text in file_header(report):
         writer.writerow([_csv_value(label), _csv_value(text)] if text else [_csv_value(label)])
     writer.writerow([])
-    writer.writerow([_("Figure"), _("Value"), _("Definition")])
-    for label, value, definition in _headline_rows(report):
-        writer.writerow([_csv_value(label), _csv_value(value), _csv_value(definition)])
-    for title, headings, rows, totals in _table_rows(report):
+    writer.writerow([_csv_value(heading) for heading in _figure_headings(report)])
+    for label, value, definition, correction in _headline_rows(report):
+        # A signed number of our own (+1) is no formula: it is not escaped like text.
+        signed = None if correction is None else _signed(correction)
+        cells = _figure_cells(
+            report, _csv_value(label), _csv_value(value), _csv_value(definition), signed
+        )
+        writer.writerow(cells)
+    for title, headings, rows, totals, corrections in _table_rows(report):
         writer.writerow([])
         writer.writerow([_csv_value(title)])
         writer.writerow([_csv_value(heading) for heading in headings])
         for label, values in rows:
             writer.writerow([_csv_value(label), *values])
         writer.writerow([_("Total"), *totals])
+        if corrections is not None:
+            writer.writerow([_csv_value(f"{title}: {_('Corrections since closing')}")])
+            for label, values in corrections:
+                writer.writerow([_csv_value(label), *(_signed(value) for value in values)])
+            if not corrections:
+                writer.writerow([_("None: the live figures are the submitted ones.")])
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
-def case_csv_stream(filters):
-    """Yield the case-level CSV line by line from a server-side iterator, never the whole set."""
-    rows, needs = case_export_rows(filters)
-    writer = csv.writer(Echo(), delimiter=CSV_DELIMITER)
-    header = [str(label) for _name, label in CASE_EXPORT_COLUMNS]
-    need = _("Need")
-    header += [f"{need}: {category.label}" for category in needs]
-    yield BOM + writer.writerow(header)
-    labels = {
-        "source": dict(Case.Source.choices),
-        "timeframe": dict(Case.Timeframe.choices),
-        "status": dict(Case.Status.choices),
-        "closed_reason": dict(Case.ClosedReason.choices),
-    }
-    label_positions = {
-        index: labels[name]
-        for index, (name, _label) in enumerate(CASE_EXPORT_COLUMNS)
-        if name in labels
-    }
-    for row in rows.iterator(chunk_size=CASE_EXPORT_CHUNK):
-        cells = []
-        for index, value in enumerate(row):
-            if index in label_positions and value:
-                value = label_positions[index].get(value, value)
-            cells.append(_case_cell(value))
-        yield writer.writerow(cells)
-
-
-def _case_cell(value):
-    if value is None:
-        return ""
-    if value is True:
-        return "1"
-    if value is False:
-        return "0"
-    if hasattr(value, "astimezone"):
-        return date_text(value)
-    return escape_formula(str(value))
+def _signed(value):
+    """A correction as the page shows it: +2, -1, 0 (+1,5 for days)."""
+    text = number_format(value, decimal_pos=1) if isinstance(value, float) else str(value)
+    return f"+{text}" if value > 0 else text
 
 
 # --- XLSX ---------------------------------------------------------------------------------
@@ -178,6 +216,7 @@ HEADER_FILL = PatternFill("solid", fgColor="9E3039")
 INTEGER = "#,##0"
 DAYS = "0.0"
 PERCENT = "0.0%"
+SIGNED = "+#,##0;-#,##0;0"
 
 
 def _sheet_title(text):
@@ -252,6 +291,20 @@ def _write_table(sheet, row, headings, rows, totals):
     return row
 
 
+def _write_corrections(sheet, row, headings, corrections):
+    """Below a closed period's table: its rows whose live figures differ (live − stored)."""
+    _write_cell(sheet, row, 1, _("Corrections since closing")).font = TOTAL_FONT
+    _write_header(sheet, row + 1, headings)
+    row += 1
+    for label, values in corrections:
+        row += 1
+        _write_cell(sheet, row, 1, label)
+        for column, value in enumerate(values, start=2):
+            _write_cell(sheet, row, column, value, number_format_=SIGNED)
+    if not corrections:
+        _write_cell(sheet, row + 1, 1, _("None: the live figures are the submitted ones."))
+
+
 def report_xlsx(report):
     """A workbook: the summary (filters, headline figures, definitions), one sheet per
     breakdown and the trend (each with the header rows, a filter and a totals row), and
@@ -260,23 +313,26 @@ def report_xlsx(report):
     summary = workbook.active
     summary.title = _sheet_title(_("Summary"))
     row = _write_file_header(summary, report, _("Remigration report"))
-    _write_header(summary, row, [_("Figure"), _("Value"), _("Definition")])
-    for label, value, definition in _headline_rows(report):
+    headings = _figure_headings(report)
+    definition_column = len(headings)
+    _write_header(summary, row, headings)
+    for cells in _headline_rows(report):
         row += 1
-        _write_cell(summary, row, 1, label)
-        _write_cell(summary, row, 2, value if value is not None else "—")
-        _write_cell(summary, row, 3, definition)
+        for column, value in enumerate(_figure_cells(report, *cells), start=1):
+            _write_cell(summary, row, column, value if value is not None else "—")
     row += 1
     for key in ("funnel", "breakdowns", "trend"):
         row += 1
-        _write_cell(summary, row, 3, str(DEFINITIONS[key]))
-    _fit_columns(summary, maximum=70, wrap_from=3)
-    summary.column_dimensions["C"].width = 90
+        _write_cell(summary, row, definition_column, str(DEFINITIONS[key]))
+    _fit_columns(summary, maximum=70, wrap_from=definition_column)
+    summary.column_dimensions[get_column_letter(definition_column)].width = 90
 
-    for title, headings, rows, totals in _table_rows(report):
+    for title, headings, rows, totals, corrections in _table_rows(report):
         sheet = workbook.create_sheet(_sheet_title(title))
         row = _write_file_header(sheet, report, title)
-        _write_table(sheet, row, headings, rows, totals)
+        row = _write_table(sheet, row, headings, rows, totals)
+        if corrections is not None:
+            _write_corrections(sheet, row + 2, headings, corrections)
         _fit_columns(sheet, maximum=40)
 
     funnel = workbook.create_sheet(_sheet_title(_("Funnel")))

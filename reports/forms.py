@@ -157,3 +157,28 @@ def report_filters_from_query(query: QueryDict, *, user: User) -> ReportFilters 
     is now (the worker's PDF); None when the form refuses them."""
     form = ReportForm(query, user=user)
     return form.report_filters() if form.is_valid() else None
+
+
+class ClosePeriodForm(forms.Form):
+    """The period a national administrator closes: any dd.mm.yyyy – dd.mm.yyyy range."""
+
+    date_from = DateField(label=_("From"), widget=DATE_WIDGET)
+    date_to = DateField(label=_("To"), widget=DATE_WIDGET)
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", INVERTED_PERIOD)
+        return cleaned
+
+
+class ReopenPeriodForm(forms.Form):
+    """Why a closed period is reopened: kept with the period's record."""
+
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: a return recorded in the wrong year, corrected on request."),
+    )

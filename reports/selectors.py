@@ -1,10 +1,12 @@
-"""Reads of the reports app: a user's recent report PDFs, and one of them to download.
+"""Reads of the reports app: the report of a period (the stored figures of a closed one), the
+closed periods, a user's recent report PDFs, and one of them to download.
 
 A PDF belongs to the user who asked for it: to anybody else, and after its 24 hours, it
 does not exist (404)."""
 
 from __future__ import annotations
 
+import dataclasses
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -12,7 +14,10 @@ from django.shortcuts import get_object_or_404
 
 from coordinators.models import User
 
-from .models import ReportExport
+from .figures.filters import ReportFilters
+from .figures.report import Closing, Report, report_build
+from .figures.stored import report_data, report_from_data, scope_key
+from .models import ClosedPeriod, ReportExport
 
 RECENT_EXPORTS = 5
 
@@ -32,3 +37,45 @@ def report_export_for_download(*, user: User, export_id: UUID | str) -> ReportEx
         pk=export_id,
         status=ReportExport.Status.READY,
     )
+
+
+def closed_period_in_force(filters: ReportFilters) -> ClosedPeriod | None:
+    """The closed period with exactly the report's dates, if it is closed (not reopened)."""
+    return (
+        ClosedPeriod.objects.in_force()
+        .filter(date_from=filters.date_from, date_to=filters.date_to)
+        .select_related("closed_by")
+        .first()
+    )
+
+
+def report_for(filters: ReportFilters) -> Report:
+    """THE report of the filters for the page and every export: the live figures, or, when
+    the period is closed and the scope is one it stored (the country, one region), the
+    figures as submitted with the corrections since closing (live − stored)."""
+    live = report_build(filters)
+    period = closed_period_in_force(filters)
+    if period is None:
+        return live
+    closing = Closing(
+        closed_at=period.closed_at,
+        closed_by=period.closed_by.get_full_name() or period.closed_by.get_username(),
+        stored=False,
+        period_id=period.pk,
+    )
+    stored = period.figures.get(scope_key(filters) or "")
+    if stored is None:  # a municipality or a choice of regions: live figures, said so
+        live.closing = closing
+        return live
+    closing = dataclasses.replace(closing, stored=True)
+    return report_from_data(stored, filters, closing=closing, live=report_data(live))
+
+
+def closed_periods() -> QuerySet[ClosedPeriod]:
+    """Every closed period, in force and reopened, newest first, without the figures."""
+    return ClosedPeriod.objects.select_related("closed_by", "reopened_by").defer("figures")
+
+
+def closed_period_for_reopening(*, period_id: int) -> ClosedPeriod:
+    """A period still closed, or 404."""
+    return get_object_or_404(ClosedPeriod.objects.in_force().defer("figures"), pk=period_id)

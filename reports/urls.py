@@ -14,4 +14,6 @@ urlpatterns = [
     path("pdf/", views.report_pdf_prepare, name="pdf_prepare"),
     path("pdf/<uuid:export_id>/", views.report_pdf_download, name="pdf_download"),
     path("cases.csv", views.case_export_csv, name="case_export"),
+    path("periods/", views.closed_period_list, name="periods"),
+    path("periods/<int:period_id>/reopen/", views.closed_period_reopen_view, name="period_reopen"),
 ]

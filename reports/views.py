@@ -10,33 +10,53 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import audit_export
 from common.dates import date_text
 
 from . import exports
+from .case_export import case_csv_stream
 from .charts import report_charts
 from .figures.definitions import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES
-from .figures.report import report_build
 from .figures.scope import reports_allowed
-from .forms import PRESETS, ReportForm
-from .selectors import report_export_for_download, report_exports_recent
-from .services import report_export_download, report_export_request
+from .forms import PRESETS, ClosePeriodForm, ReopenPeriodForm, ReportForm
+from .selectors import (
+    closed_period_for_reopening,
+    closed_periods,
+    report_export_for_download,
+    report_exports_recent,
+    report_for,
+)
+from .services import (
+    closed_period_create,
+    closed_period_reopen,
+    report_export_download,
+    report_export_request,
+)
 
 NO_REPORTS_FOR_ROLE = _("Reports are for planning-region staff and national administrators.")
 EXPORT_REFUSED = _("The export was not made: correct the filters first.")
 CASE_EXPORT_FOR_ADMINS = _("The case-level export is for national administrators only.")
+CLOSE_FOR_ADMINS = _("Only a national administrator may close or reopen a reporting period.")
 PDF_REQUESTED = _(
     "The PDF is being prepared. Reload this page in a minute to download it from the list "
     "below; it stays available for 24 hours."
 )
+PERIOD_CLOSED = _(
+    "The period %(period)s is closed: its figures are stored as submitted; later changes "
+    "show as corrections since closing."
+)
+PERIOD_REOPENED = _("The period %(period)s is reopened: its report shows live figures again.")
+CLOSED_PERIODS_PER_PAGE = 20
 
 
 def _form(request):
@@ -79,11 +99,25 @@ def report_page(request):
         "exports": report_exports_recent(user=request.user),
     }
     if form.is_valid():
-        report = report_build(form.report_filters())
+        report = report_for(form.report_filters())
         context.update(
-            report=report, charts=report_charts(report), export_query=_resolved_query(form)
+            report=report,
+            charts=report_charts(report),
+            export_query=_resolved_query(form),
+            can_close=_can_close(request.user, report),
         )
     return render(request, "reports/report.html", context)
+
+
+def _can_close(user, report):
+    """Offer "Close this period" on a national report of an ended period not yet closed."""
+    filters = report.filters
+    return (
+        user.is_national_admin
+        and report.closing is None
+        and filters.include_national_queue
+        and filters.date_to < timezone.localdate()
+    )
 
 
 def _export(request, build, kind):
@@ -93,7 +127,7 @@ def _export(request, build, kind):
         return redirect(f"{reverse('reports:report')}?{request.GET.urlencode()}")
     filters = form.report_filters()
     audit_export(request=request, what=f"reports: {kind} {_period(filters)}")
-    return build(report_build(filters))
+    return build(report_for(filters))
 
 
 def _period(filters):
@@ -172,8 +206,64 @@ def case_export_csv(request):
     # One row per case is data about people: the export goes into the audit trail.
     audit_export(request=request, what=f"reports: case-level CSV {_period(filters)}")
     response = StreamingHttpResponse(
-        exports.case_csv_stream(filters), content_type="text/csv; charset=utf-8"
+        case_csv_stream(filters), content_type="text/csv; charset=utf-8"
     )
     name = f"remigration-cases-{filters.date_to:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closed_period_list(request):
+    """The closed reporting periods (every report user reads them); a national administrator
+    closes a period here (the dates come typed, or from the report page's link)."""
+    if not reports_allowed(request.user):
+        raise PermissionDenied(NO_REPORTS_FOR_ROLE)
+    if request.method == "POST" and not request.user.is_national_admin:
+        raise PermissionDenied(CLOSE_FOR_ADMINS)
+    if request.method == "POST":
+        form = ClosePeriodForm(request.POST)
+    else:  # the report page's link brings the dates: shown, not yet checked
+        form = ClosePeriodForm(initial={k: request.GET.get(k) for k in ("date_from", "date_to")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = closed_period_create(**form.cleaned_data, actor=request.user, request=request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, PERIOD_CLOSED % {"period": period.period})
+            return redirect(f"{reverse('reports:report')}?{_period_query(period)}")
+    page = Paginator(closed_periods(), CLOSED_PERIODS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page, "paginator": page.paginator}
+    return render(request, "reports/periods.html", context)
+
+
+def _period_query(period):
+    return urlencode(
+        {"date_from": date_text(period.date_from), "date_to": date_text(period.date_to)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closed_period_reopen_view(request, period_id):
+    """Reopen a closed period, with the reason (national administrators only)."""
+    if not request.user.is_national_admin:
+        raise PermissionDenied(CLOSE_FOR_ADMINS)
+    period = closed_period_for_reopening(period_id=period_id)
+    form = ReopenPeriodForm(request.POST or None)
+    if form.is_valid():
+        try:
+            closed_period_reopen(
+                period=period,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, PERIOD_REOPENED % {"period": period.period})
+            return redirect(f"{reverse('reports:report')}?{_period_query(period)}")
+    return render(request, "reports/period_reopen.html", {"form": form, "period": period})

@@ -16,7 +16,7 @@ from coordinators.services.pipeline import case_transition
 from jobs.models import JobRun
 from offers.models import Offer
 from privacy.models import DataExport
-from reports.models import ReportExport
+from reports.models import ClosedPeriod, ReportExport
 from returnee.models import ReturneeDocument
 from tests import test_workspace_access
 from tests.factories import (
@@ -44,6 +44,7 @@ NO_ZIP = "6f1c2a3e-0000-4000-8000-0000000000ff"
 KURZEME_PDF = "6f1c2a3e-0000-4000-8000-00000000000c"
 KURZEME_DOCUMENT = "6f1c2a3e-0000-4000-8000-00000000000d"
 ZEMGALE_DOCUMENT = "6f1c2a3e-0000-4000-8000-00000000000e"
+CLOSED_PERIOD = 7
 
 
 @pytest.fixture
@@ -89,6 +90,11 @@ def world():
     # A published Kurzeme event with one attendee, and a Zemgale event.
     events = {"KUR": EventFactory(), "ZEM": EventFactory(organiser_region=region("ZEM"))}
     AttendeeFactory(event=events["KUR"])
+    # The year 2025, closed by the national administrator (figures not needed here).
+    ClosedPeriod.objects.create(
+        pk=CLOSED_PERIOD, date_from="2025-01-01", date_to="2025-12-31", figures={},
+        closed_at=timezone.now(), closed_by=admin,
+    )  # fmt: skip
     return {"users": users, "cases": cases, "events": events}
 
 
@@ -180,6 +186,13 @@ MATRIX = [
     ("reports:pdf_download", [KURZEME_PDF], "get", [LOGIN, 404, 200, 404, 403, 404]),
     ("reports:pdf_download", [NO_ZIP], "get", [LOGIN, 404, 404, 404, 403, 404]),
     ("reports:case_export", [], "get", [LOGIN, 200, 403, 403, 403, 403]),
+    # Closed reporting periods: every report user reads them; national administrators close
+    # (an empty form: the errors shown again) and reopen (without a reason: asked again).
+    ("reports:periods", [], "get", REPORTS),
+    ("reports:periods", [], "post", [LOGIN, 200, 403, 403, 403, 403]),
+    ("reports:period_reopen", [CLOSED_PERIOD], "get", [LOGIN, 200, 403, 403, 403, 403]),
+    ("reports:period_reopen", [CLOSED_PERIOD], "post", [LOGIN, 200, 403, 403, 403, 403]),
+    ("reports:period_reopen", [999], "get", [LOGIN, 404, 403, 403, 403, 403]),
     # Accounts: two-factor for every logged-in user, password reset for everybody.
     ("accounts:two_factor_setup", [], "get", STAFF_200),
     ("accounts:two_factor_verify", [], "get", STAFF_200),

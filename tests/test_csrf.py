@@ -28,6 +28,7 @@ from imports.models import ImportJob
 from inbound.models import InboundMessage
 from intake.forms import timestamp_token
 from offers import services as offer_services
+from reports.models import ClosedPeriod
 from tests.factories import (
     AttendeeFactory,
     CaseFactory,
@@ -106,6 +107,11 @@ def world():
     duplicate = DuplicateCandidate.objects.create(
         case_a=case, case_b=sent_case, reasons=["name"], score=50
     )
+    national = NationalAdminFactory(username="national")
+    closed_2021 = ClosedPeriod.objects.create(
+        date_from=datetime.date(2021, 1, 1), date_to=datetime.date(2021, 12, 31), figures={},
+        closed_at=timezone.now(), closed_by=national,
+    )  # fmt: skip
     return {
         "person_token": person_token,
         "sent_case": sent_case,
@@ -115,7 +121,8 @@ def world():
         "inbox_message": InboundMessage.objects.create(message_id="<inbox@x>", subject="Sveiki"),
         "to_check": to_check,
         "duplicate": duplicate,
-        "national": NationalAdminFactory(username="national"),
+        "closed_2021": closed_2021,
+        "national": national,
         "newcomer": NationalAdminFactory(username="newcomer"),
         "import_job": import_job,
         "coordinator": coordinator,
@@ -349,6 +356,16 @@ def endpoints(world):
         ),
         "privacy_export": ("coordinator", reverse("privacy:export", args=[reference]), {}),
         "report_pdf": ("coordinator", f"{reverse('reports:pdf_prepare')}?period=this_year", {}),
+        "period_close": (
+            "national",
+            reverse("reports:periods"),
+            {"date_from": "01.01.2022", "date_to": "31.12.2022"},
+        ),
+        "period_reopen": (
+            "national",
+            reverse("reports:period_reopen", args=[world["closed_2021"].pk]),
+            {"reason": "A return recorded in the wrong year"},
+        ),
         "privacy_erase": (
             "coordinator",
             reverse("privacy:erase", args=[reference]),
@@ -484,7 +501,8 @@ ENDPOINT_NAMES = [
     "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
     "offer_item_delete", "offer_send", "offer_response", "privacy_export", "privacy_erase",
-    "report_pdf", "import_upload", "import_start", "import_discard",
+    "report_pdf", "period_close", "period_reopen",
+    "import_upload", "import_start", "import_discard",
     "two_factor_setup", "two_factor_verify", "enrolment_links", "password_reset",
     "password_reset_confirm", "returnee_link_request", "returnee_leave", "returnee_details",
     "returnee_document_upload", "returnee_consent_withdraw", "returnee_erasure_ask",
@@ -550,6 +568,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "duplicate_merge": "workspace:duplicate_merge",
         "duplicate_dismiss": "workspace:duplicate_dismiss",
         "report_pdf": "reports:pdf_prepare",
+        "period_close": "reports:periods",
+        "period_reopen": "reports:period_reopen",
         "enrolment_links": "accounts:enrolment_links",
         "returnee_links_revoke": "returnee_staff:links_revoke",
         "event_register": "events:detail",

@@ -69,3 +69,38 @@ def test_upgrade_fills_the_snapshots_of_the_recorded_history():
         "sent_region_id": region,
         "sent_municipality_id": liepaja.pk,
     }
+
+
+COUNTRY_BEFORE = [("coordinators", "0012_returnee_search_and_duplicate_keys")]
+COUNTRY_AFTER = [("coordinators", "0014_caseevent_country_timeframe_backfill")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrade_fills_the_country_and_timeframe_of_the_recorded_history():
+    when = datetime.datetime(2022, 5, 5, 12, tzinfo=datetime.UTC)
+    executor = _executor()
+    executor.migrate(COUNTRY_BEFORE)
+    old = executor.loader.project_state(COUNTRY_BEFORE).apps
+    returnee = old.get_model("coordinators", "Returnee").objects.create(
+        first_name="Ilze", last_name="Bērziņa", country="IE", created_at=when
+    )
+    case = old.get_model("coordinators", "Case").objects.create(
+        reference="KUR-2022-00002", returnee=returnee, status="returned", timeframe="1_2_years",
+        created_at=when, status_changed_at=when,
+    )  # fmt: skip
+    events = old.get_model("coordinators", "CaseEvent").objects
+    events.create(case=case, kind="created", to_value="new", created_at=when)
+    events.create(case=case, kind="status_changed", to_value="returned", created_at=when)
+
+    executor = _executor()
+    executor.migrate(COUNTRY_AFTER)
+    new = executor.loader.project_state(COUNTRY_AFTER).apps
+    rows = list(
+        new.get_model("coordinators", "CaseEvent")
+        .objects.order_by("id")
+        .values_list("kind", "country", "timeframe")
+    )
+    executor = _executor()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert rows == [("created", "IE", "1_2_years"), ("status_changed", "IE", "1_2_years")]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import Municipality, PlanningRegion
 
 from .cases import Case
-from .people import HouseholdMember
+from .people import HouseholdMember, Returnee
 from .users import User
 
 if TYPE_CHECKING:
@@ -105,6 +105,11 @@ class CaseEvent(models.Model):
     household_size = models.PositiveSmallIntegerField(
         _("household members then"), null=True, blank=True
     )
+    # The returnee's country of residence and the case's planned timeframe then: the
+    # report's breakdowns by country and timeframe count the event as it was (a returnee
+    # whose country is later set to Latvia still counts under the country they came from).
+    country = models.CharField(_("country of residence then"), max_length=2, blank=True)
+    timeframe = models.CharField(_("planned timeframe then"), max_length=20, blank=True)
 
     # Not columns: what a case page's timeline shows for the values (status names, the
     # coordinator's name), set by workspace.selectors.case_timeline.
@@ -153,6 +158,9 @@ def case_event_snapshots_fill(events: Iterable[CaseEvent]) -> list[CaseEvent]:
             event.planning_region_id = event.case.planning_region_id
         if event.municipality_id is None:
             event.municipality_id = event.case.municipality_id
+        if not event.timeframe:
+            event.timeframe = event.case.timeframe
+    _countries_fill(events)
     returns = [event for event in events if event.is_return and event.household_size is None]
     returnee_ids = sorted({event.case.returnee_id for event in returns})
     sizes: dict[int, int] = {}
@@ -166,3 +174,22 @@ def case_event_snapshots_fill(events: Iterable[CaseEvent]) -> list[CaseEvent]:
     for event in returns:
         event.household_size = sizes.get(event.case.returnee_id, 0)
     return events
+
+
+def _countries_fill(events: list[CaseEvent]) -> None:
+    """The returnee's country on each event still without one: from the returnee the case
+    already holds (no query, the services' case), else one query for all the others."""
+    missing = [event for event in events if not event.country]
+    uncached = {
+        event.case.returnee_id for event in missing if not Case.returnee.is_cached(event.case)
+    }
+    countries: dict[int, str] = {}
+    if uncached:
+        countries = dict(
+            Returnee.objects.filter(pk__in=uncached).values_list("pk", "country").order_by()
+        )
+    for event in missing:
+        if Case.returnee.is_cached(event.case):
+            event.country = str(event.case.returnee.country or "")
+        else:
+            event.country = str(countries.get(event.case.returnee_id) or "")

@@ -65,10 +65,12 @@ DEFINITIONS = {
         "regions and municipality; no names, contact details or notes."
     ),
     "breakdowns": _(
-        "Breakdowns use the planning region and municipality the case was in when each "
-        "counted event happened (a case moved to another region later still counts where it "
-        "was), and the returnee's current country of residence, the case's needs and planned "
-        "timeframe. A case with several needs counts once under each of them."
+        "Breakdowns use the planning region, the municipality, the returnee's country of "
+        "residence and the planned timeframe as they were when each counted event happened "
+        "(a case moved to another region later still counts where it was); offers count by "
+        "the region and municipality of their case when they were prepared or sent, and by "
+        "its current country and timeframe. Needs are the case's current ones; a case with "
+        "several needs counts once under each of them."
     ),
     "trend": _(
         "Trend: the same figures per month; per quarter for periods longer than 24 months, "

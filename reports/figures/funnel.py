@@ -57,11 +57,22 @@ def funnel(filters: ReportFilters) -> list[dict[str, Any]]:
         .annotate(count=Count("id"))
         .order_by()
     )
+    return funnel_steps(
+        {
+            key: sum(number for step, number in by_step.items() if step >= index)
+            for index, (key, _label) in enumerate(FUNNEL_STEPS)
+        }
+    )
+
+
+def funnel_steps(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """The funnel's rows from the count of each step (cases that reached it or a later one),
+    with the rates of the previous step and of the first; also for stored figures."""
     steps = []
-    first = sum(by_step.values())
+    first = counts.get(FUNNEL_STEPS[0][0], 0)
     previous = None
-    for index, (key, label) in enumerate(FUNNEL_STEPS):
-        count = sum(number for step, number in by_step.items() if step >= index)
+    for key, label in FUNNEL_STEPS:
+        count = counts.get(key, 0)
         steps.append(
             {
                 "key": key,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
@@ -15,6 +15,18 @@ from .filters import ReportFilters
 from .funnel import funnel
 from .headline import closed_by_reason, headline_figures, new_contacts_by_source
 from .trend import monthly_trend, trend_unit
+
+
+@dataclass(frozen=True)
+class Closing:
+    """When and by whom the period of a report was closed (its figures are the stored ones)."""
+
+    closed_at: datetime.datetime
+    closed_by: str
+    # False when the report's scope (a municipality, a choice of regions) is not one the
+    # closing stored: the figures are live, and the page says so.
+    stored: bool = True
+    period_id: int | None = None
 
 
 @dataclass
@@ -31,6 +43,12 @@ class Report:
     generated_at: datetime.datetime
     # What one point of `trend` covers: "month", "quarter" or "year" (see trend.trend_unit).
     trend_unit: str = "month"
+    # Of a closed period (reports.figures.stored): when it was closed, and live − stored for
+    # the figures that changed since ({"headline": {key: delta}, "any": bool}); the small
+    # tables carry a "correction" per row, the breakdowns their `corrections` rows.
+    closing: Closing | None = None
+    corrections: dict[str, Any] | None = None
+    trend_corrections: list[tuple[str, list[int]]] = field(default_factory=list)
 
     def breakdown(self, key: str) -> Breakdown:
         """The breakdown of the dimension `key` (see `breakdowns.DIMENSIONS`)."""
@@ -46,6 +64,7 @@ class Report:
                 "value": self.headline[key],
                 "definition": DEFINITIONS[d],
                 "ministry": key in MINISTRY_FIGURES,
+                "correction": self.corrections["headline"].get(key) if self.corrections else None,
             }
             for key, label, d in HEADLINES
         ]
@@ -78,7 +97,7 @@ def report_build(filters: ReportFilters) -> Report:
         sources=new_contacts_by_source(filters),
         closed_by_reason=closed_by_reason(filters),
         breakdowns=breakdowns(filters, groups),
-        trend=monthly_trend(filters),
+        trend=monthly_trend(filters, groups),
         funnel=funnel(filters),
         generated_at=timezone.now(),
         trend_unit=trend_unit(filters),

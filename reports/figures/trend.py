@@ -1,18 +1,20 @@
-"""The trend: the figures of the breakdowns per month of the period, rolled up into quarters
-or years when the period is long (a chart of 105 months cannot be read on paper)."""
+"""The trend: the figures of the breakdowns per month of the period, or per quarter or year
+when the period is long (a chart of 105 months cannot be read on paper). The points come
+from the grouped pass of `breakdowns` (which groups by the point too), not a query of their
+own."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
+from django.db.models.functions.datetime import TruncBase
 from django.utils import timezone
 
 from .definitions import FIGURE_KEYS
 from .filters import ReportFilters
-from .rows import complete, event_aggregates, event_rows, offers_prepared, offers_sent
+from .rows import complete
 
 # Up to this many months the trend is by month, up to QUARTERS_UP_TO by quarter, then by year.
 MONTHS_UP_TO = 24
@@ -46,37 +48,26 @@ def _bucket(month: datetime.date, unit: str) -> datetime.date:
     return month
 
 
-def monthly_trend(filters: ReportFilters) -> list[dict[str, Any]]:
+# What the database truncates a row's moment to, for each unit of the trend.
+TRUNCATE = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+
+
+def trend_point(filters: ReportFilters, field_name: str) -> TruncBase:
+    """The expression giving a row's trend point (the first moment of its month, quarter
+    or year, in the current time zone), for the grouped pass of `breakdowns`."""
+    return TRUNCATE[trend_unit(filters)](field_name)
+
+
+def monthly_trend(filters: ReportFilters, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per month (quarter, year: see `trend_unit`) of the period, the figures of the
-    breakdowns, from the same rows as the headline, so the points add up to its totals:
-    three grouped queries (counted events, offers prepared, offers sent). A point's
-    "month" is the first day it covers."""
-    events = (
-        event_rows(filters)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(**event_aggregates())
-        .order_by()
-    )
-    prepared = (
-        offers_prepared(filters)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(offers_prepared=Count("id"))
-        .order_by()
-    )
-    sent = (
-        offers_sent(filters)
-        .annotate(month=TruncMonth("sent_at"))
-        .values("month")
-        .annotate(offers_sent=Count("id"))
-        .order_by()
-    )
+    breakdowns: sums of the grouped rows of `breakdowns.figure_groups` (each carries its
+    "point"), the same rows as the headline, so the points add up to its totals and no
+    query of its own is needed. A point's "month" is the first day it covers."""
     unit = trend_unit(filters)
     by_point: dict[datetime.date | None, dict[str, int]] = {}
-    for row in [*events, *prepared, *sent]:
-        month = timezone.localtime(row["month"]).date() if row["month"] else None
-        figures = by_point.setdefault(_bucket(month, unit) if month else None, {})
+    for row in groups:
+        point = timezone.localtime(row["point"]).date() if row["point"] else None
+        figures = by_point.setdefault(point, {})
         for name, value in row.items():
             if name in FIGURE_KEYS:
                 figures[name] = figures.get(name, 0) + (value or 0)
