@@ -68,6 +68,7 @@ class Email(models.Model):
         OFFER = "offer", _("individual offer")
         PASSWORD_RESET = "password_reset", _("password reset")
         TWO_FACTOR_ENROLMENT = "two_factor_enrolment", _("two-factor enrolment link")
+        TRANSFER_PROPOSED = "transfer_proposed", _("a case proposed to another region")
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)

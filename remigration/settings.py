@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "municipalities",
     "coordinators",
     "offers",
+    "transfers",
     "intake",
     "workspace",
     "outbox",

@@ -316,6 +316,9 @@ WORKSPACE_ARGS = {
     # Any contact id: likewise.
     "kurzeme_contact": [1],
     "zemgale_contact": [2],
+    # Any transfer id: likewise.
+    "kurzeme_transfer": [1],
+    "zemgale_transfer": [2],
 }
 
 

@@ -20,6 +20,7 @@ LAYERS = {
     "municipalities": 2,
     "coordinators": 3,
     "offers": 4,
+    "transfers": 4,
     "privacy": 5,
     "intake": 6,
     "workspace": 6,

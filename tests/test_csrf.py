@@ -40,6 +40,7 @@ from tests.factories import (
 )
 from tests.import_files import csv_bytes, good_row
 from tests.test_admin_access import ADMIN_URL_IDS, ADMIN_URLS, CATCH_ALL
+from transfers.models import CaseTransfer
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,16 @@ def world():
                                     adults=1, children_ages=[], needs=[])),
         planning_region=region("KUR"), existing_returnee=case.returnee,
     )  # fmt: skip
+    incoming = CaseTransfer.objects.create(
+        case=CaseFactory(planning_region=region("ZEM")), from_region=region("ZEM"),
+        to_region=region("KUR"), note="Pārceļas",
+    )  # fmt: skip
+    outgoing = CaseTransfer.objects.create(
+        case=CaseFactory(), from_region=region("KUR"), to_region=region("ZEM"), note="Pārceļas"
+    )
     return {
+        "incoming": incoming,
+        "outgoing": outgoing,
         "to_check": to_check,
         "national": NationalAdminFactory(username="national"),
         "newcomer": NationalAdminFactory(username="newcomer"),
@@ -220,6 +230,26 @@ def endpoints(world):
             {"cases": [reference], "action": "assign", "coordinator": ""},
         ),
         "case_search": ("coordinator", reverse("workspace:case_search"), {"q": reference}),
+        "case_transfer": (
+            "coordinator",
+            case_url("case_transfer"),
+            {"transfer-to_region": region("ZEM").pk, "transfer-note": "Pārceļas"},
+        ),
+        "transfer_accept": (
+            "coordinator",
+            reverse("workspace:transfer_accept", args=[world["incoming"].pk]),
+            {},
+        ),
+        "transfer_decline": (
+            "coordinator",
+            reverse("workspace:transfer_decline", args=[world["incoming"].pk]),
+            {"decline-note": "Nav mūsu"},
+        ),
+        "transfer_withdraw": (
+            "coordinator",
+            reverse("workspace:transfer_withdraw", args=[world["outgoing"].pk]),
+            {},
+        ),
         "check_link": (
             "coordinator",
             reverse("workspace:contact_link", args=[world["to_check"].pk]),
@@ -355,7 +385,8 @@ ENDPOINT_NAMES = [
     "contact", "login", "logout", "set_language", "case_create", "case_interaction",
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
     "case_contact", "case_details", "case_household", "case_household_member",
-    "case_interaction_edit",
+    "case_interaction_edit", "case_transfer", "transfer_accept", "transfer_decline",
+    "transfer_withdraw",
     "case_search", "check_link", "check_dismiss", "request_answer",
     "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
@@ -407,6 +438,7 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "accounts:password_reset_done", "accounts:password_reset_complete", "healthz",
         "accounts:two_factor_enrol",
         "imports:job", "imports:template_xlsx", "imports:template_csv",
+        "workspace:transfer_list", "workspace:transfer_detail",
     }  # fmt: skip
     aliases = {
         "request_answer": "workspace:request_detail",
@@ -414,6 +446,9 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "check_dismiss": "workspace:contact_dismiss",
         "report_pdf": "reports:pdf_prepare",
         "enrolment_links": "accounts:enrolment_links",
+        "transfer_accept": "workspace:transfer_accept",
+        "transfer_decline": "workspace:transfer_decline",
+        "transfer_withdraw": "workspace:transfer_withdraw",
     }
     covered = set()
     for name in ENDPOINT_NAMES:

@@ -20,12 +20,15 @@ from offers.emails import offer_sent_enqueue
 from outbox.models import Email
 from tests.factories import (
     CaseFactory,
+    CoordinatorFactory,
     MunicipalityRequestFactory,
     NationalAdminFactory,
     OfferFactory,
     municipality,
+    region,
 )
 from tests.test_contact_form import EN_URL, LV_URL, form_data
+from transfers.services import transfer_propose
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +63,8 @@ def every_mail(client, settings, kurzeme_coordinator, liepaja_specialist):
         coordinator=kurzeme_coordinator, cases=[case], today=datetime.date(2026, 12, 1)
     )
     offer_sent_enqueue(offer=OfferFactory(case=case))
+    CoordinatorFactory(planning_region=region("ZEM"))
+    transfer_propose(case=case, to_region=region("ZEM"), note="Pārceļas", actor=kurzeme_coordinator)
     enrolment_link_send(user=NationalAdminFactory(), created_by=NationalAdminFactory())
     # Asked for from a host the portal also answers to: the link must not follow the Host.
     response = client.post(

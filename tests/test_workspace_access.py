@@ -22,6 +22,7 @@ from tests.factories import (
     municipality,
     region,
 )
+from transfers.models import CaseTransfer
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,13 @@ def world():
         for number, case in ((1, kurzeme_case), (2, zemgale_case))
     )
     return {
+        # Kurzeme proposes a case to Vidzeme; Zemgale proposes one to Kurzeme.
+        "kurzeme_transfer": CaseTransfer.objects.create(
+            case=kurzeme_case, from_region=region("KUR"), to_region=region("VID"), note="x"
+        ),
+        "zemgale_transfer": CaseTransfer.objects.create(
+            case=zemgale_case, from_region=region("ZEM"), to_region=region("KUR"), note="x"
+        ),
         "kurzeme_contact": kurzeme_contact,
         "zemgale_contact": zemgale_contact,
         "users": users,
@@ -134,6 +142,18 @@ MATRIX = [
     ("workspace:case_interaction_edit", "kurzeme_interaction", "post", KURZEME_CASE),
     ("workspace:case_bulk", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
     ("workspace:case_search", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    # Transfers: the case's region proposes (an empty form: the errors), both regions see
+    # the proposal, only the target region decides, only the proposing one withdraws; a
+    # third region gets 404 throughout.
+    ("workspace:case_transfer", "kurzeme_case", "post", KURZEME_CASE),
+    ("workspace:transfer_list", None, "get", CASE_WORKER_ONLY),
+    ("workspace:transfer_detail", "kurzeme_transfer", "get", KURZEME_CASE),
+    ("workspace:transfer_detail", "zemgale_transfer", "get", [LOGIN, 200, 200, 200, 403, 403]),
+    ("workspace:transfer_accept", "zemgale_transfer", "post", [LOGIN, 302, 302, 404, 403, 403]),
+    ("workspace:transfer_accept", "kurzeme_transfer", "post", [LOGIN, 302, 404, 404, 403, 403]),
+    ("workspace:transfer_decline", "zemgale_transfer", "post", [LOGIN, 200, 200, 404, 403, 403]),
+    ("workspace:transfer_withdraw", "kurzeme_transfer", "post", [LOGIN, 302, 302, 404, 403, 403]),
+    ("workspace:transfer_withdraw", "zemgale_transfer", "post", [LOGIN, 302, 404, 302, 403, 403]),
     # Contacts to check: the region's coordinators (and national administrators); a contact
     # of another region is a 404, the same as a missing one.
     ("workspace:contact_list", None, "get", CASE_WORKER_ONLY),

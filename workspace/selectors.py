@@ -18,9 +18,10 @@ from coordinators.models import Case, CaseEvent, Interaction, MunicipalityReques
 from coordinators.selectors.cases import CASE_PAGE_RELATED
 from coordinators.selectors.search import case_search
 from coordinators.services.versions import LABELS
-from municipalities.models import NeedCategory
+from municipalities.models import NeedCategory, PlanningRegion
 from offers.models import Offer
 from outbox.models import Email
+from transfers.selectors import transfers_waiting_count
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -203,8 +204,16 @@ def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> tuple[list[Time
         if any(event.field == "needs" for event in events)
         else {}
     )
+    region_names = (
+        dict(PlanningRegion.objects.values_list("code", "name"))
+        if any(event.kind == CaseEvent.Kind.REGION_CHANGED for event in events)
+        else {}
+    )
     for event in events:
-        if event.kind in (CaseEvent.Kind.CREATED, CaseEvent.Kind.STATUS_CHANGED):
+        if event.kind == CaseEvent.Kind.REGION_CHANGED:
+            event.from_label = region_names.get(event.from_value, event.from_value)
+            event.to_label = region_names.get(event.to_value, event.to_value)
+        elif event.kind in (CaseEvent.Kind.CREATED, CaseEvent.Kind.STATUS_CHANGED):
             event.from_label = _status_label(event.from_value)
             event.to_label = _status_label(event.to_value)
         elif event.kind == CaseEvent.Kind.ASSIGNED:
@@ -265,6 +274,7 @@ def dashboard_counts(*, user: User) -> dict[str, Any]:
         .order_by()
         .count()
     )
+    counts["transfers_waiting"] = transfers_waiting_count(user=user)
     counts["mine_param"] = "me" if user.is_regional_coordinator else ""
     if user.is_national_admin:
         # Mail the outbox gave up on, or whose attachment keeps failing, waits for a person

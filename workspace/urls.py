@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cases, contacts, edits, requests
+from .views import cases, contacts, edits, requests, transfers
 
 app_name = "workspace"
 
@@ -44,6 +44,11 @@ urlpatterns = [
         edits.InteractionEditView.as_view(),
         name="case_interaction_edit",
     ),
+    path(
+        "cases/<str:reference>/transfer/",
+        transfers.TransferProposeView.as_view(),
+        name="case_transfer",
+    ),
     path("cases/<str:reference>/seen/", cases.AttentionClearView.as_view(), name="case_attention"),
     path("contacts/", contacts.ContactListView.as_view(), name="contact_list"),
     path("contacts/<int:pk>/link/", contacts.ContactActionView.as_view(), name="contact_link"),
@@ -52,4 +57,21 @@ urlpatterns = [
     ),
     path("requests/", requests.RequestListView.as_view(), name="request_list"),
     path("requests/<int:pk>/", requests.RequestDetailView.as_view(), name="request_detail"),
+    path("transfers/", transfers.TransferListView.as_view(), name="transfer_list"),
+    path("transfers/<int:pk>/", transfers.TransferDetailView.as_view(), name="transfer_detail"),
+    path(
+        "transfers/<int:pk>/accept/",
+        transfers.TransferDecideView.as_view(action="accept"),
+        name="transfer_accept",
+    ),
+    path(
+        "transfers/<int:pk>/decline/",
+        transfers.TransferDecideView.as_view(action="decline"),
+        name="transfer_decline",
+    ),
+    path(
+        "transfers/<int:pk>/withdraw/",
+        transfers.TransferDecideView.as_view(action="withdraw"),
+        name="transfer_withdraw",
+    ),
 ]

@@ -32,6 +32,7 @@ RETURNEE_VALUES = (
 LABELS: dict[str, StrOrPromise] = {
     "needs": _("needs"),
     "coordinator": _("assignment"),
+    "planning_region": _("planning region"),
     "next_follow_up": _("next follow-up"),
     "municipality": _("municipality of interest"),
     "timeframe": _("planned timeframe"),

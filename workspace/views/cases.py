@@ -46,7 +46,7 @@ from ..forms import (
 from ..selectors import case_list as case_list_select
 from ..selectors import case_page_rows, case_timeline
 from ..services import SEARCH_SESSION_KEY
-from .detail_forms import detail_forms
+from .detail_forms import detail_forms, transfer_forms
 
 PAGE_SIZE = 50
 
@@ -151,6 +151,7 @@ class CasePageMixin(CaseScopedMixin):
             ),  # fmt: skip
             "request_form": MunicipalityRequestForm(case=case, prefix="request"),
             **detail_forms(case),
+            **transfer_forms(case, self.request.user),
         }
 
     def render_page(self, **bound_forms):
