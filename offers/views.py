@@ -22,6 +22,7 @@ from .forms import (
     OfferItemForm,
     OfferLanguageForm,
     OfferResponseForm,
+    OfferSendForm,
     RequestPickForm,
     ServicePickForm,
 )
@@ -73,6 +74,7 @@ class OfferMixin(CaseScopedMixin):
             "language_form": OfferLanguageForm(initial={"language": offer.language}),
             "add_form": OfferItemAddForm(),
             "response_form": OfferResponseForm(),
+            "send_form": OfferSendForm(),
             **bound_forms,
         }
         return render(self.request, "offers/detail.html", context, status=status)
@@ -234,6 +236,10 @@ class OfferItemDeleteView(ItemMixin, OfferActionView):
 
 
 class OfferSendView(OfferActionView):
+    form_class = OfferSendForm
+    form_name = "send_form"
+    invalid_message = gettext_lazy("The offer was not sent: confirm the step first.")
+
     def perform(self, form):
         services.offer_send(offer=self.offer, actor=self.request.user)
         return _(

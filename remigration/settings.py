@@ -277,6 +277,9 @@ if SENTRY_DSN:
 # of sent e-mail is emptied after this many days (`manage.py apply_retention`).
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
+# A final step ("returned", "closed") may be undone by the case's coordinator within this many
+# days without a reason; later, and by a national administrator at any time, with a reason.
+FINAL_STEP_UNDO_DAYS = env.int("FINAL_STEP_UNDO_DAYS", default=14)
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-12")

@@ -126,8 +126,9 @@ MATRIX = [
     ("offers:detail", ["K", 1], "post", [LOGIN, 405, 405, 405, 403, 403]),
     ("offers:pdf", ["K", 1], "get", OWN_KURZEME),
     ("offers:pdf", ["Z", 1], "get", OWN_ZEMGALE),
-    ("offers:send", ["K", 1], "post", KURZEME_POST_REDIRECT),
-    ("offers:send", ["Z", 1], "post", [LOGIN, 302, 404, 302, 403, 403]),
+    # Without the confirm box: the page again with the error (400).
+    ("offers:send", ["K", 1], "post", [LOGIN, 400, 400, 404, 403, 403]),
+    ("offers:send", ["Z", 1], "post", [LOGIN, 400, 404, 400, 403, 403]),
     ("offers:send", ["K", 1], "get", [LOGIN, 405, 405, 405, 403, 403]),
     ("offers:response", ["K", 1], "post", KURZEME_POST_INVALID),
     ("offers:language", ["K", 1], "post", KURZEME_POST_INVALID),

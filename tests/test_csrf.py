@@ -100,7 +100,11 @@ def world():
     outgoing = CaseTransfer.objects.create(
         case=CaseFactory(), from_region=region("KUR"), to_region=region("ZEM"), note="Pārceļas"
     )
+    returned = CaseFactory(coordinator=coordinator)
+    for status in ("contacted", "returned"):
+        case_transition(case=returned, to_status=status, actor=coordinator)
     return {
+        "returned": returned,
         "incoming": incoming,
         "outgoing": outgoing,
         "to_check": to_check,
@@ -235,6 +239,11 @@ def endpoints(world):
             case_url("case_transfer"),
             {"transfer-to_region": region("ZEM").pk, "transfer-note": "Pārceļas"},
         ),
+        "case_undo": (
+            "coordinator",
+            reverse("workspace:case_undo", args=[world["returned"].reference]),
+            {"undo-expected_status": "returned"},
+        ),
         "transfer_accept": (
             "coordinator",
             reverse("workspace:transfer_accept", args=[world["incoming"].pk]),
@@ -293,7 +302,7 @@ def endpoints(world):
             {f"item-{item.pk}-title": "Jauns", f"item-{item.pk}-text": "Teksts"},
         ),
         "offer_item_delete": ("coordinator", offer_url("item_delete", offer, item.pk), {}),
-        "offer_send": ("coordinator", offer_url("send", offer), {}),
+        "offer_send": ("coordinator", offer_url("send", offer), {"confirm": "on"}),
         "offer_response": (
             "coordinator",
             offer_url("response", world["sent"]),
@@ -385,7 +394,7 @@ ENDPOINT_NAMES = [
     "contact", "login", "logout", "set_language", "case_create", "case_interaction",
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
     "case_contact", "case_details", "case_household", "case_household_member",
-    "case_interaction_edit", "case_transfer", "transfer_accept", "transfer_decline",
+    "case_interaction_edit", "case_transfer", "case_undo", "transfer_accept", "transfer_decline",
     "transfer_withdraw",
     "case_search", "check_link", "check_dismiss", "request_answer",
     "offer_create", "offer_language", "offer_item_add",

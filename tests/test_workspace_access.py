@@ -146,6 +146,7 @@ MATRIX = [
     # the proposal, only the target region decides, only the proposing one withdraws; a
     # third region gets 404 throughout.
     ("workspace:case_transfer", "kurzeme_case", "post", KURZEME_CASE),
+    ("workspace:case_undo", "kurzeme_case", "post", KURZEME_CASE),  # empty: the errors
     ("workspace:transfer_list", None, "get", CASE_WORKER_ONLY),
     ("workspace:transfer_detail", "kurzeme_transfer", "get", KURZEME_CASE),
     ("workspace:transfer_detail", "zemgale_transfer", "get", [LOGIN, 200, 200, 200, 403, 403]),

@@ -148,7 +148,7 @@ def work_the_case(case, text, coordinator, specialist):
         {"need": need("housing").pk, "title": text, "text": text, "contact": text},
         offer.version,
     )
-    post("offers:send", {}, offer.version)
+    post("offers:send", {"confirm": "on"}, offer.version)
     post(
         "workspace:case_status",
         {

@@ -168,7 +168,7 @@ def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> tuple[list[Time
     Returns (entries, truncated)."""
     events = list(
         CaseEvent.objects.filter(case=case)
-        .select_related("actor")
+        .select_related("actor", "undone_by")
         .order_by("-created_at", "-id")[:limit]
     )
     interactions = list(

@@ -44,6 +44,7 @@ urlpatterns = [
         edits.InteractionEditView.as_view(),
         name="case_interaction_edit",
     ),
+    path("cases/<str:reference>/undo/", edits.FinalStepUndoView.as_view(), name="case_undo"),
     path(
         "cases/<str:reference>/transfer/",
         transfers.TransferProposeView.as_view(),

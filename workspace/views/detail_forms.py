@@ -1,9 +1,16 @@
 """The unbound correction forms of the case page, each with the version it shows."""
 
+from django.conf import settings
+
 from coordinators.services.versions import RETURNEE_VALUES, case_version
 from transfers.models import CaseTransfer
 
-from ..edit_forms import CaseDetailsForm, ContactDetailsForm, HouseholdMemberForm
+from ..edit_forms import (
+    CaseDetailsForm,
+    ContactDetailsForm,
+    FinalStepUndoForm,
+    HouseholdMemberForm,
+)
 from ..transfer_forms import TransferProposeForm
 
 
@@ -22,6 +29,8 @@ def detail_forms(case):
             initial={**details, "version": case_version(case=case, fields=tuple(details))},
         ),
         **household_forms(case),
+        "undo_form": FinalStepUndoForm(prefix="undo", initial={"expected_status": case.status}),
+        "undo_days": settings.FINAL_STEP_UNDO_DAYS,
     }
 
 

@@ -21,11 +21,13 @@ from coordinators.services.details import (
     interaction_values,
     returnee_contact_update,
 )
+from coordinators.services.pipeline import case_final_step_undo
 from coordinators.views import CaseScopedMixin
 
 from ..edit_forms import (
     CaseDetailsForm,
     ContactDetailsForm,
+    FinalStepUndoForm,
     HouseholdMemberForm,
     InteractionEditForm,
 )
@@ -98,6 +100,19 @@ class HouseholdMemberUpdateView(HouseholdMemberAddView):
             case=self.object, member=self.member, actor=self.request.user, version=data["version"]
         )
         return _("The household member is removed.")
+
+
+class FinalStepUndoView(CaseFormView):
+    """ "Returned" or "closed" clicked by mistake: back to the status before it."""
+
+    form_class = FinalStepUndoForm
+    form_name, prefix, anchor = "undo_form", "undo", "status"
+
+    def perform(self, form):
+        case_final_step_undo(case=self.object, actor=self.request.user, **form.cleaned_data)
+        return _("The step is undone: the status is “%(status)s” again.") % {
+            "status": self.object.get_status_display()
+        }
 
 
 class InteractionEditView(CaseScopedMixin, View):
