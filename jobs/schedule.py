@@ -59,6 +59,12 @@ SCHEDULE = (
         "working days at 07:00: each coordinator's follow-ups due today or overdue",
     ),
     Job(
+        "request_reminders",
+        "coordinators.services.requests.request_reminders_send",
+        daily_at(7, 10, working_days_only=True),
+        "working days at 07:10: remind municipalities of questions past their answer-by date",
+    ),
+    Job(
         "retention",
         "privacy.services.retention_apply",
         daily_at(3, 0),

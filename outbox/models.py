@@ -69,6 +69,7 @@ class Email(models.Model):
         PASSWORD_RESET = "password_reset", _("password reset")
         TWO_FACTOR_ENROLMENT = "two_factor_enrolment", _("two-factor enrolment link")
         TRANSFER_PROPOSED = "transfer_proposed", _("a case proposed to another region")
+        REQUEST_REMINDER = "request_reminder", _("reminder of a municipality question")
 
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)

@@ -312,6 +312,7 @@ WORKSPACE_ARGS = {
     # Any row id: the second factor is asked for before the case is looked up.
     "kurzeme_member": ["K", 1],
     "kurzeme_interaction": ["K", 1],
+    "kurzeme_open_request": ["K", 1],
     # Any job id: the second factor is asked for before the job is looked up.
     "kurzeme_import": ["6f1c2a3e-0000-4000-8000-0000000000ab"],
     # Any contact id: likewise.

@@ -193,7 +193,7 @@ def endpoints(world):
             "coordinator",
             case_url("case_request"),
             {
-                "request-municipality": municipality(LIEPAJA).pk,
+                "request-municipalities": municipality(LIEPAJA).pk,
                 "request-need": need("housing").pk,
                 "request-question": "Vai ir dzīvoklis?",
             },
@@ -238,6 +238,11 @@ def endpoints(world):
             "coordinator",
             case_url("case_transfer"),
             {"transfer-to_region": region("ZEM").pk, "transfer-note": "Pārceļas"},
+        ),
+        "case_request_withdraw": (
+            "coordinator",
+            reverse("workspace:case_request_withdraw", args=[reference, world["open_request"].pk]),
+            {},
         ),
         "case_undo": (
             "coordinator",
@@ -394,8 +399,8 @@ ENDPOINT_NAMES = [
     "contact", "login", "logout", "set_language", "case_create", "case_interaction",
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
     "case_contact", "case_details", "case_household", "case_household_member",
-    "case_interaction_edit", "case_transfer", "case_undo", "transfer_accept", "transfer_decline",
-    "transfer_withdraw",
+    "case_interaction_edit", "case_transfer", "case_undo", "case_request_withdraw",
+    "transfer_accept", "transfer_decline", "transfer_withdraw",
     "case_search", "check_link", "check_dismiss", "request_answer",
     "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",

@@ -130,7 +130,7 @@ def rich_case(client, kurzeme_coordinator, national_admin, django_capture_on_com
         client.post(
             reverse("workspace:case_request", args=[case.reference]),
             {
-                "request-municipality": liepaja.pk,
+                "request-municipalities": liepaja.pk,
                 "request-need": need("housing").pk,
                 "request-question": f"Vai {FULL} var saņemt dzīvokli?",
                 "request-share_contact_details": "on",

@@ -58,6 +58,8 @@ def every_mail(client, settings, kurzeme_coordinator, liepaja_specialist):
     )
     request = MunicipalityRequestFactory(case=case, created_by=kurzeme_coordinator)
     municipality_request_enqueue(request=request)
+    request.due_on = datetime.date(2026, 11, 20)
+    municipality_request_enqueue(request=request, reminder=True)
     municipality_answer_enqueue(request=request)
     followup_digest_enqueue(
         coordinator=kurzeme_coordinator, cases=[case], today=datetime.date(2026, 12, 1)

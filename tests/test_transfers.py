@@ -255,3 +255,21 @@ def test_the_proposing_region_cannot_accept_its_own_proposal(client, kurzeme_cas
     client.force_login(other)
     assert client.get(reverse("workspace:transfer_detail", args=[transfer.pk])).status_code == 404
     assert client.get(reverse("workspace:transfer_list")).context["transfers"].count() == 0
+
+
+TRANSFER_LIST_QUERIES = 12
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_transfer_list_query_count_does_not_grow(client, zemgale_coordinator, count,
+                                                 django_assert_max_num_queries):  # fmt: skip
+    for _number in range(count):
+        CaseTransfer.objects.create(
+            case=CaseFactory(), from_region=region("KUR"), to_region=region("ZEM"), note="x"
+        )
+    client.force_login(zemgale_coordinator)
+    with django_assert_max_num_queries(TRANSFER_LIST_QUERIES):
+        response = client.get(reverse("workspace:transfer_list"))
+    assert len(response.context["transfers"]) == count
+    with django_assert_max_num_queries(TRANSFER_LIST_QUERIES):
+        assert client.get(reverse("home")).status_code == 200

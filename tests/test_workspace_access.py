@@ -101,6 +101,7 @@ def world():
         "zemgale_request": zemgale_request,
         "kurzeme_member": (kurzeme_case, HouseholdMemberFactory(returnee=kurzeme_case.returnee)),
         "kurzeme_interaction": (kurzeme_case, InteractionFactory(case=kurzeme_case)),
+        "kurzeme_open_request": (kurzeme_case, liepaja_request),
         # A checked history file of the Kurzeme coordinator, ready to import.
         "kurzeme_import": ImportJob.objects.create(
             requested_by=kurzeme,
@@ -147,6 +148,12 @@ MATRIX = [
     # third region gets 404 throughout.
     ("workspace:case_transfer", "kurzeme_case", "post", KURZEME_CASE),
     ("workspace:case_undo", "kurzeme_case", "post", KURZEME_CASE),  # empty: the errors
+    (
+        "workspace:case_request_withdraw",
+        "kurzeme_open_request",
+        "post",
+        [LOGIN, 302, 302, 404, 403, 403],
+    ),
     ("workspace:transfer_list", None, "get", CASE_WORKER_ONLY),
     ("workspace:transfer_detail", "kurzeme_transfer", "get", KURZEME_CASE),
     ("workspace:transfer_detail", "zemgale_transfer", "get", [LOGIN, 200, 200, 200, 403, 403]),

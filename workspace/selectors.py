@@ -281,3 +281,24 @@ def dashboard_counts(*, user: User) -> dict[str, Any]:
         # (the admin's e-mail list).
         counts["mail_failed"] = Email.objects.waiting_for_a_person().count()
     return counts
+
+
+def case_questions(*, case: Case) -> list[dict[str, Any]]:
+    """The case's questions to municipalities, one group per question asked (the same need
+    and text), its municipalities' answers side by side; newest first, one query."""
+    groups: dict[tuple[int, str], dict[str, Any]] = {}
+    requests = (
+        MunicipalityRequest.objects.filter(case=case)
+        .select_related("municipality", "need", "answered_by")
+        .order_by("-created_at", "municipality__name")
+    )
+    for request in requests:
+        group = groups.setdefault(
+            (request.need_id, request.question),
+            {"need": request.need, "question": request.question, "asked": request.created_at,
+             "requests": []},
+        )  # fmt: skip
+        group["requests"].append(request)
+    for group in groups.values():
+        group["requests"].sort(key=lambda request: request.municipality.name)
+    return list(groups.values())

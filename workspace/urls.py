@@ -44,6 +44,11 @@ urlpatterns = [
         edits.InteractionEditView.as_view(),
         name="case_interaction_edit",
     ),
+    path(
+        "cases/<str:reference>/requests/<int:request_id>/withdraw/",
+        edits.RequestWithdrawView.as_view(),
+        name="case_request_withdraw",
+    ),
     path("cases/<str:reference>/undo/", edits.FinalStepUndoView.as_view(), name="case_undo"),
     path(
         "cases/<str:reference>/transfer/",

@@ -28,7 +28,7 @@ from coordinators.services.cases import (
 )
 from coordinators.services.interactions import interaction_log
 from coordinators.services.pipeline import case_bulk_transition, case_transition
-from coordinators.services.requests import municipality_request_create
+from coordinators.services.requests import municipality_requests_create
 from coordinators.services.versions import case_version
 from coordinators.views import CaseActionView, CaseScopedMixin, CaseWorkerRequiredMixin
 
@@ -44,7 +44,7 @@ from ..forms import (
     StatusForm,
 )
 from ..selectors import case_list as case_list_select
-from ..selectors import case_page_rows, case_timeline
+from ..selectors import case_page_rows, case_questions, case_timeline
 from ..services import SEARCH_SESSION_KEY
 from .detail_forms import detail_forms, transfer_forms
 
@@ -168,6 +168,7 @@ class CasePageMixin(CaseScopedMixin):
         context = {"case": case, "object": case, **forms, **bound_forms}
         context["timeline"], context["timeline_truncated"] = case_timeline(case=case)
         context["household"] = list(case.returnee.household.all())
+        context["questions"] = case_questions(case=case)
         # Who saw a person's data is logged (GDPR), after a GET and after an invalid form
         # alike; the entry names the case, not the person.
         audit_case_viewed(request=self.request, case=case)
@@ -275,12 +276,15 @@ class MunicipalityRequestCreateView(CaseFormView):
         return {**super().get_form_kwargs(), "case": self.object}
 
     def perform(self, form):
-        request = municipality_request_create(
+        requests = municipality_requests_create(
             case=self.object, actor=self.request.user, **form.cleaned_data
         )
-        return _("The question is sent to %(municipality)s.") % {
-            "municipality": request.municipality.name
-        }
+        names = ", ".join(request.municipality.name for request in requests)
+        return ngettext(
+            "The question is sent to %(municipalities)s.",
+            "The question is sent to %(count)d municipalities: %(municipalities)s.",
+            len(requests),
+        ) % {"municipalities": names, "count": len(requests)}
 
 
 class AttentionClearView(CaseFormView):
