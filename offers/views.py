@@ -38,6 +38,15 @@ def case_url(case):
     return reverse("workspace:case_detail", kwargs={"reference": case.reference})
 
 
+def unbound_forms():
+    """The builder's forms that start empty (a bound one with errors replaces its namesake)."""
+    return {
+        "add_form": OfferItemAddForm(),
+        "response_form": OfferResponseForm(),
+        "send_form": OfferSendForm(),
+    }
+
+
 class OfferMixin(CaseScopedMixin):
     """A page about one version of a case's offer: /cases/<reference>/offers/<version>/."""
 
@@ -72,9 +81,7 @@ class OfferMixin(CaseScopedMixin):
             "builder_sections": sections,
             "versions": selectors.offer_list_for_case(case=case),
             "language_form": OfferLanguageForm(initial={"language": offer.language}),
-            "add_form": OfferItemAddForm(),
-            "response_form": OfferResponseForm(),
-            "send_form": OfferSendForm(),
+            **unbound_forms(),
             **bound_forms,
         }
         return render(self.request, "offers/detail.html", context, status=status)
