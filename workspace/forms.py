@@ -82,6 +82,12 @@ class CaseFilterForm(forms.Form):
         ("status", _("status")),
     ]
 
+    # "mine" (the default of a coordinator's list): see workspace.selectors.MY_WORK.
+    work = forms.ChoiceField(
+        label=_("Cases"),
+        required=False,
+        choices=[("all", _("all I may see")), ("mine", _("my work"))],
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all"))] + Case.Status.choices
     )

@@ -48,6 +48,29 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 0)))
 
 
+# "Answered by a municipality" on the list of my work: an answer of the last days.
+MY_WORK_ANSWER_DAYS = 14
+
+
+def my_work_q(*, user: User, today: datetime.date) -> Q:
+    """A coordinator's work: their open cases with a follow-up due or overdue, a recent
+    municipality answer or a new message from the person; and the region's unassigned
+    cases that are new or where the person wrote again."""
+    since = timezone.now() - datetime.timedelta(days=MY_WORK_ANSWER_DAYS)
+    answered = Exists(
+        MunicipalityRequest.objects.filter(
+            case_id=OuterRef("pk"), status=MunicipalityRequest.Status.ANSWERED,
+            answered_at__gte=since,
+        )
+    )  # fmt: skip
+    is_open = ~Q(status__in=Case.FINAL_STATUSES)
+    mine = Q(coordinator=user) & (
+        (is_open & Q(next_follow_up__lte=today)) | (is_open & answered) | Q(needs_attention=True)
+    )
+    unassigned = Q(coordinator__isnull=True) & (Q(status=Case.Status.NEW) | Q(needs_attention=True))
+    return mine | unassigned
+
+
 def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
     """The cases a user may see, filtered and sorted; rows carry what the list shows."""
     filters = filters or {}
@@ -107,6 +130,8 @@ def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[
         queryset = queryset.filter(
             Exists(Offer.objects.filter(case_id=OuterRef("pk"), status=Offer.Status.SENT))
         )
+    if filters.get("work") == "mine":
+        queryset = queryset.filter(my_work_q(user=user, today=today))
     if filters.get("q"):
         queryset = case_search(queryset, filters["q"])
     sort = filters.get("sort") or DEFAULT_SORT
@@ -254,8 +279,12 @@ def dashboard_counts(*, user: User) -> dict[str, Any]:
         follow_up_overdue=Count(
             "pk", filter=Q(next_follow_up__lt=today) & ~Q(status__in=Case.FINAL_STATUSES)
         ),
-        attention=Count("pk", filter=Q(needs_attention=True)),
     )
+    # "Wrote again" counts the region's unassigned cases too: nobody else would see them.
+    attention = visible.filter(needs_attention=True)
+    if user.is_regional_coordinator:
+        attention = attention.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
+    counts["attention"] = attention.count()
     counts["new_untaken"] = visible.filter(status=Case.Status.NEW, coordinator__isnull=True).count()
     by_status = dict(
         mine.filter(status__in=open_statuses)

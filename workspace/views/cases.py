@@ -59,7 +59,11 @@ class CaseListView(CaseScopedMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        self.filter_form = CaseFilterForm(self.request.GET, user=self.request.user)
+        # A coordinator's list opens at their work; "all I may see" is one choice away.
+        data = self.request.GET
+        if not data and self.request.user.is_regional_coordinator:
+            data = QueryDict("work=mine")
+        self.filter_form = CaseFilterForm(data, user=self.request.user)
         filters, ignored = self.filter_form.valid_filters()
         if filters.pop("search", False):
             filters["q"] = self.request.session.get(SEARCH_SESSION_KEY, "")
@@ -90,7 +94,7 @@ class CaseListView(CaseScopedMixin, ListView):
         )  # fmt: skip
         context["filter_form"] = self.filter_form
         context["today"] = timezone.localdate()
-        context["filters_active"] = bool(set(self.filters) - {"sort"})
+        context["filters_active"] = bool(set(self.filters) - {"sort", "work"})
         context["search_form"] = CaseSearchForm(
             initial={"q": self.filters.get("q", ""), "next": self.request.get_full_path()}
         )
