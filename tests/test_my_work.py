@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coordinators.models import Case
 from tests.factories import CaseFactory, CoordinatorFactory, MunicipalityRequestFactory
+from workspace.selectors import nav_badges
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,28 @@ def test_wrote_again_card_counts_the_regions_unassigned_cases(client, kurzeme_co
     client.force_login(kurzeme_coordinator)
     counts = client.get(reverse("home")).context["counts"]
     assert counts["attention"] == 2  # mine and the unassigned one, not a colleague's
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_menu_badges_count_in_one_query_whatever_the_data(
+    client, kurzeme_coordinator, cases, extra, django_assert_num_queries
+):
+    for _number in range(extra):
+        CaseFactory()
+    client.force_login(kurzeme_coordinator)
+    request = client.get(reverse("workspace:transfer_list")).wsgi_request
+
+    with django_assert_num_queries(1):
+        badges = nav_badges(user=kurzeme_coordinator)
+    assert badges == {
+        "new_contacts": 1 + extra,
+        "to_check": 0,
+        "answers": 1,
+    }
+    assert request._nav_badges == badges  # the page counted them once, kept on the request
+
+
+def test_menu_shows_the_badges(client, kurzeme_coordinator, cases):
+    client.force_login(kurzeme_coordinator)
+    page = client.get(reverse("workspace:transfer_list")).content.decode()
+    assert 'class="nav-badge"' in page and "nav-badge--answers" in page

@@ -257,7 +257,7 @@ def test_the_proposing_region_cannot_accept_its_own_proposal(client, kurzeme_cas
     assert client.get(reverse("workspace:transfer_list")).context["transfers"].count() == 0
 
 
-TRANSFER_LIST_QUERIES = 12
+TRANSFER_LIST_QUERIES = 16
 
 
 @pytest.mark.parametrize("count", [2, 30])

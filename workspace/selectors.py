@@ -10,11 +10,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordinators.models import Case, CaseEvent, Interaction, MunicipalityRequest, User
+from coordinators.models import (
+    Case,
+    CaseEvent,
+    ContactSubmission,
+    Interaction,
+    MunicipalityRequest,
+    User,
+)
 from coordinators.selectors.cases import CASE_PAGE_RELATED
 from coordinators.selectors.search import case_search
 from coordinators.services.versions import LABELS
@@ -331,3 +348,35 @@ def case_questions(*, case: Case) -> list[dict[str, Any]]:
     for group in groups.values():
         group["requests"].sort(key=lambda request: request.municipality.name)
     return list(groups.values())
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    """COUNT(*) of a queryset as a scalar subquery (no GROUP BY: Func is not an aggregate)."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(total=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+        .values("total")
+    )
+
+
+def nav_badges(*, user: User) -> dict[str, int]:
+    """The menu's badges in ONE query whatever the data: new contacts not yet taken, contact
+    forms to check, and municipality answers of the last days on the user's cases."""
+    visible = Case.objects.visible_to(user)
+    since = timezone.now() - datetime.timedelta(days=MY_WORK_ANSWER_DAYS)
+    answers = MunicipalityRequest.objects.filter(
+        case__in=visible.filter(coordinator=user) if user.is_regional_coordinator else visible,
+        status=MunicipalityRequest.Status.ANSWERED,
+        answered_at__gte=since,
+    )
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            new_contacts=_count(visible.filter(status=Case.Status.NEW, coordinator__isnull=True)),
+            to_check=_count(ContactSubmission.objects.visible_to(user).to_check()),
+            answers=_count(answers),
+        )
+        .values("new_contacts", "to_check", "answers")
+        .first()
+    )
+    return row or {"new_contacts": 0, "to_check": 0, "answers": 0}
