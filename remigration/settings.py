@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "coordinators",
     "offers",
     "transfers",
+    "savedviews",
     "intake",
     "workspace",
     "outbox",

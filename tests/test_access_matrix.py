@@ -320,6 +320,7 @@ WORKSPACE_ARGS = {
     "zemgale_contact": [2],
     # Any transfer id: likewise.
     "kurzeme_transfer": [1],
+    "kurzeme_view": [1],
     "zemgale_transfer": [2],
 }
 

@@ -21,6 +21,7 @@ LAYERS = {
     "coordinators": 3,
     "offers": 4,
     "transfers": 4,
+    "savedviews": 4,
     "privacy": 5,
     "intake": 6,
     "workspace": 6,

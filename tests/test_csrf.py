@@ -24,6 +24,7 @@ from coordinators.services.pipeline import case_transition
 from imports.models import ImportJob
 from intake.forms import timestamp_token
 from offers import services as offer_services
+from savedviews.models import SavedView
 from tests.factories import (
     CaseFactory,
     CoordinatorFactory,
@@ -104,6 +105,7 @@ def world():
     for status in ("contacted", "returned"):
         case_transition(case=returned, to_status=status, actor=coordinator)
     return {
+        "saved_view": SavedView.objects.create(user=coordinator, name="Mans", query=""),
         "returned": returned,
         "incoming": incoming,
         "outgoing": outgoing,
@@ -238,6 +240,16 @@ def endpoints(world):
             "coordinator",
             case_url("case_transfer"),
             {"transfer-to_region": region("ZEM").pk, "transfer-note": "Pārceļas"},
+        ),
+        "saved_view_create": (
+            "coordinator",
+            reverse("workspace:saved_view_create"),
+            {"name": "Jaunās", "query": "status=new"},
+        ),
+        "saved_view_delete": (
+            "coordinator",
+            reverse("workspace:saved_view_delete", args=[world["saved_view"].pk]),
+            {},
         ),
         "case_request_withdraw": (
             "coordinator",
@@ -400,7 +412,8 @@ ENDPOINT_NAMES = [
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
     "case_contact", "case_details", "case_household", "case_household_member",
     "case_interaction_edit", "case_transfer", "case_undo", "case_request_withdraw",
-    "transfer_accept", "transfer_decline", "transfer_withdraw",
+    "transfer_accept", "transfer_decline", "transfer_withdraw", "saved_view_create",
+    "saved_view_delete",
     "case_search", "check_link", "check_dismiss", "request_answer",
     "offer_create", "offer_language", "offer_item_add",
     "offer_item_add_service", "offer_item_add_request", "offer_item_update",
@@ -461,6 +474,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "report_pdf": "reports:pdf_prepare",
         "enrolment_links": "accounts:enrolment_links",
         "transfer_accept": "workspace:transfer_accept",
+        "saved_view_create": "workspace:saved_view_create",
+        "saved_view_delete": "workspace:saved_view_delete",
         "transfer_decline": "workspace:transfer_decline",
         "transfer_withdraw": "workspace:transfer_withdraw",
     }

@@ -10,6 +10,7 @@ from django.utils import timezone
 from coordinators.models import ContactSubmission
 from coordinators.services.contacts import contact_data_dump
 from imports.models import ImportJob
+from savedviews.models import SavedView
 from tests.factories import (
     AnalystFactory,
     CaseFactory,
@@ -85,6 +86,8 @@ def world():
         for number, case in ((1, kurzeme_case), (2, zemgale_case))
     )
     return {
+        # The Kurzeme coordinator's saved view of the case list (another user's: 404).
+        "kurzeme_view": SavedView.objects.create(user=kurzeme, name="Jaunās", query="status=new"),
         # Kurzeme proposes a case to Vidzeme; Zemgale proposes one to Kurzeme.
         "kurzeme_transfer": CaseTransfer.objects.create(
             case=kurzeme_case, from_region=region("KUR"), to_region=region("VID"), note="x"
@@ -143,6 +146,8 @@ MATRIX = [
     ("workspace:case_interaction_edit", "kurzeme_interaction", "post", KURZEME_CASE),
     ("workspace:case_bulk", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
     ("workspace:case_search", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    ("workspace:saved_view_create", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    ("workspace:saved_view_delete", "kurzeme_view", "post", [LOGIN, 404, 302, 404, 403, 403]),
     # Transfers: the case's region proposes (an empty form: the errors), both regions see
     # the proposal, only the target region decides, only the proposing one withdraws; a
     # third region gets 404 throughout.

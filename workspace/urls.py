@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cases, contacts, edits, requests, transfers
+from .views import cases, contacts, edits, requests, savedviews, transfers
 
 app_name = "workspace"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("cases/new/", cases.CaseCreateView.as_view(), name="case_create"),
     path("cases/bulk/", cases.BulkActionView.as_view(), name="case_bulk"),
     path("cases/search/", cases.CaseSearchView.as_view(), name="case_search"),
+    path("cases/views/", savedviews.SavedViewCreateView.as_view(), name="saved_view_create"),
+    path(
+        "cases/views/<int:pk>/delete/",
+        savedviews.SavedViewDeleteView.as_view(),
+        name="saved_view_delete",
+    ),
     path("cases/<str:reference>/", cases.CaseDetailView.as_view(), name="case_detail"),
     path(
         "cases/<str:reference>/interactions/",

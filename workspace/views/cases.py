@@ -31,6 +31,7 @@ from coordinators.services.pipeline import case_bulk_transition, case_transition
 from coordinators.services.requests import municipality_requests_create
 from coordinators.services.versions import case_version
 from coordinators.views import CaseActionView, CaseScopedMixin, CaseWorkerRequiredMixin
+from savedviews.models import SavedView
 
 from ..bulk_forms import BulkActionForm
 from ..forms import (
@@ -98,6 +99,8 @@ class CaseListView(CaseScopedMixin, ListView):
         context["search_form"] = CaseSearchForm(
             initial={"q": self.filters.get("q", ""), "next": self.request.get_full_path()}
         )
+        context["saved_views"] = list(SavedView.objects.filter(user=self.request.user))
+        context["query"] = self.filter_form.data.urlencode()
         context["bulk_form"] = BulkActionForm(
             cases=Case.objects.none(), user=self.request.user, auto_id="bulk_%s"
         )
