@@ -273,3 +273,16 @@ def test_transfer_list_query_count_does_not_grow(client, zemgale_coordinator, co
     assert len(response.context["transfers"]) == count
     with django_assert_max_num_queries(TRANSFER_LIST_QUERIES):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_national_queue_case_page_offers_no_transfer_to_a_coordinator(
+    client, kurzeme_coordinator
+):
+    case = CaseFactory(planning_region=None, municipality=None)
+    client.force_login(kurzeme_coordinator)
+    page = client.get(reverse("workspace:case_detail", args=[case.reference]))
+    assert reverse("workspace:case_transfer", args=[case.reference]).encode() not in page.content
+
+    client.force_login(NationalAdminFactory())
+    page = client.get(reverse("workspace:case_detail", args=[case.reference]))
+    assert b'name="transfer-move_now"' in page.content
