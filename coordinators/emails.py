@@ -21,14 +21,15 @@ from outbox.services import email_enqueue
 from .models import Case, MunicipalityRequest, User
 
 REQUEST_SUBJECT = _("Remigration: a question about case %(reference)s")
+REMINDER_SUBJECT = _("Reminder: an answer about case %(reference)s was wanted by %(date)s")
 ANSWER_SUBJECT = _("%(municipality)s answered about case %(reference)s")
 DIGEST_SUBJECT = ngettext_lazy(
     "Follow-ups due: %(count)d case", "Follow-ups due: %(count)d cases", "count"
 )
 
 
-def municipality_request_enqueue(*, request: MunicipalityRequest) -> None:
-    """Tell the municipality's specialists (or its shared address) about a new question."""
+def _specialist_addresses(request: MunicipalityRequest) -> list[str]:
+    """The municipality's active specialists, or its shared address."""
     municipality = request.municipality
     recipients = set(
         User.objects.filter(
@@ -37,17 +38,31 @@ def municipality_request_enqueue(*, request: MunicipalityRequest) -> None:
         .exclude(email="")
         .values_list("email", flat=True)
     ) or ({municipality.contact_email} if municipality.contact_email else set())
+    return sorted(recipients)
+
+
+def municipality_request_enqueue(*, request: MunicipalityRequest, reminder: bool = False) -> None:
+    """Tell the municipality's specialists (or its shared address) about a new question, or
+    (`reminder`) that its answer-by date has passed."""
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "request": request,
+            "due": date_text(request.due_on) if request.due_on else "",
             "url": absolute_url(reverse("workspace:request_detail", args=[request.pk])),
         }
-        subject = str(REQUEST_SUBJECT % {"reference": request.case.reference})
-        body = render_to_string("coordinators/email/municipality_request.txt", context)
-        for address in sorted(recipients):
-            email_enqueue(
-                to=address, subject=subject, body=body, purpose=Email.Purpose.MUNICIPALITY_REQUEST
+        if reminder:
+            subject = str(
+                REMINDER_SUBJECT % {"reference": request.case.reference, "date": context["due"]}
             )
+            template = "coordinators/email/municipality_request_reminder.txt"
+            purpose = Email.Purpose.REQUEST_REMINDER
+        else:
+            subject = str(REQUEST_SUBJECT % {"reference": request.case.reference})
+            template = "coordinators/email/municipality_request.txt"
+            purpose = Email.Purpose.MUNICIPALITY_REQUEST
+        body = render_to_string(template, context)
+        for address in _specialist_addresses(request):
+            email_enqueue(to=address, subject=subject, body=body, purpose=purpose)
 
 
 def municipality_answer_enqueue(*, request: MunicipalityRequest) -> None:

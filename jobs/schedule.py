@@ -77,6 +77,12 @@ SCHEDULE = (
         "daily at 06:00: the survey 3, 6 and 12 months after a return, once per case and point",
     ),
     Job(
+        "request_reminders",
+        "coordinators.services.requests.request_reminders_send",
+        daily_at(7, 10, working_days_only=True),
+        "working days at 07:10: remind municipalities of questions past their answer-by date",
+    ),
+    Job(
         "retention",
         "privacy.services.retention_apply",
         daily_at(3, 0),

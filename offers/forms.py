@@ -81,3 +81,12 @@ class OfferResponseForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class OfferSendForm(forms.Form):
+    """The confirm step before an offer goes to the person, without JavaScript: a box to tick."""
+
+    confirm = forms.BooleanField(
+        label=_("I have read the offer through: send it to the person"),
+        error_messages={"required": _("Tick the box to confirm that the offer may be sent.")},
+    )

@@ -22,6 +22,7 @@ from .forms import (
     OfferItemForm,
     OfferLanguageForm,
     OfferResponseForm,
+    OfferSendForm,
     RequestPickForm,
     ServicePickForm,
 )
@@ -35,6 +36,15 @@ VIEW = AuditEntry.Action.VIEW
 def case_url(case):
     """The case page of the coordinators' workspace."""
     return reverse("workspace:case_detail", kwargs={"reference": case.reference})
+
+
+def unbound_forms():
+    """The builder's forms that start empty (a bound one with errors replaces its namesake)."""
+    return {
+        "add_form": OfferItemAddForm(),
+        "response_form": OfferResponseForm(),
+        "send_form": OfferSendForm(),
+    }
 
 
 class OfferMixin(CaseScopedMixin):
@@ -71,8 +81,7 @@ class OfferMixin(CaseScopedMixin):
             "builder_sections": sections,
             "versions": selectors.offer_list_for_case(case=case),
             "language_form": OfferLanguageForm(initial={"language": offer.language}),
-            "add_form": OfferItemAddForm(),
-            "response_form": OfferResponseForm(),
+            **unbound_forms(),
             **bound_forms,
         }
         return render(self.request, "offers/detail.html", context, status=status)
@@ -234,6 +243,10 @@ class OfferItemDeleteView(ItemMixin, OfferActionView):
 
 
 class OfferSendView(OfferActionView):
+    form_class = OfferSendForm
+    form_name = "send_form"
+    invalid_message = gettext_lazy("The offer was not sent: confirm the step first.")
+
     def perform(self, form):
         services.offer_send(offer=self.offer, actor=self.request.user)
         return _(

@@ -72,6 +72,8 @@ class Email(models.Model):
         EVENT_CONFIRMATION = "event_confirmation", _("event registration: confirmation")
         EVENT_REMINDER = "event_reminder", _("event registration: reminder the day before")
         AFTERCARE_SURVEY = "aftercare_survey", _("survey after return")
+        TRANSFER_PROPOSED = "transfer_proposed", _("a case proposed to another region")
+        REQUEST_REMINDER = "request_reminder", _("reminder of a municipality question")
 
     # Mail to the person abroad: it carries the case's Reply-To (OUTBOX_REPLY_ADDRESS), and a
     # reply to it is threaded onto the case by its Message-ID (the inbound app).

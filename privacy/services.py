@@ -45,6 +45,7 @@ from coordinators.models import (
 from offers.models import Offer, OfferItem
 from offers.pdf import offer_pdf, offer_pdf_filename
 from outbox.models import Attachment, Email
+from transfers.models import CaseTransfer
 
 from . import erasure
 from .erasure import ERASED
@@ -106,6 +107,8 @@ def returnee_erase(
         MunicipalityRequest.objects.filter(case__in=cases).update(question=ERASED)
         MunicipalityRequest.objects.filter(case__in=cases).exclude(answer="").update(answer=ERASED)
         CaseEvent.objects.filter(case__in=cases).update(note="")
+        MunicipalityRequest.objects.filter(case__in=cases).update(withdrawn_note="")
+        CaseTransfer.objects.filter(case__in=cases).update(note=ERASED, decision_note="")
         OfferItem.objects.filter(offer__case__in=cases).update(text="", contact="")
         erasure.own_texts_scrub(cases=cases, identifiers=identifiers)
         erasure.outbox_scrub(cases=cases, identifiers=identifiers)

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "municipalities",
     "coordinators",
     "offers",
+    "transfers",
+    "savedviews",
     "intake",
     "workspace",
     "outbox",
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workspace.context_processors.badges",
             ],
         },
     },
@@ -295,6 +298,10 @@ if SENTRY_DSN:
 
 # Retention periods and the public pages' limits: remigration/limits.py.
 from .limits import *  # noqa: E402, F403
+
+# A final step ("returned", "closed") may be undone by the case's coordinator within this many
+# days without a reason; later, and by a national administrator at any time, with a reason.
+FINAL_STEP_UNDO_DAYS = env.int("FINAL_STEP_UNDO_DAYS", default=14)
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-12")

@@ -149,8 +149,9 @@ MATRIX = [
     ("offers:detail", ["K", 1], "post", [LOGIN, 405, 405, 405, 403, 403]),
     ("offers:pdf", ["K", 1], "get", OWN_KURZEME),
     ("offers:pdf", ["Z", 1], "get", OWN_ZEMGALE),
-    ("offers:send", ["K", 1], "post", KURZEME_POST_REDIRECT),
-    ("offers:send", ["Z", 1], "post", [LOGIN, 302, 404, 302, 403, 403]),
+    # Without the confirm box: the page again with the error (400).
+    ("offers:send", ["K", 1], "post", [LOGIN, 400, 400, 404, 403, 403]),
+    ("offers:send", ["Z", 1], "post", [LOGIN, 400, 404, 400, 403, 403]),
     ("offers:send", ["K", 1], "get", [LOGIN, 405, 405, 405, 403, 403]),
     ("offers:response", ["K", 1], "post", KURZEME_POST_INVALID),
     ("offers:language", ["K", 1], "post", KURZEME_POST_INVALID),
@@ -407,6 +408,7 @@ WORKSPACE_ARGS = {
     # Any row id: the second factor is asked for before the case is looked up.
     "kurzeme_member": ["K", 1],
     "kurzeme_interaction": ["K", 1],
+    "kurzeme_open_request": ["K", 1],
     # Any job id: the second factor is asked for before the job is looked up.
     "kurzeme_import": ["6f1c2a3e-0000-4000-8000-0000000000ab"],
     # Any contact id: likewise.
@@ -419,6 +421,10 @@ WORKSPACE_ARGS = {
     # Any pair id: likewise.
     "kurzeme_duplicate": [1],
     "zemgale_duplicate": [2],
+    # Any transfer id: likewise.
+    "kurzeme_transfer": [1],
+    "kurzeme_view": [1],
+    "zemgale_transfer": [2],
 }
 
 

@@ -21,6 +21,8 @@ LAYERS = {
     "municipalities": 2,
     "coordinators": 3,
     "offers": 4,
+    "transfers": 4,
+    "savedviews": 4,
     "privacy": 5,
     "duplicates": 6,
     "intake": 7,

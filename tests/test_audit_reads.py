@@ -46,12 +46,12 @@ def test_the_case_list_and_a_search_record_rows_and_filters_but_not_the_text(
 ):
     CaseFactory()
     client.force_login(kurzeme_coordinator)
-    client.get(reverse("workspace:case_list"))
+    client.get(reverse("workspace:case_list"), {"work": "all"})  # not the default "my work"
     client.post(reverse("workspace:case_search"), {"q": SURNAME})
     client.get(reverse("workspace:case_list"), {"search": "on", "status": "new"})
 
     first, searched = entries()
-    assert first.detail == "case list: 2 rows"
+    assert first.detail == "case list: 2 rows; filters: work"
     assert searched.detail == "case list: 1 rows; filters: search,status"
     assert searched.actor == kurzeme_coordinator and searched.ip_address == "127.0.0.1"
     assert SURNAME not in str(list(AuditEntry.objects.values_list()))

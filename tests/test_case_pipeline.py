@@ -155,6 +155,8 @@ def test_taking_a_case_from_the_national_queue_moves_it_to_the_region(kurzeme_co
     assert case.coordinator == kurzeme_coordinator
     assert case.planning_region.code == "KUR"
     assert event.to_value == "kurzeme"
+    moved = case.events.get(kind=CaseEvent.Kind.REGION_CHANGED)
+    assert (moved.from_value, moved.to_value, moved.planning_region.code) == ("", "KUR", "KUR")
 
 
 def test_coordinator_of_another_region_cannot_be_assigned(zemgale_coordinator):

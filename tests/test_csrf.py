@@ -29,6 +29,7 @@ from inbound.models import InboundMessage
 from intake.forms import timestamp_token
 from offers import services as offer_services
 from reports.models import ClosedPeriod
+from savedviews.models import SavedView
 from tests.factories import (
     AttendeeFactory,
     CaseFactory,
@@ -47,6 +48,7 @@ from tests.factories import (
 )
 from tests.import_files import csv_bytes, good_row
 from tests.test_admin_access import ADMIN_URL_IDS, ADMIN_URLS, CATCH_ALL
+from transfers.models import CaseTransfer
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +114,16 @@ def world():
         date_from=datetime.date(2021, 1, 1), date_to=datetime.date(2021, 12, 31), figures={},
         closed_at=timezone.now(), closed_by=national,
     )  # fmt: skip
+    incoming = CaseTransfer.objects.create(
+        case=CaseFactory(planning_region=region("ZEM")), from_region=region("ZEM"),
+        to_region=region("KUR"), note="Pārceļas",
+    )  # fmt: skip
+    outgoing = CaseTransfer.objects.create(
+        case=CaseFactory(), from_region=region("KUR"), to_region=region("ZEM"), note="Pārceļas"
+    )
+    returned = CaseFactory(coordinator=coordinator)
+    for status in ("contacted", "returned"):
+        case_transition(case=returned, to_status=status, actor=coordinator)
     return {
         "person_token": person_token,
         "sent_case": sent_case,
@@ -119,6 +131,10 @@ def world():
         "past_event": past_event,
         "to_check_in": AttendeeFactory(event=past_event),
         "inbox_message": InboundMessage.objects.create(message_id="<inbox@x>", subject="Sveiki"),
+        "saved_view": SavedView.objects.create(user=coordinator, name="Mans", query=""),
+        "returned": returned,
+        "incoming": incoming,
+        "outgoing": outgoing,
         "to_check": to_check,
         "duplicate": duplicate,
         "closed_2021": closed_2021,
@@ -244,7 +260,7 @@ def endpoints(world):
             "coordinator",
             case_url("case_request"),
             {
-                "request-municipality": municipality(LIEPAJA).pk,
+                "request-municipalities": municipality(LIEPAJA).pk,
                 "request-need": need("housing").pk,
                 "request-question": "Vai ir dzīvoklis?",
             },
@@ -285,6 +301,46 @@ def endpoints(world):
             {"cases": [reference], "action": "assign", "coordinator": ""},
         ),
         "case_search": ("coordinator", reverse("workspace:case_search"), {"q": reference}),
+        "case_transfer": (
+            "coordinator",
+            case_url("case_transfer"),
+            {"transfer-to_region": region("ZEM").pk, "transfer-note": "Pārceļas"},
+        ),
+        "saved_view_create": (
+            "coordinator",
+            reverse("workspace:saved_view_create"),
+            {"name": "Jaunās", "query": "status=new"},
+        ),
+        "saved_view_delete": (
+            "coordinator",
+            reverse("workspace:saved_view_delete", args=[world["saved_view"].pk]),
+            {},
+        ),
+        "case_request_withdraw": (
+            "coordinator",
+            reverse("workspace:case_request_withdraw", args=[reference, world["open_request"].pk]),
+            {},
+        ),
+        "case_undo": (
+            "coordinator",
+            reverse("workspace:case_undo", args=[world["returned"].reference]),
+            {"undo-expected_status": "returned"},
+        ),
+        "transfer_accept": (
+            "coordinator",
+            reverse("workspace:transfer_accept", args=[world["incoming"].pk]),
+            {},
+        ),
+        "transfer_decline": (
+            "coordinator",
+            reverse("workspace:transfer_decline", args=[world["incoming"].pk]),
+            {"decline-note": "Nav mūsu"},
+        ),
+        "transfer_withdraw": (
+            "coordinator",
+            reverse("workspace:transfer_withdraw", args=[world["outgoing"].pk]),
+            {},
+        ),
         "check_link": (
             "coordinator",
             reverse("workspace:contact_link", args=[world["to_check"].pk]),
@@ -348,7 +404,7 @@ def endpoints(world):
             {f"item-{item.pk}-title": "Jauns", f"item-{item.pk}-text": "Teksts"},
         ),
         "offer_item_delete": ("coordinator", offer_url("item_delete", offer, item.pk), {}),
-        "offer_send": ("coordinator", offer_url("send", offer), {}),
+        "offer_send": ("coordinator", offer_url("send", offer), {"confirm": "on"}),
         "offer_response": (
             "coordinator",
             offer_url("response", world["sent"]),
@@ -495,7 +551,9 @@ ENDPOINT_NAMES = [
     "contact", "login", "logout", "set_language", "case_create", "case_interaction",
     "case_status", "case_needs", "case_assign", "case_request", "case_attention", "case_bulk",
     "case_contact", "case_details", "case_household", "case_household_member",
-    "case_interaction_edit",
+    "case_interaction_edit", "case_transfer", "case_undo", "case_request_withdraw",
+    "transfer_accept", "transfer_decline", "transfer_withdraw", "saved_view_create",
+    "saved_view_delete",
     "case_search", "check_link", "check_dismiss", "duplicate_merge", "duplicate_dismiss",
     "request_answer", "inbox_assign", "inbox_dismiss",
     "offer_create", "offer_language", "offer_item_add",
@@ -558,6 +616,7 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "events:list", "events:thanks", "events:ical", "events:staff_list",
         "events:staff_detail", "openfigures:page", "openfigures:widget", "openfigures:json",
         "inbound:inbox", "inbound:case_mail", "inbound:attachment",
+        "workspace:transfer_list", "workspace:transfer_detail",
     }  # fmt: skip
     aliases = {
         "request_answer": "workspace:request_detail",
@@ -577,6 +636,11 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "event_edit": "events:staff_edit",
         "event_check_in": "events:check_in",
         "event_contacts": "events:contacts_make",
+        "transfer_accept": "workspace:transfer_accept",
+        "saved_view_create": "workspace:saved_view_create",
+        "saved_view_delete": "workspace:saved_view_delete",
+        "transfer_decline": "workspace:transfer_decline",
+        "transfer_withdraw": "workspace:transfer_withdraw",
     }
     covered = set()
     for name in ENDPOINT_NAMES:

@@ -40,7 +40,9 @@ from tests.factories import (
     municipality,
     need,
     offer_draft_with_sections,
+    region,
 )
+from transfers.services import transfer_decline, transfer_propose
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +160,7 @@ def rich_case(
         client.post(
             reverse("workspace:case_request", args=[case.reference]),
             {
-                "request-municipality": liepaja.pk,
+                "request-municipalities": liepaja.pk,
                 "request-need": need("housing").pk,
                 "request-question": f"Vai {FULL} var saņemt dzīvokli?",
                 "request-share_contact_details": "on",
@@ -180,6 +182,10 @@ def rich_case(
             to=EMAIL, subject=f"Labdien, {FIRST}!", body="…", purpose="offer", case=case
         )
         email_enqueue(to=EMAIL, subject="Atgādinājums", body=f"Cien. {FULL}", purpose="offer")
+        # A transfer proposed with the name in its note, declined with it too.
+        transfer = transfer_propose(case=case, to_region=region("ZEM"),
+                                    note=f"{FULL} pārceļas", actor=kurzeme_coordinator)  # fmt: skip
+        transfer_decline(transfer=transfer, actor=national_admin, note=f"{LAST} paliek")
         client.get(reverse("workspace:case_detail", args=[case.reference]))
         client.post(reverse("workspace:case_search"), {"q": LAST})
         client.get(reverse("workspace:case_list"), {"search": "on"})

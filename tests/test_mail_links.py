@@ -25,14 +25,17 @@ from outbox.models import Email
 from returnee.emails import personal_link_enqueue
 from tests.factories import (
     CaseFactory,
+    CoordinatorFactory,
     EventFactory,
     MunicipalityRequestFactory,
     NationalAdminFactory,
     OfferFactory,
     municipality,
+    region,
 )
 from tests.test_contact_form import EN_URL, LV_URL, form_data
 from tests.test_events import registration as event_registration
+from transfers.services import transfer_propose
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +67,8 @@ def every_mail(client, settings, kurzeme_coordinator, liepaja_specialist):
     )
     request = MunicipalityRequestFactory(case=case, created_by=kurzeme_coordinator)
     municipality_request_enqueue(request=request)
+    request.due_on = datetime.date(2026, 11, 20)
+    municipality_request_enqueue(request=request, reminder=True)
     municipality_answer_enqueue(request=request)
     followup_digest_enqueue(
         coordinator=kurzeme_coordinator, cases=[case], today=datetime.date(2026, 12, 1)
@@ -76,6 +81,8 @@ def every_mail(client, settings, kurzeme_coordinator, liepaja_specialist):
     assert client.post(registration, event_registration()).status_code == 302
     translation.activate("lv")
     reminder_enqueue(attendee=event.attendees.get())
+    CoordinatorFactory(planning_region=region("ZEM"))
+    transfer_propose(case=case, to_region=region("ZEM"), note="Pārceļas", actor=kurzeme_coordinator)
     enrolment_link_send(user=NationalAdminFactory(), created_by=NationalAdminFactory())
     personal_link_enqueue(returnee=case.returnee)
     survey = FollowUpSurvey.objects.create(

@@ -348,7 +348,7 @@ def test_builder_page_runs_a_constant_number_of_queries(
         OfferItemFactory(offer=offer, need=need("housing"), title=f"Sadaļa {number}")
         MunicipalServiceFactory(title=f"Vēl pakalpojums {number}")
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):  # 20 and the menu's badges
         response = client_kurzeme.get(detail_url(offer))
     assert response.status_code == 200
 
@@ -414,7 +414,7 @@ def test_sending_emails_the_pdf_and_moves_the_case_to_offer_sent(
     offer = ready_offer(case, kurzeme_coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_kurzeme.post(url("send", offer))
+        response = client_kurzeme.post(url("send", offer), {"confirm": "on"})
 
     assert response.status_code == 302
     offer.refresh_from_db()
@@ -479,7 +479,7 @@ def test_an_offer_that_cannot_be_sent_is_refused_and_nothing_is_sent(
         expected = services.RETURNEE_HAS_NO_EMAIL
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_kurzeme.post(url("send", offer), follow=True)
+        response = client_kurzeme.post(url("send", offer), {"confirm": "on"}, follow=True)
 
     assert str(expected) in " ".join(str(message) for message in response.context["messages"])
     offer.refresh_from_db()
@@ -520,7 +520,7 @@ def test_sending_stores_the_mail_and_leaves_the_pdf_to_the_worker(
     monkeypatch.setattr("offers.pdf.render_pdf", render_fails)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_kurzeme.post(url("send", offer), follow=True)
+        response = client_kurzeme.post(url("send", offer), {"confirm": "on"}, follow=True)
 
     assert [str(m) for m in response.context["messages"]] == [
         "Piedāvājums atzīmēts kā nosūtīts, un tā e-pasts ir ceļā: PDF tiek sagatavots un "
@@ -867,3 +867,16 @@ def test_sending_a_new_version_supersedes_the_older_and_only_it_takes_an_answer(
     )
     case.refresh_from_db()
     assert case.status == Case.Status.DECIDED_TO_RETURN
+
+
+def test_sending_asks_to_confirm_first(client_kurzeme, case, kurzeme_coordinator):
+    offer = ready_offer(case, kurzeme_coordinator)
+
+    response = client_kurzeme.post(url("send", offer))
+
+    assert response.status_code == 400
+    assert "confirm" in response.context["send_form"].errors
+    assert response.context["send_form"].fields["confirm"].widget.attrs.get("autofocus")
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.DRAFT
+    assert not Email.objects.exists()

@@ -57,7 +57,9 @@ def test_coordinator_builds_and_sends_an_offer_in_the_browser(live_server, brows
     placeholder = page.locator("form.offer-builder__item").first
     placeholder.locator("textarea").fill("Meitai vieta bērnudārzā.")
     placeholder.locator("button:not([formaction])").click()
-    page.click(f"form[action$='{reverse('offers:send', args=[case.reference, 1])}'] button")
+    send_form = f"form[action$='{reverse('offers:send', args=[case.reference, 1])}']"
+    page.check(f"{send_form} input[type=checkbox]")
+    page.click(f"{send_form} button")
 
     assert page.locator(".message--success").is_visible()
     assert page.locator(".offer-status--sent").first.is_visible()

@@ -13,6 +13,7 @@ from coordinators.services.contacts import contact_data_dump
 from duplicates.models import DuplicateCandidate
 from imports.models import ImportJob
 from inbound.models import InboundAttachment, InboundMessage
+from savedviews.models import SavedView
 from tests.factories import (
     AnalystFactory,
     CaseFactory,
@@ -25,6 +26,7 @@ from tests.factories import (
     municipality,
     region,
 )
+from transfers.models import CaseTransfer
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +113,15 @@ def world(settings, tmp_path):
         **files,
         **pairs,
         "inbox_message": in_inbox,
+        # The Kurzeme coordinator's saved view of the case list (another user's: 404).
+        "kurzeme_view": SavedView.objects.create(user=kurzeme, name="Jaunās", query="status=new"),
+        # Kurzeme proposes a case to Vidzeme; Zemgale proposes one to Kurzeme.
+        "kurzeme_transfer": CaseTransfer.objects.create(
+            case=kurzeme_case, from_region=region("KUR"), to_region=region("VID"), note="x"
+        ),
+        "zemgale_transfer": CaseTransfer.objects.create(
+            case=zemgale_case, from_region=region("ZEM"), to_region=region("KUR"), note="x"
+        ),
         "kurzeme_contact": kurzeme_contact,
         "zemgale_contact": zemgale_contact,
         "users": users,
@@ -120,6 +131,7 @@ def world(settings, tmp_path):
         "zemgale_request": zemgale_request,
         "kurzeme_member": (kurzeme_case, HouseholdMemberFactory(returnee=kurzeme_case.returnee)),
         "kurzeme_interaction": (kurzeme_case, InteractionFactory(case=kurzeme_case)),
+        "kurzeme_open_request": (kurzeme_case, liepaja_request),
         # A checked history file of the Kurzeme coordinator, ready to import.
         "kurzeme_import": ImportJob.objects.create(
             requested_by=kurzeme,
@@ -161,6 +173,27 @@ MATRIX = [
     ("workspace:case_interaction_edit", "kurzeme_interaction", "post", KURZEME_CASE),
     ("workspace:case_bulk", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
     ("workspace:case_search", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    ("workspace:saved_view_create", None, "post", [LOGIN, 302, 302, 302, 403, 403]),
+    ("workspace:saved_view_delete", "kurzeme_view", "post", [LOGIN, 404, 302, 404, 403, 403]),
+    # Transfers: the case's region proposes (an empty form: the errors), both regions see
+    # the proposal, only the target region decides, only the proposing one withdraws; a
+    # third region gets 404 throughout.
+    ("workspace:case_transfer", "kurzeme_case", "post", KURZEME_CASE),
+    ("workspace:case_undo", "kurzeme_case", "post", KURZEME_CASE),  # empty: the errors
+    (
+        "workspace:case_request_withdraw",
+        "kurzeme_open_request",
+        "post",
+        [LOGIN, 302, 302, 404, 403, 403],
+    ),
+    ("workspace:transfer_list", None, "get", CASE_WORKER_ONLY),
+    ("workspace:transfer_detail", "kurzeme_transfer", "get", KURZEME_CASE),
+    ("workspace:transfer_detail", "zemgale_transfer", "get", [LOGIN, 200, 200, 200, 403, 403]),
+    ("workspace:transfer_accept", "zemgale_transfer", "post", [LOGIN, 302, 302, 404, 403, 403]),
+    ("workspace:transfer_accept", "kurzeme_transfer", "post", [LOGIN, 302, 404, 404, 403, 403]),
+    ("workspace:transfer_decline", "zemgale_transfer", "post", [LOGIN, 200, 200, 404, 403, 403]),
+    ("workspace:transfer_withdraw", "kurzeme_transfer", "post", [LOGIN, 302, 302, 404, 403, 403]),
+    ("workspace:transfer_withdraw", "zemgale_transfer", "post", [LOGIN, 302, 404, 302, 403, 403]),
     # Contacts to check: the region's coordinators (and national administrators); a contact
     # of another region is a 404, the same as a missing one.
     ("workspace:contact_list", None, "get", CASE_WORKER_ONLY),

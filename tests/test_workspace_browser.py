@@ -166,7 +166,7 @@ def test_coordinator_walks_from_login_to_a_case_and_logs_a_call(live_server, bro
     page.click("a.stat[href*='follow_up=overdue']")
     page.wait_for_selector("table.case-table")
     assert page.locator("table.case-table tbody tr").count() == 1
-    page.goto(f"{live_server.url}/cases/")
+    page.goto(f"{live_server.url}/cases/?work=all")
     assert page.locator("table.case-table tbody tr").count() == len(PEOPLE)
     shoot("case-list")
 

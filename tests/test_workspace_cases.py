@@ -486,7 +486,7 @@ def test_asking_a_municipality_notifies_its_specialist(coordinator_client):
     coordinator_client.post(
         case_url(case, "case_request"),
         {
-            "request-municipality": liepaja.pk,
+            "request-municipalities": liepaja.pk,
             "request-need": need("housing").pk,
             "request-question": "Vai ir īres dzīvoklis?",
         },
@@ -511,7 +511,7 @@ def test_municipality_mail_is_latvian_when_the_coordinator_works_in_english(
         coordinator_client.post(
             url,
             {
-                "request-municipality": liepaja.pk,
+                "request-municipalities": liepaja.pk,
                 "request-need": need("housing").pk,
                 "request-question": "Is there a flat to rent?",
             },

@@ -117,7 +117,7 @@ def work_the_case(case, text, coordinator, specialist):
     post(
         "workspace:case_request",
         {
-            "request-municipality": municipality(LIEPAJA).pk,
+            "request-municipalities": municipality(LIEPAJA).pk,
             "request-need": need("family").pk,
             "request-question": text,
             "request-share_contact_details": "on",
@@ -148,7 +148,7 @@ def work_the_case(case, text, coordinator, specialist):
         {"need": need("housing").pk, "title": text, "text": text, "contact": text},
         offer.version,
     )
-    post("offers:send", {}, offer.version)
+    post("offers:send", {"confirm": "on"}, offer.version)
     post(
         "workspace:case_status",
         {

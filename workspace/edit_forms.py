@@ -89,3 +89,15 @@ class InteractionEditForm(forms.Form):
         for field, message in errors.items():
             self.add_error(field, message)
         return cleaned
+
+
+class FinalStepUndoForm(forms.Form):
+    """Take back "returned" or "closed"; the reason is needed after the grace period."""
+
+    expected_status = forms.ChoiceField(choices=Case.Status.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why it is undone"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

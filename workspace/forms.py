@@ -25,6 +25,7 @@ from coordinators.selectors.cases import coordinators_for
 from coordinators.services.cases import returnee_build
 from coordinators.services.interactions import interaction_dates_check
 from coordinators.services.pipeline import CLOSED_REASON_REQUIRED
+from coordinators.services.requests import DUE_IN_THE_PAST
 from municipalities.models import Municipality, NeedCategory, PlanningRegion
 
 DATE_PLACEHOLDER = _("dd.mm.yyyy")
@@ -83,6 +84,12 @@ class CaseFilterForm(forms.Form):
         ("status", _("status")),
     ]
 
+    # "mine" (the default of a coordinator's list): see workspace.selectors.MY_WORK.
+    work = forms.ChoiceField(
+        label=_("Cases"),
+        required=False,
+        choices=[("all", _("all I may see")), ("mine", _("my work"))],
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all"))] + Case.Status.choices
     )
@@ -243,15 +250,16 @@ class AssignForm(forms.Form):
 
 
 class MunicipalityRequestForm(forms.Form):
-    """A question to a municipality about one need."""
+    """One question about one need to one or several municipalities (a request each)."""
 
-    municipality: forms.ModelChoiceField[Municipality] = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=None
+    municipalities: forms.ModelMultipleChoiceField[Municipality] = forms.ModelMultipleChoiceField(
+        label=_("Municipalities"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     need = forms.ModelChoiceField(
         label=_("Need"), queryset=NeedCategory.objects.all(), empty_label="—"
     )
     question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_on = DateField(label=_("Answer wanted by (optional)"), required=False, widget=DateInput)
     share_contact_details = forms.BooleanField(
         label=_("Share the person's name and contact details with the municipality"),
         required=False,
@@ -259,12 +267,18 @@ class MunicipalityRequestForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         initial = kwargs.setdefault("initial", {})
-        initial.setdefault("municipality", case.municipality_id)
+        initial.setdefault("municipalities", [case.municipality_id] if case.municipality_id else [])
         super().__init__(*args, **kwargs)
         municipalities = Municipality.objects.order_by("name")
         if case.planning_region_id:
             municipalities = municipalities.filter(planning_region_id=case.planning_region_id)
-        self.fields["municipality"].queryset = municipalities
+        self.fields["municipalities"].queryset = municipalities
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on is not None and due_on < timezone.localdate():
+            raise forms.ValidationError(DUE_IN_THE_PAST)
+        return due_on
 
 
 class AnswerForm(forms.Form):

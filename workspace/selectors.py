@@ -10,17 +10,35 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordinators.models import Case, CaseEvent, Interaction, MunicipalityRequest, User
+from coordinators.models import (
+    Case,
+    CaseEvent,
+    ContactSubmission,
+    Interaction,
+    MunicipalityRequest,
+    User,
+)
 from coordinators.selectors.cases import CASE_PAGE_RELATED
 from coordinators.selectors.search import case_search
 from coordinators.services.versions import LABELS
-from municipalities.models import NeedCategory
+from municipalities.models import NeedCategory, PlanningRegion
 from offers.models import Offer
 from outbox.models import Email
+from transfers.selectors import transfers_waiting_count
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -45,6 +63,29 @@ DEFAULT_SORT = "-created"
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 0)))
+
+
+# "Answered by a municipality" on the list of my work: an answer of the last days.
+MY_WORK_ANSWER_DAYS = 14
+
+
+def my_work_q(*, user: User, today: datetime.date) -> Q:
+    """A coordinator's work: their open cases with a follow-up due or overdue, a recent
+    municipality answer or a new message from the person; and the region's unassigned
+    cases that are new or where the person wrote again."""
+    since = timezone.now() - datetime.timedelta(days=MY_WORK_ANSWER_DAYS)
+    answered = Exists(
+        MunicipalityRequest.objects.filter(
+            case_id=OuterRef("pk"), status=MunicipalityRequest.Status.ANSWERED,
+            answered_at__gte=since,
+        )
+    )  # fmt: skip
+    is_open = ~Q(status__in=Case.FINAL_STATUSES)
+    mine = Q(coordinator=user) & (
+        (is_open & Q(next_follow_up__lte=today)) | (is_open & answered) | Q(needs_attention=True)
+    )
+    unassigned = Q(coordinator__isnull=True) & (Q(status=Case.Status.NEW) | Q(needs_attention=True))
+    return mine | unassigned
 
 
 def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
@@ -106,6 +147,8 @@ def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[
         queryset = queryset.filter(
             Exists(Offer.objects.filter(case_id=OuterRef("pk"), status=Offer.Status.SENT))
         )
+    if filters.get("work") == "mine":
+        queryset = queryset.filter(my_work_q(user=user, today=today))
     if filters.get("q"):
         queryset = case_search(queryset, filters["q"])
     sort = filters.get("sort")
@@ -170,7 +213,7 @@ def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> tuple[list[Time
     Returns (entries, truncated)."""
     events = list(
         CaseEvent.objects.filter(case=case)
-        .select_related("actor")
+        .select_related("actor", "undone_by")
         .order_by("-created_at", "-id")[:limit]
     )
     interactions = list(
@@ -206,8 +249,16 @@ def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> tuple[list[Time
         if any(event.field == "needs" for event in events)
         else {}
     )
+    region_names = (
+        dict(PlanningRegion.objects.values_list("code", "name"))
+        if any(event.kind == CaseEvent.Kind.REGION_CHANGED for event in events)
+        else {}
+    )
     for event in events:
-        if event.kind in (CaseEvent.Kind.CREATED, CaseEvent.Kind.STATUS_CHANGED):
+        if event.kind == CaseEvent.Kind.REGION_CHANGED:
+            event.from_label = region_names.get(event.from_value, event.from_value)
+            event.to_label = region_names.get(event.to_value, event.to_value)
+        elif event.kind in (CaseEvent.Kind.CREATED, CaseEvent.Kind.STATUS_CHANGED):
             event.from_label = _status_label(event.from_value)
             event.to_label = _status_label(event.to_value)
         elif event.kind == CaseEvent.Kind.ASSIGNED:
@@ -248,8 +299,12 @@ def dashboard_counts(*, user: User) -> dict[str, Any]:
         follow_up_overdue=Count(
             "pk", filter=Q(next_follow_up__lt=today) & ~Q(status__in=Case.FINAL_STATUSES)
         ),
-        attention=Count("pk", filter=Q(needs_attention=True)),
     )
+    # "Wrote again" counts the region's unassigned cases too: nobody else would see them.
+    attention = visible.filter(needs_attention=True)
+    if user.is_regional_coordinator:
+        attention = attention.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
+    counts["attention"] = attention.count()
     counts["new_untaken"] = visible.filter(status=Case.Status.NEW, coordinator__isnull=True).count()
     by_status = dict(
         mine.filter(status__in=open_statuses)
@@ -268,9 +323,63 @@ def dashboard_counts(*, user: User) -> dict[str, Any]:
         .order_by()
         .count()
     )
+    counts["transfers_waiting"] = transfers_waiting_count(user=user)
     counts["mine_param"] = "me" if user.is_regional_coordinator else ""
     if user.is_national_admin:
         # Mail the outbox gave up on, or whose attachment keeps failing, waits for a person
         # (the admin's e-mail list).
         counts["mail_failed"] = Email.objects.waiting_for_a_person().count()
     return counts
+
+
+def case_questions(*, case: Case) -> list[dict[str, Any]]:
+    """The case's questions to municipalities, one group per question asked (the same need
+    and text), its municipalities' answers side by side; newest first, one query."""
+    groups: dict[tuple[int, str], dict[str, Any]] = {}
+    requests = (
+        MunicipalityRequest.objects.filter(case=case)
+        .select_related("municipality", "need", "answered_by")
+        .order_by("-created_at", "municipality__name")
+    )
+    for request in requests:
+        group = groups.setdefault(
+            (request.need_id, request.question),
+            {"need": request.need, "question": request.question, "asked": request.created_at,
+             "requests": []},
+        )  # fmt: skip
+        group["requests"].append(request)
+    for group in groups.values():
+        group["requests"].sort(key=lambda request: request.municipality.name)
+    return list(groups.values())
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    """COUNT(*) of a queryset as a scalar subquery (no GROUP BY: Func is not an aggregate)."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(total=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+        .values("total")
+    )
+
+
+def nav_badges(*, user: User) -> dict[str, int]:
+    """The menu's badges in ONE query whatever the data: new contacts not yet taken, contact
+    forms to check, and municipality answers of the last days on the user's cases."""
+    visible = Case.objects.visible_to(user)
+    since = timezone.now() - datetime.timedelta(days=MY_WORK_ANSWER_DAYS)
+    answers = MunicipalityRequest.objects.filter(
+        case__in=visible.filter(coordinator=user) if user.is_regional_coordinator else visible,
+        status=MunicipalityRequest.Status.ANSWERED,
+        answered_at__gte=since,
+    )
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            new_contacts=_count(visible.filter(status=Case.Status.NEW, coordinator__isnull=True)),
+            to_check=_count(ContactSubmission.objects.visible_to(user).to_check()),
+            answers=_count(answers),
+        )
+        .values("new_contacts", "to_check", "answers")
+        .first()
+    )
+    return row or {"new_contacts": 0, "to_check": 0, "answers": 0}

@@ -72,6 +72,16 @@ class CaseEvent(models.Model):
         _("closing reason"), max_length=20, choices=Case.ClosedReason.choices, blank=True
     )
     note = models.TextField(_("note"), blank=True)
+    # On the status change that takes back a final step ("returned" or "closed" clicked by
+    # mistake): the event it undoes. The reports no longer count an undone event.
+    undoes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="undone_by",
+        verbose_name=_("undoes"),
+    )
     actor = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,

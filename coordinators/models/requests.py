@@ -76,6 +76,20 @@ class MunicipalityRequest(models.Model):
         verbose_name=_("asked by"),
     )
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    # The answer is wanted by this day; the worker reminds the specialists once when it
+    # passes (coordinators.tasks.request_reminders_send).
+    due_on = models.DateField(_("answer wanted by"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_note = models.CharField(_("why withdrawn"), max_length=300, blank=True)
 
     objects = MunicipalityRequestQuerySet.as_manager()
 

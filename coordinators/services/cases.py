@@ -12,6 +12,7 @@ from municipalities.models import NeedCategory
 
 from ..models import Case, CaseEvent, HouseholdMember, Returnee, User
 from .references import reference_allocate, reference_prefix
+from .regions import case_region_move
 from .versions import case_version_check
 
 NOT_A_COORDINATOR = _("Only a regional coordinator can be assigned to a case.")
@@ -94,12 +95,15 @@ def case_assign(
     # From the locked row: the event says whom the case really came from.
     previous = locked.coordinator
     case.coordinator = coordinator
-    fields = ["coordinator", "updated_at"]
-    if coordinator is not None and case.planning_region_id is None:
-        # Taking a case from the national queue moves it into the coordinator's region.
-        case.planning_region_id = coordinator.planning_region_id
-        fields.append("planning_region")
-    case.save(update_fields=fields)
+    if coordinator is not None and coordinator.planning_region and case.planning_region_id is None:
+        # Taking a case from the national queue moves it into the coordinator's region, on
+        # the timeline and in the reports like any other move (a region_changed event).
+        case_region_move(
+            case=case, to_region=coordinator.planning_region, actor=actor, note=note,
+            coordinator=coordinator,
+        )  # fmt: skip
+        return case.events.filter(kind=CaseEvent.Kind.ASSIGNED).first()
+    case.save(update_fields=["coordinator", "updated_at"])
     return CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.ASSIGNED,

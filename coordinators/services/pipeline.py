@@ -1,10 +1,13 @@
 """The pipeline: every status change of a case goes through `case_transition`."""
 
+import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from common.errors import DomainError
 
@@ -87,3 +90,74 @@ def case_bulk_transition(
         except DomainError as error:
             refused.append((case.reference, str(error.message)))
     return done, refused
+
+
+NOTHING_TO_UNDO = _("Only a final step (returned or closed) can be undone.")
+UNDO_NOT_YOURS = _("Only the case's coordinator or a national administrator can undo this step.")
+UNDO_REASON_REQUIRED = ngettext_lazy(
+    "This step is older than %(days)d day (or you are undoing it as an administrator): "
+    "say why it is undone.",
+    "This step is older than %(days)d days (or you are undoing it as an administrator): "
+    "say why it is undone.",
+    "days",
+)
+
+
+def _may_undo(case: Case, actor: User) -> bool:
+    if actor.is_national_admin:
+        return True
+    if not actor.is_regional_coordinator or actor.planning_region_id != case.planning_region_id:
+        return False
+    # An unassigned case is its region's: any of its coordinators may undo.
+    return case.coordinator_id in (None, actor.pk)
+
+
+@transaction.atomic
+def case_final_step_undo(
+    *,
+    case: Case,
+    actor: User,
+    reason: str = "",
+    expected_status: str | None = None,
+) -> CaseEvent:
+    """Take back the last final step ("returned" or "closed" clicked by mistake): the case
+    goes back to the status it had, and a status change that `undoes` the step is written,
+    so the reports stop counting it. Within FINAL_STEP_UNDO_DAYS the case's coordinator
+    needs no reason; later, and for a national administrator always, a reason is required."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_status is not None and locked.status != expected_status:
+        raise DomainError(STALE_CASE % {"current": locked.get_status_display()})
+    step = (
+        # The step that led here, not an undo that came back to it (closed → returned).
+        CaseEvent.objects.filter(
+            case=locked,
+            kind=CaseEvent.Kind.STATUS_CHANGED,
+            to_value=locked.status,
+            undoes__isnull=True,
+            undone_by__isnull=True,
+        )  # fmt: skip
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if locked.status not in Case.FINAL_STATUSES or step is None or not step.from_value:
+        raise DomainError(NOTHING_TO_UNDO)
+    if not _may_undo(locked, actor):
+        raise DomainError(UNDO_NOT_YOURS)
+    days = settings.FINAL_STEP_UNDO_DAYS
+    late = timezone.now() - step.created_at > datetime.timedelta(days=days)
+    if (late or actor.is_national_admin) and not reason.strip():
+        raise DomainError(UNDO_REASON_REQUIRED % {"days": days})
+    case.status = step.from_value
+    case.closed_reason = ""
+    case.status_changed_at = timezone.now()
+    case.save(update_fields=["status", "closed_reason", "status_changed_at", "updated_at"])
+    return CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.STATUS_CHANGED,
+        from_value=locked.status,
+        to_value=step.from_value,
+        undoes=step,
+        note=reason,
+        actor=actor,
+        created_at=case.status_changed_at,
+    )

@@ -34,6 +34,7 @@ LABELS: dict[str, StrOrPromise] = {
     "merged": _("merged with the person's other record"),
     "needs": _("needs"),
     "coordinator": _("assignment"),
+    "planning_region": _("planning region"),
     "next_follow_up": _("next follow-up"),
     "municipality": _("municipality of interest"),
     "timeframe": _("planned timeframe"),

@@ -40,11 +40,20 @@ class CaseIdRow(TypedDict):
     case_id: int
 
 
+# A step undone (coordinators.services.pipeline.case_final_step_undo) is not counted, nor
+# is the undo itself (an undone "closed" comes back to "returned": no second return).
+COUNTED = Q(undoes__isnull=True, undone_by__isnull=True)
+
+
 def changed_to(filters: ReportFilters, status: str) -> QuerySet[CaseEvent, CaseIdRow]:
     """Ids of the cases whose status changed to `status` within the period and the scope
     (a subquery)."""
     return CaseEvent.objects.filter(
-        filters.case_q(), filters.in_period("created_at"), kind=STATUS_CHANGED, to_value=status
+        COUNTED,
+        filters.case_q(),
+        filters.in_period("created_at"),
+        kind=STATUS_CHANGED,
+        to_value=status,
     ).values("case_id")
 
 
@@ -53,7 +62,11 @@ def first_changes(filters: ReportFilters, status: str) -> QuerySet[CaseEvent, An
     uncorrelated subquery, evaluated once): a case counts once however often it changed."""
     return (
         CaseEvent.objects.filter(
-            filters.case_q(), filters.in_period("created_at"), kind=STATUS_CHANGED, to_value=status
+            COUNTED,
+            filters.case_q(),
+            filters.in_period("created_at"),
+            kind=STATUS_CHANGED,
+            to_value=status,
         )
         .order_by()
         .values("case_id")

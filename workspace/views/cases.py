@@ -28,11 +28,12 @@ from coordinators.services.cases import (
 )
 from coordinators.services.interactions import interaction_log
 from coordinators.services.pipeline import case_bulk_transition, case_transition
-from coordinators.services.requests import municipality_request_create
+from coordinators.services.requests import municipality_requests_create
 from coordinators.services.versions import case_version
 from coordinators.views import CaseActionView, CaseScopedMixin, CaseWorkerRequiredMixin
 from duplicates.selectors import case_duplicates
 from duplicates.services import duplicates_detect
+from savedviews.models import SavedView
 
 from ..bulk_forms import BulkActionForm
 from ..forms import (
@@ -46,9 +47,9 @@ from ..forms import (
     StatusForm,
 )
 from ..selectors import case_list as case_list_select
-from ..selectors import case_page_rows, case_timeline
+from ..selectors import case_page_rows, case_questions, case_timeline
 from ..services import SEARCH_SESSION_KEY
-from .detail_forms import detail_forms
+from .detail_forms import detail_forms, transfer_forms
 
 PAGE_SIZE = 50
 
@@ -61,7 +62,11 @@ class CaseListView(CaseScopedMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        self.filter_form = CaseFilterForm(self.request.GET, user=self.request.user)
+        # A coordinator's list opens at their work; "all I may see" is one choice away.
+        data = self.request.GET
+        if not data and self.request.user.is_regional_coordinator:
+            data = QueryDict("work=mine")
+        self.filter_form = CaseFilterForm(data, user=self.request.user)
         filters, ignored = self.filter_form.valid_filters()
         if filters.pop("search", False):
             filters["q"] = self.request.session.get(SEARCH_SESSION_KEY, "")
@@ -92,10 +97,12 @@ class CaseListView(CaseScopedMixin, ListView):
         )  # fmt: skip
         context["filter_form"] = self.filter_form
         context["today"] = timezone.localdate()
-        context["filters_active"] = bool(set(self.filters) - {"sort"})
+        context["filters_active"] = bool(set(self.filters) - {"sort", "work"})
         context["search_form"] = CaseSearchForm(
             initial={"q": self.filters.get("q", ""), "next": self.request.get_full_path()}
         )
+        context["saved_views"] = list(SavedView.objects.filter(user=self.request.user))
+        context["query"] = self.filter_form.data.urlencode()
         context["bulk_form"] = BulkActionForm(
             cases=Case.objects.none(), user=self.request.user, auto_id="bulk_%s"
         )
@@ -153,6 +160,7 @@ class CasePageMixin(CaseScopedMixin):
             ),  # fmt: skip
             "request_form": MunicipalityRequestForm(case=case, prefix="request"),
             **detail_forms(case),
+            **transfer_forms(case, self.request.user),
         }
 
     def render_page(self, **bound_forms):
@@ -173,6 +181,7 @@ class CasePageMixin(CaseScopedMixin):
             (candidate, candidate.other_case(case))
             for candidate in case_duplicates(case=case, user=self.request.user)
         ]
+        context["questions"] = case_questions(case=case)
         # Who saw a person's data is logged (GDPR), after a GET and after an invalid form
         # alike; the entry names the case, not the person.
         audit_case_viewed(request=self.request, case=case)
@@ -280,12 +289,15 @@ class MunicipalityRequestCreateView(CaseFormView):
         return {**super().get_form_kwargs(), "case": self.object}
 
     def perform(self, form):
-        request = municipality_request_create(
+        requests = municipality_requests_create(
             case=self.object, actor=self.request.user, **form.cleaned_data
         )
-        return _("The question is sent to %(municipality)s.") % {
-            "municipality": request.municipality.name
-        }
+        names = ", ".join(request.municipality.name for request in requests)
+        return ngettext(
+            "The question is sent to %(municipalities)s.",
+            "The question is sent to %(count)d municipalities: %(municipalities)s.",
+            len(requests),
+        ) % {"municipalities": names, "count": len(requests)}
 
 
 class AttentionClearView(CaseFormView):

@@ -1,8 +1,17 @@
 """The unbound correction forms of the case page, each with the version it shows."""
 
-from coordinators.services.versions import RETURNEE_VALUES, case_version
+from django.conf import settings
 
-from ..edit_forms import CaseDetailsForm, ContactDetailsForm, HouseholdMemberForm
+from coordinators.services.versions import RETURNEE_VALUES, case_version
+from transfers.models import CaseTransfer
+
+from ..edit_forms import (
+    CaseDetailsForm,
+    ContactDetailsForm,
+    FinalStepUndoForm,
+    HouseholdMemberForm,
+)
+from ..transfer_forms import TransferProposeForm
 
 
 def detail_forms(case):
@@ -20,6 +29,8 @@ def detail_forms(case):
             initial={**details, "version": case_version(case=case, fields=tuple(details))},
         ),
         **household_forms(case),
+        "undo_form": FinalStepUndoForm(prefix="undo", initial={"expected_status": case.status}),
+        "undo_days": settings.FINAL_STEP_UNDO_DAYS,
     }
 
 
@@ -36,3 +47,16 @@ def household_forms(case):
         "household_forms": members,
         "member_add_form": HouseholdMemberForm(prefix="member", initial={"version": version}),
     }
+
+
+def transfer_forms(case, user):
+    """The case page's transfer form (unbound) and the case's open proposal, if any."""
+    version = case_version(case=case, fields=("planning_region",))
+    return {
+        "transfer_form": TransferProposeForm(
+            case=case, user=user, prefix="transfer", initial={"version": version}
+        ),
+        "open_transfer": CaseTransfer.objects.filter(
+            case=case, status=CaseTransfer.Status.PROPOSED
+        ).select_related("to_region").first(),
+    }  # fmt: skip

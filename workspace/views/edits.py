@@ -12,7 +12,7 @@ from django.views import View
 from common.errors import DomainError
 from common.forms import focus_first_error
 from common.versions import StaleEdit, version_token
-from coordinators.models import Interaction
+from coordinators.models import Interaction, MunicipalityRequest
 from coordinators.services.details import (
     case_details_update,
     household_member_remove,
@@ -21,11 +21,14 @@ from coordinators.services.details import (
     interaction_values,
     returnee_contact_update,
 )
+from coordinators.services.pipeline import case_final_step_undo
+from coordinators.services.requests import municipality_request_withdraw
 from coordinators.views import CaseScopedMixin
 
 from ..edit_forms import (
     CaseDetailsForm,
     ContactDetailsForm,
+    FinalStepUndoForm,
     HouseholdMemberForm,
     InteractionEditForm,
 )
@@ -98,6 +101,35 @@ class HouseholdMemberUpdateView(HouseholdMemberAddView):
             case=self.object, member=self.member, actor=self.request.user, version=data["version"]
         )
         return _("The household member is removed.")
+
+
+class FinalStepUndoView(CaseFormView):
+    """ "Returned" or "closed" clicked by mistake: back to the status before it."""
+
+    form_class = FinalStepUndoForm
+    form_name, prefix, anchor = "undo_form", "undo", "status"
+
+    def perform(self, form):
+        case_final_step_undo(case=self.object, actor=self.request.user, **form.cleaned_data)
+        return _("The step is undone: the status is “%(status)s” again.") % {
+            "status": self.object.get_status_display()
+        }
+
+
+class RequestWithdrawView(CaseFormView):
+    """Take back an open question to a municipality (a button, no fields)."""
+
+    anchor = "questions"
+
+    def perform(self, form):
+        queryset = MunicipalityRequest.objects.filter(case=self.object).select_related(
+            "municipality"
+        )
+        request = get_object_or_404(queryset, pk=self.kwargs["request_id"])
+        municipality_request_withdraw(request=request, actor=self.request.user)
+        return _("The question to %(municipality)s is withdrawn.") % {
+            "municipality": request.municipality.name
+        }
 
 
 class InteractionEditView(CaseScopedMixin, View):
