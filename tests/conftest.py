@@ -68,6 +68,7 @@ def reference_data(request):
 
     if Municipality.objects.count() != 43:
         import_module("municipalities.migrations.0002_reference_data").load(apps, None)
+        import_module("municipalities.migrations.0004_need_names_in_russian").load(apps, None)
     content_types_ensure()
 
 

@@ -15,9 +15,11 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, two-factor device and the session's activity stamp take ~5 of these; the
 # menu's badges one (workspace.selectors.nav_badges); the case page's open transfer and its
-# questions side by side one each; the list's saved views one.
+# questions side by side one each; the list's saved views one; the case page's probable
+# duplicates and the person's documents one each. Constant whatever the data size (the
+# test); the count itself is above issue 16's goal of 15 and is to come down.
 LIST_QUERIES = 20
-CASE_PAGE_QUERIES = 25
+CASE_PAGE_QUERIES = 27
 
 
 def bulk_cases(count, coordinator):
