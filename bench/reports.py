@@ -14,6 +14,7 @@ apart, the rendering by calling the task's function as the worker does.
 
 import argparse
 import datetime
+import json
 import os
 import random
 import sys
@@ -28,6 +29,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
 )
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ["DEBUG"] = "0"
+os.environ.setdefault("LOG_LEVEL", "ERROR")  # no request log line per measured GET
 os.environ["ALLOWED_HOSTS"] = "testserver"
 # The benchmark measures the reports, not the second factor of a national admin's login.
 os.environ["OTP_REQUIRED_FOR_NATIONAL_ADMINS"] = "0"
@@ -192,6 +194,7 @@ def main():
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true", help="delete and generate the data")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", help="write the figures here for bench/suite.py")
     arguments = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -239,6 +242,7 @@ def main():
         ("PDF in the worker, national admin, since 2018", admin, "pdf-worker", since_start),
         ("case CSV, all cases (streamed)", admin, "/en/reports/cases.csv", since_start),
     ]
+    figures = []
     print(f"\n{'measurement':46} {'best s':>8} {'size':>12} {'peak MiB':>9}")
     for label, user, url, query in cases:
         client = Client()
@@ -255,6 +259,11 @@ def main():
             print(f"{label:46} skipped: {error}")
             continue
         print(f"{label:46} {seconds:8.3f} {size:12,} {peak / 2**20:9.1f}")
+        figures.append({"name": label, "seconds": seconds, "size": size, "peak_mib": peak / 2**20})
+    if arguments.json:
+        Path(arguments.json).write_text(
+            json.dumps({"cases": Case.objects.count(), "rows": figures}, indent=1)
+        )
 
 
 if __name__ == "__main__":
