@@ -207,8 +207,11 @@ def process_stop(process):
 class Portal:
     """The portal under gunicorn with the worker beside it, on a database made anew."""
 
-    def __init__(self, url, arguments):
+    def __init__(self, url, arguments, *, root=ROOT, python=sys.executable, port=None):
         self.url, self.arguments = url, arguments
+        # Another checkout (--baseline: the code before a change) runs with its own venv.
+        self.root, self.python = Path(root), python
+        self.port = port or arguments.port
         self.environment = server_environment(url, arguments.port + 1)
         self.processes = []
         self.fill = None
@@ -224,21 +227,21 @@ class Portal:
         ):
             # Our own interpreter and fixed arguments, no outside input.
             subprocess.run(  # noqa: S603
-                [sys.executable, "manage.py", *command], cwd=ROOT, env=self.environment,
+                [self.python, "manage.py", *command], cwd=self.root, env=self.environment,
                 check=True,
             )  # fmt: skip
 
     def start(self):
-        python, port = sys.executable, self.arguments.port
+        python, port, root = self.python, self.port, self.root
         self.processes = [
             subprocess.Popen(  # noqa: S603
                 [python, "-m", "gunicorn", "remigration.wsgi:application",
                  "--bind", f"127.0.0.1:{port}", "--workers", str(self.arguments.workers),
                  "--log-level", "warning"],
-                cwd=ROOT, env=self.environment, stdout=subprocess.DEVNULL,
+                cwd=root, env=self.environment, stdout=subprocess.DEVNULL,
             ),
             subprocess.Popen(  # noqa: S603
-                [python, "manage.py", "worker"], cwd=ROOT, env=self.environment,
+                [python, "manage.py", "worker"], cwd=root, env=self.environment,
                 stdout=subprocess.DEVNULL,
             ),
         ]  # fmt: skip
@@ -249,7 +252,7 @@ class Portal:
 
     @property
     def address(self):
-        return f"http://127.0.0.1:{self.arguments.port}/dod-zinu/"
+        return f"http://127.0.0.1:{self.port}/dod-zinu/"
 
     def drain(self, timeout=300):
         """Wait until the worker has made every case and sent every mail, so its work does
@@ -333,9 +336,9 @@ def rounds_run(targets, arguments, portal):
                 target.address, target.fill, submissions=arguments.submissions,
                 clients=arguments.clients, first_number=number * arguments.submissions,
             )  # fmt: skip
+            if isinstance(target, Portal):  # its worker's backlog first, then the GET alone
+                figures["drain_seconds"] = target.drain()
             figures["get_alone"] = server_get_ms(target.address)
-            if target is portal:
-                figures["drain_seconds"] = portal.drain()
             results[name].append(figures)
             print(
                 f"  round {number + 1} {name}: {figures['rate']:.1f}/s, POST p50 "
@@ -370,6 +373,10 @@ def arguments_parse():
     )  # fmt: skip
     parser.add_argument("--bare", action="store_true", help="also measure bare Django")
     parser.add_argument("--peer", action="store_true", help="also measure django-helpdesk")
+    parser.add_argument(
+        "--baseline", metavar="CHECKOUT",
+        help="also measure the portal of another checkout (its .venv), e.g. before a change",
+    )  # fmt: skip
     parser.add_argument("--json", help="write the figures here for bench/suite.py")
     return parser.parse_args()
 
@@ -410,11 +417,23 @@ def main():
         else:
             notes.append(f"peer skipped: {peer.unavailable}")
             print(notes[-1])
+    if arguments.baseline:
+        checkout = Path(arguments.baseline).resolve()
+        commit = subprocess.run(  # noqa: S603
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git on PATH
+            cwd=checkout, capture_output=True, text=True, check=False,
+        ).stdout.strip()  # fmt: skip
+        venv = checkout / ".venv" / "bin" / "python"
+        baseline = Portal(
+            f"{url}_before", arguments, root=checkout,
+            python=str(venv) if venv.exists() else sys.executable, port=arguments.port + 4,
+        )  # fmt: skip
+        label = os.environ.get("BENCH_BASELINE_LABEL") or f"{checkout.name} {commit}".strip()
+        targets.insert(1, (f"portal before ({label})", baseline))
     if arguments.bare:
         targets.append(("bare Django", Bare(url, arguments)))
-    portal.prepare()
-    for name, target in targets[1:]:
-        if name == "bare Django":
+    for _name, target in targets:
+        if isinstance(target, Portal | Bare):
             target.prepare()
     extra = {}
     try:

@@ -4,6 +4,7 @@
     .venv/bin/python bench/suite.py                 # full: ~30 min on 2 cores
     BENCH_QUICK=1 .venv/bin/python bench/suite.py   # smoke run: a few minutes
     BENCH_MILLION=1 ...                             # growth also at 1,000,000 cases
+    BENCH_BASELINE=/path/to/checkout ...            # the form of that code side by side too
     BENCH_DATABASE_PREFIX=mine_ BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432 ...
 
 The headline is the ratios (portal to its peer django-helpdesk and to bare Django, measured
@@ -28,6 +29,7 @@ QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 MILLION = os.environ.get("BENCH_MILLION", "") not in ("", "0")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
+BASELINE = os.environ.get("BENCH_BASELINE", "")
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", ROOT / "docs" / "benchmarks.md"))
 
 if QUICK:
@@ -49,7 +51,7 @@ def database_url(name):
 def database_drop(name):
     """Drop the suite's own database `name` (and its peer's twin), never any other."""
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        for database in (f"{PREFIX}{name}", f"{PREFIX}{name}_peer"):
+        for database in (f"{PREFIX}{name}", f"{PREFIX}{name}_peer", f"{PREFIX}{name}_before"):
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
@@ -106,8 +108,10 @@ def steps():
     """Run every benchmark; {name: figures}."""
     figures = {}
     database_drop("contact")
+    # BENCH_BASELINE=checkout: the portal of that checkout too (the code before a change).
+    baseline = ["--baseline", BASELINE] if BASELINE else []
     figures["contact"] = run(
-        "contact form", "contact_form.py", [*CONTACT, "--peer", "--bare"],
+        "contact form", "contact_form.py", [*CONTACT, "--peer", "--bare", *baseline],
         {"DATABASE_URL": database_url("contact")},
     )  # fmt: skip
     database_drop("workspace")

@@ -44,6 +44,13 @@ def contact_section(figures):
             f"submissions per second** (goal: 3×), POST p95 "
             f"{median_of(portal, 'post_p95') / median_of(peer, 'post_p95'):.2f}× the peer's."
         )
+    before = next((rounds for name, rounds in results.items() if "before" in name), None)
+    if before:
+        lines.append(
+            f"**Portal / the portal before: {rate / median_of(before, 'rate'):.2f}× the "
+            f"submissions per second**, GET alone {median_of(before, 'get_alone'):.1f} → "
+            f"{median_of(portal, 'get_alone'):.1f} ms."
+        )
     for note in figures.get("notes", []):
         lines.append(f"**{note}**")
     if bare:
