@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -400,6 +401,8 @@ def table_print(results, arguments):
 def main():
     """Prepare every server, run the interleaved rounds, print and store the figures."""
     arguments = arguments_parse()
+    # A SIGTERM (timeout, Ctrl-C of make) runs the `finally` below: no server left behind.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not url.startswith("postgres"):
         raise SystemExit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")

@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import platform
+import signal
 import subprocess  # noqa: S404 - our own scripts, fixed arguments
 import sys
 import tempfile
@@ -35,7 +36,7 @@ OUTPUT = Path(os.environ.get("BENCH_OUTPUT", ROOT / "docs" / "benchmarks.md"))
 if QUICK:
     CONTACT = ["--rounds", "2", "--submissions", "100"]
     GROWTH = [2_000, 10_000]
-    REPORTS, OFFERS, IMPORT_ROWS = ["--cases", "10000", "--repeat", "1"], ["--batch", "10"], 2000
+    REPORTS, OFFERS, IMPORT_ROWS = ["--cases", "5000", "--repeat", "1"], ["--batch", "10"], 2000
     REPEAT = "5"
 else:
     CONTACT = ["--rounds", "4", "--submissions", "250", "--smtp-delay", "5"]
@@ -138,6 +139,8 @@ def steps():
 
 
 def main():
+    # A SIGTERM ends the step in hand (which stops its servers) and then the suite.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     started = machine()
     print(f"Benchmarks ({started['mode']}), load average {started['load']}", flush=True)
     figures = steps()

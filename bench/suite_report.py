@@ -231,7 +231,8 @@ def document(machine, figures, *, quick, million):
     for name, value in figures.items():
         for step in value if isinstance(value, list) else [value]:
             if step:
-                lines.append(f"| {name} | {step['_seconds']:.0f} | {step['_load']:.1f} |")
+                label = f"{name} at {step['cases']:,} cases" if name == "growth" else name
+                lines.append(f"| {label} | {step['_seconds']:.0f} | {step['_load']:.1f} |")
     lines += ["", HOW_TO_READ]
     return "\n".join(lines)
 
