@@ -92,13 +92,16 @@ def run(name, script, arguments, environment):
     load = os.getloadavg()[0]
     print(f"\n== {name}: bench/{script} {' '.join(arguments)} (load {load:.1f})", flush=True)
     started = time.perf_counter()
-    result = subprocess.run(  # noqa: S603
+    process = subprocess.Popen(  # noqa: S603
         [sys.executable, f"bench/{script}", *arguments, "--json", str(output)],
-        cwd=ROOT, env=os.environ | environment, check=False,
+        cwd=ROOT, env=os.environ | environment,
     )  # fmt: skip
+    RUNNING[:] = [process]
+    returncode = process.wait()
+    RUNNING.clear()
     seconds = time.perf_counter() - started
-    print(f"== {name}: {seconds:.0f} s, exit {result.returncode}", flush=True)
-    if result.returncode or not output.stat().st_size:
+    print(f"== {name}: {seconds:.0f} s, exit {returncode}", flush=True)
+    if returncode or not output.stat().st_size:
         return None
     figures = json.loads(output.read_text())
     figures["_seconds"], figures["_load"] = seconds, load
@@ -138,9 +141,19 @@ def steps():
     return figures
 
 
+RUNNING = []  # the step in hand
+
+
+def stop(*_args):
+    """SIGTERM: pass it to the step in hand (which then stops its servers), then end."""
+    for process in RUNNING:
+        process.terminate()
+        process.wait(timeout=120)
+    sys.exit(143)
+
+
 def main():
-    # A SIGTERM ends the step in hand (which stops its servers) and then the suite.
-    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
+    signal.signal(signal.SIGTERM, stop)
     started = machine()
     print(f"Benchmarks ({started['mode']}), load average {started['load']}", flush=True)
     figures = steps()
