@@ -108,8 +108,9 @@ def run(name, script, arguments, environment):
     return figures
 
 
-def steps():
-    """Run every benchmark; {name: figures}."""
+def steps(written):
+    """Run every benchmark; {name: figures}. `written(figures)` after each step, so a run
+    stopped midway still leaves the figures it has in the document."""
     figures = {}
     database_drop("contact")
     # BENCH_BASELINE=checkout: the portal of that checkout too (the code before a change).
@@ -118,6 +119,7 @@ def steps():
         "contact form", "contact_form.py", [*CONTACT, "--peer", "--bare", *baseline],
         {"DATABASE_URL": database_url("contact")},
     )  # fmt: skip
+    written(figures)
     database_drop("workspace")
     figures["growth"] = []
     for cases in GROWTH:
@@ -128,11 +130,13 @@ def steps():
         )  # fmt: skip
         if result:
             figures["growth"].append(result)
+        written(figures)
     database_drop("reports")
     database_create("reports")
     figures["reports"] = run(
         "reports", "reports.py", REPORTS, {"BENCH_DATABASE_URL": database_url("reports")}
     )
+    written(figures)
     figures["offers"] = run("offer PDF", "offers.py", OFFERS, {})
     figures["imports"] = run(
         "imports", "imports.py", ["--rows", str(IMPORT_ROWS)],
@@ -156,10 +160,13 @@ def main():
     signal.signal(signal.SIGTERM, stop)
     started = machine()
     print(f"Benchmarks ({started['mode']}), load average {started['load']}", flush=True)
-    figures = steps()
     from suite_report import document
 
-    OUTPUT.write_text(document(started, figures, quick=QUICK, million=MILLION))
+    def written(figures):
+        OUTPUT.write_text(document(started, figures, quick=QUICK, million=MILLION))
+
+    figures = steps(written)
+    written(figures)
     print(f"\nWritten: {OUTPUT.relative_to(ROOT) if OUTPUT.is_relative_to(ROOT) else OUTPUT}")
     failed = [name for name, value in figures.items() if not value]
     if failed:
