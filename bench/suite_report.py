@@ -102,7 +102,7 @@ def contact_section(figures):
 
 def pages_section(growth):
     if not growth:
-        return ["## Staff pages", "", "The workspace benchmark failed: see its output.", ""]
+        return ["## Staff pages", "", "Not measured: the workspace step failed or did not run.", ""]
     largest = growth[-1]
     lines = [
         f"## Staff pages at {largest['cases']:,} cases (`bench/workspace.py`)",
@@ -122,7 +122,7 @@ def pages_section(growth):
 
 
 def growth_section(growth, million):
-    if len(growth) < 2:
+    if not growth or len(growth) < 2:
         return []
     sizes = [run["cases"] for run in growth]
     lines = [
