@@ -10,7 +10,7 @@ SERVE_STAMP := $(VENV)/.serve-stamp
 MANAGE := $(BIN)/python manage.py
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint typecheck install system-deps messages audit serve serve-prepare backup
+.PHONY: run test lint typecheck install system-deps messages audit serve serve-prepare backup bench
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,3 +79,9 @@ test: messages lint
 audit: $(STAMP)
 	$(BIN)/pip install --quiet pip-audit==2.10.1
 	$(BIN)/pip-audit --strict --progress-spinner off -r constraints.txt --no-deps --disable-pip
+
+# Every benchmark in one go, each on a PostgreSQL database of its own (bench_*, dropped and
+# made anew), and docs/benchmarks.md written from the figures (bench/suite.py; ~30 min).
+# BENCH_QUICK=1: a smoke run of a few minutes; BENCH_MILLION=1: growth also at 1M cases.
+bench: messages
+	$(BIN)/python bench/suite.py

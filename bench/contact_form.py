@@ -1,44 +1,48 @@
-"""Benchmark of the public contact form: the app under gunicorn on loopback with DEBUG off,
-against PostgreSQL, N valid submissions from several concurrent clients.
-
-Prints submissions per second and p50/p95 latency of the POST, then checks in the database
-that every submission became a case and every e-mail is in the outbox.
+"""Benchmark of the public contact form side by side: the portal, its peer (django-helpdesk's
+public ticket form) and bare Django, each under gunicorn on loopback with DEBUG off, against
+PostgreSQL, measured by the same load client (bench/load.py) in interleaved rounds.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_contact_bench \\
-        .venv/bin/python bench/contact_form.py --submissions 400 --clients 8 --workers 2 \\
-        --smtp-delay 0 5 --bare
+        .venv/bin/python bench/contact_form.py --rounds 4 --submissions 250 --clients 8 \\
+        --workers 2 --peer --bare [--smtp-delay 5] [--json out.json]
 
-The portal runs as in production: gunicorn, and the background worker (`manage.py worker`)
-sending the mail to an SMTP sink on loopback that waits `--smtp-delay` seconds before it
-accepts each message (one run per value given), so the figures show whether a slow mail
-server reaches the web requests (it must not). `--bare` adds, in the same run, the ceiling:
-bare Django (bench/bare_site.py) doing one CSRF check and one INSERT for the same client.
+Each round measures every server once, in the same order, so a change of the machine's load
+falls on all of them; the figures are the medians over the rounds. The portal runs as in
+production: gunicorn and the background worker (`manage.py worker`) sending the mail to an
+SMTP sink on loopback; after each portal round the benchmark waits until the worker has
+made every case and sent every mail, so that work does not land in the peer's time.
+`--smtp-delay S` adds one more portal round while the sink waits S seconds a message: a slow
+mail server must not reach the web requests. `--peer` installs django-helpdesk into its own
+venv (bench/peer_helpdesk.py; skipped with a note when it cannot be installed); `--bare`
+adds the ceiling (bench/bare_site.py: one CSRF check, one INSERT).
 
-The database named in DATABASE_URL is dropped and created anew: give it one of its own.
-The rate limit and the minimum fill time are switched off through their settings for the run
-(CONTACT_FORM_RATE_LIMIT=0, CONTACT_FORM_MIN_FILL_SECONDS=0).
+At the end it checks in the database that every submission became a case and every e-mail
+is in the outbox. The databases named by DATABASE_URL (and its "_peer" twin) are dropped and
+created anew: give them names of their own. The rate limit and the minimum fill time are
+switched off for the run (CONTACT_FORM_RATE_LIMIT=0, CONTACT_FORM_MIN_FILL_SECONDS=0).
 """
 
 import argparse
-import http.cookiejar
+import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load  # noqa: E402
+from load import wait_until_up  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wt_contact_bench"
-REGION_CODES = ["KUR", "ZEM", "RIG", "VID", "LAT", None]  # None: the national queue
 TOKEN = re.compile(r'name="(csrfmiddlewaretoken|started)" value="([^"]+)"')
 OPTION = re.compile(r'<option value="(\d+)"[^>]*>([^<]+)</option>')
 
@@ -79,61 +83,33 @@ def server_environment(url, smtp_port=None):
     }
 
 
-def wait_until_up(base, timeout=30):
-    """The form page once gunicorn answers; give up after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/dod-zinu/", timeout=2) as response:  # noqa: S310
-                return response.read().decode()
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer in time")
+def portal_fill(region_ids, municipality_ids, need_ids):
+    """The portal's form as a person fills it, region by region (None: the national queue)."""
 
+    def fill(number, page):
+        tokens = dict(TOKEN.findall(page))
+        region = region_ids[number % len(region_ids)]
+        return {
+            **tokens,
+            "first_name": "Ģirts",
+            "last_name": f"Ķēniņš {number}",
+            "email": f"bench{number}@example.com",
+            "phone": "+44 7911 123456",
+            "country": "GB",
+            "town": "Londona",
+            "preferred_language": ["lv", "en", "ru"][number % 3],
+            "planning_region": region or "",
+            "municipality": municipality_ids.get(region, ""),
+            "timeframe": "1_2_years",
+            "adults": "2",
+            "children_ages": "4, 9",
+            "needs": need_ids[: 1 + number % len(need_ids)],
+            "message": "Gribam atgriezties. " * 20,
+            "consent": "on",
+            "homepage": "",
+        }
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        """Do not follow: the 302 to the thank-you page is the answer we time."""
-        return None
-
-
-def submit(base, number, region_ids, municipality_ids, need_ids):
-    """One person: load the form (cookie, tokens), send it. Returns POST seconds."""
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
-    )
-    with opener.open(f"{base}/dod-zinu/", timeout=30) as response:
-        tokens = dict(TOKEN.findall(response.read().decode()))
-    region = region_ids[number % len(region_ids)]
-    data = {
-        **tokens,
-        "first_name": "Ģirts",
-        "last_name": f"Ķēniņš {number}",
-        "email": f"bench{number}@example.com",
-        "phone": "+44 7911 123456",
-        "country": "GB",
-        "town": "Londona",
-        "preferred_language": ["lv", "en", "ru"][number % 3],
-        "planning_region": region or "",
-        "municipality": municipality_ids.get(region, ""),
-        "timeframe": "1_2_years",
-        "adults": "2",
-        "children_ages": "4, 9",
-        "needs": need_ids[: 1 + number % len(need_ids)],
-        "message": "Gribam atgriezties. " * 20,
-        "consent": "on",
-        "homepage": "",
-    }
-    body = urllib.parse.urlencode(data, doseq=True).encode()
-    started = time.perf_counter()
-    try:
-        opener.open(f"{base}/dod-zinu/", data=body, timeout=30)
-    except urllib.error.HTTPError as error:
-        if error.code != 302:
-            raise RuntimeError(f"submission {number}: HTTP {error.code}") from error
-    else:
-        raise RuntimeError(f"submission {number}: no redirect to the thank-you page")
-    return time.perf_counter() - started
+    return fill
 
 
 def form_choices(page):
@@ -211,27 +187,6 @@ class SlowSink:
         self.controller.stop()
 
 
-def measure(base, submissions, clients, region_ids, municipalities, needs):
-    """Warm up, then `submissions` from `clients` threads: (submissions/s, p50, p95)."""
-    lock = threading.Lock()
-    latencies = []
-
-    def one(number):
-        seconds = submit(base, number, region_ids, municipalities, needs)
-        with lock:
-            latencies.append(seconds)
-
-    for number in range(clients):  # warm-up, not counted
-        submit(base, 10_000_000 + number, region_ids, municipalities, needs)
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        list(pool.map(one, range(submissions)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
-    return submissions / elapsed, statistics.median(latencies), p95
-
-
 def first_municipalities(page, regions):
     """One municipality per region id, as the form's grouped select lists them."""
     groups = page.split('name="municipality"')[1].split("</select>")[0].split("<optgroup")[1:]
@@ -241,112 +196,284 @@ def first_municipalities(page, regions):
     }
 
 
-def portal_run(url, arguments, delay):
-    """One measured run of the portal with the worker and a sink of `delay` seconds."""
-    python, port, smtp_port = sys.executable, arguments.port, arguments.port + 1
-    environment = server_environment(url, smtp_port)
-    database_recreate(url)
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["createcachetable"],
-        ["collectstatic", "--noinput", "-v0"],
-        ["compilemessages", "--ignore=.venv", "-v0"],
-        ["shell", "-v", "0", "-c", SEED],
-    ):
-        # Our own interpreter and fixed arguments, no outside input.
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=environment, check=True)  # noqa: S603
-    sink = SlowSink(smtp_port, delay)
-    processes = [
-        subprocess.Popen(  # noqa: S603
-            [python, "-m", "gunicorn", "remigration.wsgi:application",
-             "--bind", f"127.0.0.1:{port}", "--workers", str(arguments.workers),
-             "--log-level", "warning"],
-            cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
-        ),
-        subprocess.Popen(  # noqa: S603
-            [python, "manage.py", "worker"], cwd=ROOT, env=environment,
-            stdout=subprocess.DEVNULL,
-        ),
-    ]  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+def process_stop(process):
+    """Terminate one server we started; kill it if it does not stop within a minute."""
+    process.terminate()
     try:
-        page = wait_until_up(base)
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+class Portal:
+    """The portal under gunicorn with the worker beside it, on a database made anew."""
+
+    def __init__(self, url, arguments, *, root=ROOT, python=sys.executable, port=None):
+        self.url, self.arguments = url, arguments
+        # Another checkout (--baseline: the code before a change) runs with its own venv.
+        self.root, self.python = Path(root), python
+        self.port = port or arguments.port
+        self.environment = server_environment(url, arguments.port + 1)
+        self.processes = []
+        self.fill = None
+
+    def prepare(self):
+        database_recreate(self.url)
+        for command in (
+            ["migrate", "--noinput", "-v0"],
+            ["createcachetable"],
+            ["collectstatic", "--noinput", "-v0"],
+            ["compilemessages", "--ignore=.venv", "-v0"],
+            ["shell", "-v", "0", "-c", SEED],
+        ):
+            # Our own interpreter and fixed arguments, no outside input.
+            subprocess.run(  # noqa: S603
+                [self.python, "manage.py", *command], cwd=self.root, env=self.environment,
+                check=True,
+            )  # fmt: skip
+
+    def start(self):
+        python, port, root = self.python, self.port, self.root
+        self.processes = [
+            subprocess.Popen(  # noqa: S603
+                [python, "-m", "gunicorn", "remigration.wsgi:application",
+                 "--bind", f"127.0.0.1:{port}", "--workers", str(self.arguments.workers),
+                 "--log-level", "warning"],
+                cwd=root, env=self.environment, stdout=subprocess.DEVNULL,
+            ),
+            subprocess.Popen(  # noqa: S603
+                [python, "manage.py", "worker"], cwd=root, env=self.environment,
+                stdout=subprocess.DEVNULL,
+            ),
+        ]  # fmt: skip
+        page = wait_until_up(self.address)
         regions, _municipalities, needs = form_choices(page)
-        figures = measure(
-            base, arguments.submissions, arguments.clients, [*regions, None],
-            first_municipalities(page, regions), needs,
-        )  # fmt: skip
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        received = sink.received
-        sink.stop()
-    ok = verify(url, arguments.submissions + arguments.clients, regions=len(regions))
-    print(f"  mails the sink accepted during the run: {received}")
-    return figures, ok
+        self.regions = regions
+        self.fill = portal_fill([*regions, None], first_municipalities(page, regions), needs)
+
+    @property
+    def address(self):
+        return f"http://127.0.0.1:{self.port}/dod-zinu/"
+
+    def drain(self, timeout=300):
+        """Wait until the worker has made every case and sent every mail, so its work does
+        not fall into the next server's measurement; the seconds it took."""
+        started = time.perf_counter()
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            while time.perf_counter() - started < timeout:
+                waiting = connection.execute(
+                    "SELECT (SELECT count(*) FROM coordinators_contactsubmission "
+                    "WHERE status = 'received') + (SELECT count(*) FROM outbox_email "
+                    "WHERE status <> 'sent')"
+                ).fetchone()[0]
+                if not waiting:
+                    break
+                time.sleep(0.5)
+        return time.perf_counter() - started
+
+    def stop(self):
+        for process in self.processes:
+            process_stop(process)
 
 
-def bare_run(url, arguments):
+class Bare:
     """The ceiling: bare Django, one CSRF check and one INSERT, the same client."""
-    environment = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.bare_site"}
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS bench_bare (id serial PRIMARY KEY, name text)"
-        )
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "bench.bare_site:application",
-         "--bind", f"127.0.0.1:{arguments.port + 2}", "--workers", str(arguments.workers),
-         "--log-level", "warning"],
-        cwd=ROOT, env=environment,
+
+    def __init__(self, url, arguments):
+        self.url, self.arguments = url, arguments
+        self.server = None
+
+    @property
+    def address(self):
+        return f"http://127.0.0.1:{self.arguments.port + 2}/dod-zinu/"
+
+    def prepare(self):
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS bench_bare (id serial PRIMARY KEY, name text)"
+            )
+
+    def start(self):
+        environment = os.environ | {
+            "DATABASE_URL": self.url,
+            "DJANGO_SETTINGS_MODULE": "bench.bare_site",
+        }
+        self.server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "bench.bare_site:application",
+             "--bind", f"127.0.0.1:{self.arguments.port + 2}",
+             "--workers", str(self.arguments.workers), "--log-level", "warning"],
+            cwd=ROOT, env=environment,
+        )  # fmt: skip
+        wait_until_up(self.address)
+
+    @staticmethod
+    def fill(number, page):
+        return {"csrfmiddlewaretoken": TOKEN.search(page).group(2), "last_name": f"B {number}"}
+
+    def stop(self):
+        if self.server:
+            process_stop(self.server)
+
+
+def server_get_ms(url, repeat=50):
+    """The form page's GET alone, one client, sequential: median ms (close to server time
+    on loopback: no concurrency, no queueing)."""
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+            response.read()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def rounds_run(targets, arguments, portal):
+    """Interleaved rounds: each target measured once a round, in the same order, so a
+    change of the machine's load falls on all of them alike."""
+    results = {name: [] for name, _target in targets}
+    for number in range(arguments.rounds):
+        for name, target in targets:
+            figures = load.measure(
+                target.address, target.fill, submissions=arguments.submissions,
+                clients=arguments.clients, first_number=number * arguments.submissions,
+            )  # fmt: skip
+            if isinstance(target, Portal):  # its worker's backlog first, then the GET alone
+                figures["drain_seconds"] = target.drain()
+            figures["get_alone"] = server_get_ms(target.address)
+            results[name].append(figures)
+            print(
+                f"  round {number + 1} {name}: {figures['rate']:.1f}/s, POST p50 "
+                f"{figures['post_p50']:.0f} ms, p95 {figures['post_p95']:.0f} ms, "
+                f"GET alone {figures['get_alone']:.1f} ms", flush=True,
+            )  # fmt: skip
+    return results
+
+
+def slow_mail_run(portal, sink, arguments, delay):
+    """One more portal round while the mail server takes `delay` s a message."""
+    sink.delay = delay
+    figures = load.measure(
+        portal.address, portal.fill, submissions=arguments.submissions,
+        clients=arguments.clients, first_number=arguments.rounds * arguments.submissions,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{arguments.port + 2}"
-    try:
-        wait_until_up(base)
-        # The bare page ignores the fields; one need id keeps the client's form the same.
-        return measure(base, arguments.submissions, arguments.clients, [None], {}, ["1"])
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    sink.delay = 0
+    print(f"  portal, SMTP {delay:g} s: {figures['rate']:.1f}/s", flush=True)
+    return figures
 
 
-def main():
-    """Run the portal with each sink delay (and bare Django), print the figures, verify."""
+def arguments_parse():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--submissions", type=int, default=400)
+    parser.add_argument("--submissions", type=int, default=250, help="per round and server")
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument(
-        "--smtp-delay", type=float, nargs="+", default=[0.0],
-        help="seconds the mail server waits per message; one run per value",
+        "--smtp-delay", type=float, default=None,
+        help="one more portal round with a mail server this slow (seconds a message)",
     )  # fmt: skip
     parser.add_argument("--bare", action="store_true", help="also measure bare Django")
-    arguments = parser.parse_args()
+    parser.add_argument("--peer", action="store_true", help="also measure django-helpdesk")
+    parser.add_argument(
+        "--baseline", metavar="CHECKOUT",
+        help="also measure the portal of another checkout (its .venv), e.g. before a change",
+    )  # fmt: skip
+    parser.add_argument("--json", help="write the figures here for bench/suite.py")
+    return parser.parse_args()
+
+
+def table_print(results, arguments):
+    print(
+        f"\n{arguments.rounds} rounds of {arguments.submissions} submissions, "
+        f"{arguments.clients} clients, {arguments.workers} gunicorn workers, PostgreSQL, "
+        "DEBUG off; medians over the rounds"
+    )
+    print(f"| {'setup':32} | submissions/s | POST p50 | POST p95 | GET alone |")
+    print(f"|{'-' * 34}|---------------|----------|----------|-----------|")
+    for name, rounds in results.items():
+        rate, p50, p95, get = (
+            statistics.median(figures[key] for figures in rounds)
+            for key in ("rate", "post_p50", "post_p95", "get_alone")
+        )
+        print(f"| {name:32} | {rate:13.1f} | {p50:5.0f} ms | {p95:5.0f} ms | {get:6.1f} ms |")
+
+
+def main():
+    """Prepare every server, run the interleaved rounds, print and store the figures."""
+    arguments = arguments_parse()
+    # A SIGTERM (timeout, Ctrl-C of make) runs the `finally` below: no server left behind.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not url.startswith("postgres"):
         raise SystemExit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")
-    rows, all_ok = [], True
-    for delay in arguments.smtp_delay:
-        print(f"Portal, mail server answering after {delay:g} s:")
-        figures, ok = portal_run(url, arguments, delay)
-        rows.append((f"portal, SMTP delay {delay:g} s", *figures))
-        all_ok &= ok
+    from peer_helpdesk import HelpdeskPeer, peer_fill
+
+    sink = SlowSink(arguments.port + 1, 0)
+    portal = Portal(url, arguments)
+    targets, notes = [("portal", portal)], []
+    if arguments.peer:
+        peer = HelpdeskPeer(url, port=arguments.port + 3, workers=arguments.workers,
+                            smtp_port=arguments.port + 1)  # fmt: skip
+        peer.fill = peer_fill
+        if peer.prepare():
+            targets.append(("django-helpdesk 2.6.1", peer))
+        else:
+            notes.append(f"peer skipped: {peer.unavailable}")
+            print(notes[-1])
+    if arguments.baseline:
+        checkout = Path(arguments.baseline).resolve()
+        commit = subprocess.run(  # noqa: S603
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git on PATH
+            cwd=checkout, capture_output=True, text=True, check=False,
+        ).stdout.strip()  # fmt: skip
+        venv = checkout / ".venv" / "bin" / "python"
+        baseline = Portal(
+            f"{url}_before", arguments, root=checkout,
+            python=str(venv) if venv.exists() else sys.executable, port=arguments.port + 4,
+        )  # fmt: skip
+        label = os.environ.get("BENCH_BASELINE_LABEL") or f"{checkout.name} {commit}".strip()
+        targets.insert(1, (f"portal before ({label})", baseline))
     if arguments.bare:
-        rows.append(("bare Django: one CSRF check, one INSERT", *bare_run(url, arguments)))
-    print(
-        f"\n{arguments.submissions} submissions, {arguments.clients} clients, "
-        f"{arguments.workers} gunicorn workers, PostgreSQL, DEBUG off"
-    )
-    print(f"| {'setup':42} | submissions/s | POST p50 | POST p95 |")
-    print(f"|{'-' * 44}|---------------|----------|----------|")
-    for name, rate, p50, p95 in rows:
-        print(f"| {name:42} | {rate:13.1f} | {p50 * 1000:5.0f} ms | {p95 * 1000:5.0f} ms |")
-    if not all_ok:
+        targets.append(("bare Django", Bare(url, arguments)))
+    for _name, target in targets:
+        if isinstance(target, Portal | Bare):
+            target.prepare()
+    extra = {}
+    try:
+        for _name, target in targets:
+            target.start()
+        for _name, target in targets[1:]:
+            wait_until_up(target.address)
+        results = rounds_run(targets, arguments, portal)
+        if arguments.smtp_delay:
+            extra["slow_mail"] = slow_mail_run(portal, sink, arguments, arguments.smtp_delay)
+            extra["slow_mail"]["delay"] = arguments.smtp_delay
+        extra["drain_seconds"] = portal.drain()
+    finally:
+        for _name, target in targets:
+            target.stop()
+        received = sink.received
+        sink.stop()
+    total = arguments.rounds * (arguments.submissions + arguments.clients)
+    if arguments.smtp_delay:
+        total += arguments.submissions + arguments.clients
+    ok = verify(url, total, regions=len(portal.regions))
+    print(f"  mails the sink accepted: {received}")
+    table_print(results, arguments)
+    if arguments.json:
+        Path(arguments.json).write_text(
+            json.dumps(
+                {
+                    "results": results,
+                    "extra": extra,
+                    "notes": notes,
+                    "ok": ok,
+                    "settings": vars(arguments),
+                },
+                indent=1,
+            )  # fmt: skip
+        )
+    if not ok:
         raise SystemExit(1)
 
 

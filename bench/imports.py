@@ -15,6 +15,7 @@ the Python allocations (tracemalloc).
 
 import argparse
 import datetime
+import json
 import os
 import resource
 import subprocess  # noqa: S404 - dropdb/createdb of the benchmark's own database
@@ -34,6 +35,7 @@ def parse():
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--json", help="write the figures here for bench/suite.py")
     return parser.parse_args()
 
 
@@ -56,6 +58,7 @@ ARGS = parse()
 os.environ["DATABASE_URL"] = database(ARGS)
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ["DEBUG"] = "0"
+os.environ.setdefault("LOG_LEVEL", "ERROR")  # no request log line per measured GET
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "remigration.settings")
 
 import django  # noqa: E402
@@ -82,6 +85,9 @@ from tests.test_history_import_reports import PATHS  # noqa: E402
 MUNICIPALITIES = ["Liepājas valstspilsēta", "Ventspils valstspilsēta", "Kuldīgas novads",
                   "Saldus novads", "Talsu novads", "Tukuma novads"]  # fmt: skip
 HOUSEHOLDS = ["", "dzīvesbiedrs 1984", "dzīvesbiedre 1980; bērns 2012; bērns 2016", "bērns 2019"]
+
+
+FIGURES = {}  # label: seconds and memory, for bench/suite.py
 
 
 def dotted(day):
@@ -124,6 +130,7 @@ def timed(label, function, **kwargs):
     result = function(**kwargs)
     seconds = time.perf_counter() - started
     print(f"{label}: {seconds:.1f} s, process peak {peak_rss_mb():.0f} MB", flush=True)
+    FIGURES[label] = {"seconds": seconds, "peak_rss_mb": peak_rss_mb()}
     return result
 
 
@@ -157,6 +164,10 @@ def main():
     print(f"  written: {Returnee.objects.count()} people, {Case.objects.count()} cases, "
           f"{CaseEvent.objects.count()} events, {Offer.objects.count()} offers, "
           f"{Interaction.objects.count()} contacts")  # fmt: skip
+    if ARGS.json:
+        FIGURES["rows"] = ARGS.rows
+        FIGURES["format"] = ARGS.format
+        Path(ARGS.json).write_text(json.dumps(FIGURES, indent=1))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ ru_maxrss: the whole process, including WeasyPrint's C libraries).
 
 import argparse
 import io
+import json
 import os
 import resource
 import statistics
@@ -94,6 +95,7 @@ def main():
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=20, help="single renders to time")
     parser.add_argument("--sample", help="also write one PDF here")
+    parser.add_argument("--json", help="write the figures here for bench/suite.py")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -129,11 +131,17 @@ def main():
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
+    bare = bare_render_times(offer, args.repeat)
     print(f"offer: {pages} pages, {len(first) / 1024:.0f} KiB PDF")
     print(f"first render (loads fonts): {warm_up * 1000:.0f} ms")
     print(
         f"per offer ({args.repeat} renders): median {statistics.median(times) * 1000:.0f} ms, "
         f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms"
+    )
+    print(
+        f"bare WeasyPrint, the same HTML ({args.repeat} renders): median "
+        f"{statistics.median(bare) * 1000:.0f} ms; portal / bare "
+        f"{statistics.median(times) / statistics.median(bare):.2f}"
     )
     print(f"batch of {args.batch}: {batch:.2f} s, {batch / args.batch * 1000:.0f} ms per offer")
     print(f"peak Python memory over {traced} renders (tracemalloc): {peak / 1024 / 1024:.1f} MiB")
@@ -141,6 +149,37 @@ def main():
         f"process max RSS: {rss_before / 1024:.0f} MiB before the batch, "
         f"{rss_after / 1024:.0f} MiB after"
     )
+    if args.json:
+        figures = {
+            "pages": pages,
+            "portal_ms": [t * 1000 for t in times],
+            "bare_ms": [t * 1000 for t in bare],
+            "batch_ms_per_offer": batch / args.batch * 1000,
+            "peak_python_mib": peak / 2**20,
+            "max_rss_mib": rss_after / 1024,
+        }
+        Path(args.json).write_text(json.dumps(figures, indent=1))
+
+
+def bare_render_times(offer, repeat):
+    """The same offer's HTML rendered by WeasyPrint alone (default fetcher, no font
+    stylesheet, no lock): the floor the portal's renderer is compared with."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from weasyprint import HTML
+
+    from common.pdf import static_base_url
+    from offers.selectors import offer_document_context
+
+    with translation.override(offer.language):
+        html = render_to_string("pdf/offer.html", offer_document_context(offer=offer))
+    HTML(string=html, base_url=static_base_url()).write_pdf()  # warm-up: fonts
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        HTML(string=html, base_url=static_base_url()).write_pdf()
+        times.append(time.perf_counter() - started)
+    return times
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ apart, the rendering by calling the task's function as the worker does.
 
 import argparse
 import datetime
+import json
 import os
 import random
 import sys
@@ -28,6 +29,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
 )
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ["DEBUG"] = "0"
+os.environ.setdefault("LOG_LEVEL", "ERROR")  # no request log line per measured GET
 os.environ["ALLOWED_HOSTS"] = "testserver"
 # The benchmark measures the reports, not the second factor of a national admin's login.
 os.environ["OTP_REQUIRED_FOR_NATIONAL_ADMINS"] = "0"
@@ -192,6 +194,7 @@ def main():
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true", help="delete and generate the data")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", help="write the figures here for bench/suite.py")
     arguments = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -240,6 +243,7 @@ def main():
         ("case CSV, all cases (streamed)", admin, "/en/reports/cases.csv", since_start),
     ]
     print(f"load average before the run: {os.getloadavg()[0]:.1f}")
+    figures = []
     print(f"\n{'measurement':46} {'best s':>8} {'size':>12} {'peak MiB':>9}")
     for label, user, url, query in cases:
         client = Client()
@@ -256,7 +260,12 @@ def main():
             print(f"{label:46} skipped: {error}")
             continue
         print(f"{label:46} {seconds:8.3f} {size:12,} {peak / 2**20:9.1f}")
-    measure_closed_period(admin, year, last_year, repeat=arguments.repeat)
+        figures.append({"name": label, "seconds": seconds, "size": size, "peak_mib": peak / 2**20})
+    figures += measure_closed_period(admin, year, last_year, repeat=arguments.repeat)
+    if arguments.json:
+        Path(arguments.json).write_text(
+            json.dumps({"cases": Case.objects.count(), "rows": figures}, indent=1)
+        )
 
 
 def measure_closed_period(admin, year, last_year, *, repeat):
@@ -267,7 +276,7 @@ def measure_closed_period(admin, year, last_year, *, repeat):
         from reports.services import closed_period_create
     except ImportError as error:  # a checkout from before the period lock
         print(f"{'closing a period':46} skipped: {error}")
-        return
+        return []
     ClosedPeriod.objects.all().delete()
     started = time.perf_counter()
     closed_period_create(
@@ -275,7 +284,8 @@ def measure_closed_period(admin, year, last_year, *, repeat):
         date_to=datetime.date(last_year, 12, 31),
         actor=admin,
     )
-    print(f"{'close last year (country + 5 regions)':46} {time.perf_counter() - started:8.3f}")
+    closing = time.perf_counter() - started
+    print(f"{'close last year (country + 5 regions)':46} {closing:8.3f}")
     client = Client()
     client.force_login(admin)
     seconds, size, peak = measure(client, "/en/reports/", year, repeat=repeat)
@@ -283,6 +293,11 @@ def measure_closed_period(admin, year, last_year, *, repeat):
     print(f"{label:46} {seconds:8.3f} {size:12,} {peak / 2**20:9.1f}")
     ClosedPeriod.objects.all().delete()
     print(f"load average after the run: {os.getloadavg()[0]:.1f}")
+    return [
+        {"name": "close last year (country + 5 regions)", "seconds": closing, "size": 0,
+         "peak_mib": 0},
+        {"name": label, "seconds": seconds, "size": size, "peak_mib": peak / 2**20},
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":

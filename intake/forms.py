@@ -1,6 +1,7 @@
 """The public "Dod ziņu!" form: what a person abroad tells us, validated before anything is
 stored. Spam checks (honeypot, minimum fill time) live here too; the rate limit is the view's."""
 
+import functools
 import re
 import secrets
 import time
@@ -64,6 +65,11 @@ class LongSelect(forms.Select):
     """A select whose options are rendered in Python, not one template each: for the 250
     countries that is ~1 ms instead of ~15 ms on every page view."""
 
+    def __deepcopy__(self, memo):
+        # Share the choices (they never change) instead of copying and normalising 250 of
+        # them for every form: Widget's copy, not ChoiceWidget's (issue 16).
+        return forms.Widget.__deepcopy__(self, memo)
+
     def render(self, name, value, attrs=None, renderer=None):
         selected = "" if value is None else str(value)
         options = format_html_join(
@@ -77,6 +83,16 @@ class LongSelect(forms.Select):
         )
         final_attrs = self.build_attrs(self.attrs, attrs)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
+
+
+class CountryChoiceField(LazyTypedChoiceField):
+    """The country select, its 250 choices shared by every form instead of deep-copied for
+    each (that copy was a third of the form's construction, issue 16): they never change."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
 
 
 class NeedChoiceField(forms.ModelMultipleChoiceField):
@@ -99,7 +115,7 @@ class ContactForm(forms.Form):
         help_text=_("In international format, e.g. +44 7911 123456."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    country = LazyTypedChoiceField(
+    country = CountryChoiceField(
         label=_("Country of residence"), choices=[("", "—")] + list(countries), widget=LongSelect
     )
     town = forms.CharField(label=_("Town of residence (optional)"), max_length=100, required=False)
@@ -170,19 +186,28 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        municipalities = Municipality.objects.select_related("planning_region").order_by(
-            "planning_region__name", "name"
-        )
-        groups = {}
-        for municipality in municipalities:
-            groups.setdefault(municipality.planning_region.name, []).append(
-                (municipality.pk, municipality.name)
-            )
-        self.fields["municipality"].choices = [("", _("Not decided yet")), *groups.items()]
-        self._municipalities = {municipality.pk: municipality for municipality in municipalities}
+        # A callable: read when the select is rendered or a choice validated, so a GET that
+        # uses the kept rendering (intake/fragments.py) reads no municipality.
+        self.fields["municipality"].choices = self._municipality_choices
         if not self.is_bound:
             self.initial.setdefault("preferred_language", (get_language() or "lv")[:2])
             self.initial["started"] = timestamp_token()
+
+    @functools.cached_property
+    def _municipalities(self):
+        """Every municipality by id, with its region: one query per form, when needed."""
+        municipalities = Municipality.objects.select_related("planning_region").order_by(
+            "planning_region__name", "name"
+        )
+        return {municipality.pk: municipality for municipality in municipalities}
+
+    def _municipality_choices(self):
+        groups = {}
+        for municipality in self._municipalities.values():
+            groups.setdefault(municipality.planning_region.name, []).append(
+                (municipality.pk, municipality.name)
+            )
+        return [("", _("Not decided yet")), *groups.items()]
 
     @property
     def started_token(self):

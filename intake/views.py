@@ -19,11 +19,16 @@ from django.views.generic import FormView, TemplateView
 from common import ratelimit
 from common.net import client_ip
 from intake.forms import MESSAGE_MAX_LENGTH, ContactForm
+from intake.fragments import form_fields_html
 from municipalities.models import PlanningRegion
 
 from .services import contact_submission_receive
 
-SESSION_KEY = "contact_form_reference"
+# The thank-you page's "this browser sent a form" mark: a signed cookie, not the session,
+# so a submission writes no session row (issue 16). It names nothing: its value is "1".
+SENT_COOKIE = "contact_form_sent"
+SENT_COOKIE_SALT = "intake.contact-form.sent"
+SENT_COOKIE_MAX_AGE = 60 * 60
 
 TOO_LARGE = _("The form you sent is too large. Please shorten your message and try again.")
 RATE_LIMITED = _(
@@ -83,8 +88,12 @@ class ContactFormView(FormView):
             return self.rate_limited(form)
         contact_submission_receive(data=form.cleaned_data, token=form.cleaned_data["started"])
         # Only that this browser sent a form; the reference comes by e-mail.
-        self.request.session[SESSION_KEY] = True
-        return redirect("intake:contact_thanks")
+        response = redirect("intake:contact_thanks")
+        response.set_signed_cookie(
+            SENT_COOKIE, "1", salt=SENT_COOKIE_SALT, max_age=SENT_COOKIE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+        )  # fmt: skip
+        return response
 
     def rate_limited(self, form):
         """429 with the form as typed and the address of the region to write to instead."""
@@ -104,7 +113,10 @@ class ContactFormView(FormView):
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(message_max_length=MESSAGE_MAX_LENGTH, **kwargs)
+        context = super().get_context_data(message_max_length=MESSAGE_MAX_LENGTH, **kwargs)
+        if not context["form"].is_bound:  # nobody's input in it: the kept rendering fits
+            context["fields_html"] = form_fields_html(form=context["form"])
+        return context
 
 
 class ContactThanksView(TemplateView):
@@ -113,7 +125,7 @@ class ContactThanksView(TemplateView):
     template_name = "intake/thanks.html"
 
     def get(self, request, *args, **kwargs):
-        if SESSION_KEY not in request.session:
+        if request.get_signed_cookie(SENT_COOKIE, None, salt=SENT_COOKIE_SALT) != "1":
             return redirect("intake:contact")
         return super().get(request, *args, **kwargs)
 

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into its polite 429 page.
     "axes.middleware.AxesMiddleware",
 ]
+if env("REPLICA_DATABASE_URL", default=""):  # the request's reads to the replica (reports)
+    MIDDLEWARE.insert(-1, "common.replica.ReplicaForReportsMiddleware")
 
 ROOT_URLCONF = "remigration.urls"
 
@@ -126,6 +128,20 @@ else:
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+
+# Scaling out (docs/scaling.md). Behind PgBouncer in transaction pooling, a connection is not
+# ours between transactions: no server-side cursors (QuerySet.iterator() would lose them).
+# psycopg 3 binds parameters on the client by default, so no prepared statements either.
+if env.bool("PGBOUNCER_TRANSACTION_POOLING", default=False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# A PostgreSQL read replica for the reports' reads (common/replica.py); writes stay here.
+if REPLICA_DATABASE_URL := env("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url_config(REPLICA_DATABASE_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "coordinators.User"

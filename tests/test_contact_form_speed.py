@@ -1,0 +1,111 @@
+"""What makes the public form fast (issue 16) without changing what it shows or stores: the
+fields kept rendered per language and dropped when the reference data change, no session row
+for a submission, and a POST with a handful of queries. The speed itself is measured by
+bench/contact_form.py, not here."""
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from intake import fragments
+from municipalities.models import Municipality, NeedCategory
+from tests.factories import region
+from tests.test_contact_form import EN_URL, LV_URL, contact_settings, form_data  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    """Each test starts with no kept rendering (a rolled-back test saves no signal)."""
+    fragments.form_fields_forget()
+    yield
+    fragments.form_fields_forget()
+
+
+def test_a_second_visit_reads_one_fingerprint_and_shows_the_same_fields(
+    client, django_assert_max_num_queries
+):
+    first = client.get(LV_URL).content.decode()
+    with django_assert_max_num_queries(1):
+        second = client.get(LV_URL).content.decode()
+
+    fields = first.split('name="started"')[1]
+    assert (
+        fields.split('value="', 1)[1].split('"', 1)[1]
+        == (second.split('name="started"')[1].split('value="', 1)[1].split('"', 1)[1])
+    )
+    assert "Liepājas valstspilsēta" in second and 'name="needs"' in second
+
+
+def test_each_visitor_gets_a_start_token_of_their_own(client):
+    tokens = {
+        client.get(LV_URL).content.decode().split('name="started" value="')[1].split('"')[0]
+        for _visit in range(3)
+    }
+    assert len(tokens) == 3
+
+
+def test_the_kept_fields_are_per_language(client):
+    client.get(LV_URL)
+    assert "Country of residence" in client.get(EN_URL).content.decode()
+    assert "Country of residence" not in client.get(LV_URL).content.decode()
+
+
+def test_a_new_municipality_shows_on_the_next_visit(client):
+    client.get(LV_URL)
+    Municipality.objects.create(
+        name="Jaunpils novads", planning_region=region("KUR"), kind=Municipality.Kind.COUNTY
+    )
+    assert "Jaunpils novads" in client.get(LV_URL).content.decode()
+
+
+def test_a_renamed_need_shows_on_the_next_visit(client):
+    client.get(LV_URL)
+    need = NeedCategory.objects.get(code="housing")
+    need.name = "Mājoklis un īre"
+    need.save()
+    assert "Mājoklis un īre" in client.get(LV_URL).content.decode()
+
+
+def test_a_change_that_sends_no_signal_here_is_seen_by_the_fingerprint(client):
+    """Another process's change sends this one no signal; bulk_create sends none either."""
+    client.get(LV_URL)
+    Municipality.objects.bulk_create(
+        [Municipality(name="Jaunpils novads", planning_region=region("KUR"), kind="county")]
+    )
+    assert "Jaunpils novads" in client.get(LV_URL).content.decode()
+
+
+def test_a_form_with_errors_is_rendered_afresh_with_what_was_typed(client):
+    client.get(LV_URL)  # a kept rendering exists
+    response = client.post(LV_URL, form_data(first_name="", town="Mančestra"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Mančestra"' in page and "field--error" in page
+
+
+def test_a_submission_writes_no_session_and_still_reaches_the_thank_you_page(client):
+    response = client.post(LV_URL, form_data())
+
+    assert response["Location"] == reverse("intake:contact_thanks")
+    assert Session.objects.count() == 0
+    thanks = client.get(response["Location"])
+    assert thanks.status_code == 200
+
+
+def test_a_forged_sent_cookie_does_not_open_the_thank_you_page(client):
+    client.cookies["contact_form_sent"] = "1"
+    response = client.get(reverse("intake:contact_thanks"))
+    assert response.status_code == 302 and response["Location"] == LV_URL
+
+
+def test_a_post_runs_a_handful_of_queries(client, django_assert_max_num_queries, settings):
+    """Region, municipality and needs once each, the stored submission in its savepoints (the
+    test's transaction adds one); no session. The worker's making of the case is not in the
+    request (the test backend runs tasks at once, so it is switched to the dummy one)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    data = form_data()
+    with django_assert_max_num_queries(8):
+        response = client.post(LV_URL, data)
+    assert response.status_code == 302
