@@ -6,6 +6,11 @@ import environ
 
 env = environ.Env()  # settings.py has read .env into the environment before importing this
 
+# --- Undoing a final step -------------------------------------------------------------------
+# A final step ("returned", "closed") may be undone by the case's coordinator within this many
+# days without a reason; later, and by a national administrator at any time, with a reason.
+FINAL_STEP_UNDO_DAYS = env.int("FINAL_STEP_UNDO_DAYS", default=14)
+
 # --- Retention ----------------------------------------------------------------------------
 # Retention: people whose cases were all closed this long ago are anonymised, and the text
 # of sent e-mail is emptied after this many days (`manage.py apply_retention`).

@@ -312,12 +312,9 @@ if SENTRY_DSN:
 
     sentry_init(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"))
 
-# Retention periods and the public pages' limits: remigration/limits.py.
+# Retention periods, the public pages' limits, the undo period: remigration/limits.py.
 from .limits import *  # noqa: E402, F403
 
-# A final step ("returned", "closed") may be undone by the case's coordinator within this many
-# days without a reason; later, and by a national administrator at any time, with a reason.
-FINAL_STEP_UNDO_DAYS = env.int("FINAL_STEP_UNDO_DAYS", default=14)
 
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-12")
