@@ -315,7 +315,6 @@ if SENTRY_DSN:
 # Retention periods, the public pages' limits, the undo period: remigration/limits.py.
 from .limits import *  # noqa: E402, F403
 
-
 # Version of the privacy notice a returnee accepts; stored with each consent.
 CONSENT_TEXT_VERSION = env("CONSENT_TEXT_VERSION", default="2026-12")
 # The data protection officer's address, named in the privacy notice (empty: not shown).
