@@ -29,7 +29,7 @@ _kept: dict[str, tuple[float, tuple, SafeString]] = {}
 def reference_fingerprint() -> tuple:
     """What changes when a region, municipality or need is added or deleted (one query)."""
     parts = " UNION ALL ".join(
-        f"SELECT count(*), coalesce(max(id), 0) FROM {model._meta.db_table}"  # noqa: S608
+        f"SELECT count(*), coalesce(max(id), 0) FROM {model._meta.db_table}"  # noqa: S608  # nosec B608
         for model in (PlanningRegion, Municipality, NeedCategory)
     )  # table names from the models, no outside input
     with connection.cursor() as cursor:
