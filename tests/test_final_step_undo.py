@@ -138,3 +138,29 @@ def test_undo_over_a_page_seen_before_a_change_is_refused(client, returned_case,
     )
     returned_case.refresh_from_db()
     assert returned_case.status == "returned"
+
+
+def test_an_undone_return_leaves_the_funnel_and_the_case_export(returned_case, kurzeme_coordinator):
+    from reports.figures.export import CASE_EXPORT_COLUMNS, case_export_rows
+
+    year = timezone.localdate().year
+    filters = ReportFilters(
+        datetime.date(year, 1, 1), datetime.date(year, 12, 31), regions=(region("KUR"),)
+    )
+
+    def returned_step():
+        (step,) = [row for row in report_build(filters).funnel if row["key"] == "returned"]
+        return step["count"]
+
+    def returned_at():
+        rows, _needs = case_export_rows(filters)
+        names = [name for name, _label in CASE_EXPORT_COLUMNS]
+        (row,) = rows
+        return dict(zip(names, row, strict=False))["returned_at"]
+
+    assert returned_step() == 1 and returned_at() is not None
+
+    case_final_step_undo(case=returned_case, actor=kurzeme_coordinator)
+
+    assert returned_step() == 0
+    assert returned_at() is None

@@ -10,7 +10,7 @@ from municipalities.models import NeedCategory
 from offers.models import Offer
 
 from .filters import ReportFilters
-from .rows import DECIDED, RETURNED, STATUS_CHANGED
+from .rows import COUNTED, DECIDED, RETURNED, STATUS_CHANGED
 
 CASE_EXPORT_COLUMNS = (
     ("reference", _("Reference")),
@@ -37,7 +37,9 @@ def case_export_rows(filters: ReportFilters) -> tuple[QuerySet[Case], list[NeedC
     def first_event(status: str) -> Subquery:
         """The time of the case's first change to `status`."""
         return Subquery(
-            CaseEvent.objects.filter(case=OuterRef("pk"), kind=STATUS_CHANGED, to_value=status)
+            CaseEvent.objects.filter(
+                COUNTED, case=OuterRef("pk"), kind=STATUS_CHANGED, to_value=status
+            )
             .order_by("created_at")
             .values("created_at")[:1]
         )

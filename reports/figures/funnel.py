@@ -12,7 +12,7 @@ from coordinators.models import Case, CaseEvent
 from offers.models import Offer
 
 from .filters import ReportFilters
-from .rows import CREATED, DECIDED, RETURNED, STATUS_CHANGED
+from .rows import COUNTED, CREATED, DECIDED, RETURNED, STATUS_CHANGED
 
 FUNNEL_STEPS = (
     ("new_contacts", _("New contacts")),
@@ -35,9 +35,9 @@ def funnel(filters: ReportFilters) -> list[dict[str, Any]]:
     def reached(status: str) -> Q:
         """The cases whose status changed to `status` within the period."""
         return Q(
-            pk__in=CaseEvent.objects.filter(in_period, kind=STATUS_CHANGED, to_value=status).values(
-                "case_id"
-            )
+            pk__in=CaseEvent.objects.filter(
+                COUNTED, in_period, kind=STATUS_CHANGED, to_value=status
+            ).values("case_id")
         )
 
     # The cases created in the period where they were then in scope (their "created" event).
