@@ -8,6 +8,7 @@ A token that matches no case, and mail that answers nothing of ours, go to the n
 inbox: a guessed or forged address lands with the national administrators, never on a case.
 """
 
+import datetime
 import logging
 import re
 from typing import Any
@@ -213,6 +214,20 @@ def inbound_message_dismiss(*, message: InboundMessage, actor: User) -> str:
     locked.body, locked.subject, locked.from_address = "", "", ""
     locked.save(update_fields=["status", "handled_by", "body", "subject", "from_address"])
     return str(DISMISSED)
+
+
+def inbound_messages_prune(*, now: datetime.datetime | None = None) -> int:
+    """The daily job: mail that joined no case (still in the national inbox, or dismissed
+    there) is deleted with its files INBOUND_RETENTION_DAYS after it arrived. Mail on a case
+    stays with the case (the case's retention). Returns how many were deleted."""
+    limit = (now or timezone.now()) - datetime.timedelta(days=settings.INBOUND_RETENTION_DAYS)
+    old = InboundMessage.objects.filter(
+        status__in=[InboundMessage.Status.UNMATCHED, InboundMessage.Status.DISMISSED],
+        received_at__lt=limit,
+    )
+    _attachments_delete(InboundAttachment.objects.filter(message__in=old))
+    deleted: int = old.delete()[0]
+    return deleted
 
 
 def _attachments_delete(attachments: Any) -> int:

@@ -142,6 +142,8 @@ class PrivacyNoticeView(TemplateView):
             retention_months=settings.RETENTION_MONTHS,
             mail_retention_days=settings.OUTBOX_RETENTION_DAYS,
             event_retention_days=settings.EVENT_ATTENDEE_RETENTION_DAYS,
+            form_retention_days=settings.CONTACT_SUBMISSION_RETENTION_DAYS,
+            inbox_retention_days=settings.INBOUND_RETENTION_DAYS,
             regions=PlanningRegion.objects.order_by("name"),
             data_protection_email=settings.DATA_PROTECTION_EMAIL,
             **kwargs,

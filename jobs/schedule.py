@@ -131,6 +131,12 @@ SCHEDULE = (
         "daily at 04:40: forget the names and addresses of registrations for events long past",
     ),
     Job(
+        "inbound_messages_prune",
+        "inbound.services.inbound_messages_prune",
+        daily_at(4, 45),
+        "daily at 04:45: delete mail that joined no case, past its retention",
+    ),
+    Job(
         "contact_submissions_prune",
         "coordinators.services.contacts.contact_submissions_prune",
         daily_at(4, 40),

@@ -22,6 +22,9 @@ EVENT_ATTENDEE_RETENTION_DAYS = env.int("EVENT_ATTENDEE_RETENTION_DAYS", default
 # A contact form's row, once the worker or a coordinator has dealt with it (its text is
 # already gone), is deleted this many days after it came in (the daily job in jobs/schedule).
 CONTACT_SUBMISSION_RETENTION_DAYS = env.int("CONTACT_SUBMISSION_RETENTION_DAYS", default=30)
+# Mail that joined no case (the national inbox, or dismissed there) is deleted with its files
+# this many days after it arrived (inbound.services.inbound_messages_prune, daily).
+INBOUND_RETENTION_DAYS = env.int("INBOUND_RETENTION_DAYS", default=90)
 
 # --- The public pages: abuse protection, personal links, uploads, public figures ------------
 # Public figures (openfigures/): no cell under this many people is shown; cached this long;

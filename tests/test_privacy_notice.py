@@ -99,3 +99,45 @@ def test_the_notice_names_the_controller_contacts(client, settings):
     if kurzeme.coordinator_email:
         assert kurzeme.coordinator_email in controllers
     assert "dpo@example.lv" in client.get(EN_URL).content.decode()
+
+
+def test_the_notice_says_how_long_unmatched_replies_and_forms_are_kept_as_the_jobs_do(
+    client, settings
+):
+    from django.core.files.base import ContentFile
+
+    from inbound.models import InboundAttachment, InboundMessage
+    from inbound.services import inbound_messages_prune
+
+    settings.INBOUND_RETENTION_DAYS = 60
+    settings.CONTACT_SUBMISSION_RETENTION_DAYS = 20
+    assert "deleted 60 days after it arrived" in notice(client, "reply-retention")
+    assert "deleted 20 days after it reached us" in notice(client, "form-retention")
+    with translation.override("ru"):
+        page = client.get("/ru/let-us-know/privacy-notice/").content.decode()
+    assert "через 60 дней после получения" in page
+
+    now = timezone.now()
+    ages = {"old-inbox": 61, "old-dismissed": 61, "recent-inbox": 59, "old-on-case": 400}
+    case = CaseFactory()
+    for name, days in ages.items():
+        message = InboundMessage.objects.create(
+            message_id=f"<{name}@x>",
+            received_at=now - datetime.timedelta(days=days),
+            status="dismissed"
+            if "dismissed" in name
+            else "on_case"
+            if "case" in name
+            else "unmatched",
+            case=case if "case" in name else None,
+        )
+        attachment = InboundAttachment(
+            message=message, filename="a.pdf", content_type="application/pdf", size=4
+        )
+        attachment.file.save("a.pdf", ContentFile(b"%PDF"))
+
+    assert inbound_messages_prune(now=now) >= 2
+
+    kept = set(InboundMessage.objects.values_list("message_id", flat=True))
+    assert kept == {"<recent-inbox@x>", "<old-on-case@x>"}
+    assert InboundAttachment.objects.count() == 2
