@@ -42,6 +42,8 @@ def activity_event_funnels(*, application: Application) -> list[dict[str, Any]]:
         .order_by("activity__planned_start", "activity_id", "event__starts_at")
         .values_list("activity__title", "event_id")
     )
+    if not links:
+        return []
     funnel = event_funnel(events=Event.objects.filter(pk__in={pk for _, pk in links}))
     by_event = {row["pk"]: row for row in funnel}
     return [{"activity": title, **by_event[pk]} for title, pk in links if pk in by_event]
