@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -13,6 +14,8 @@ from openpyxl.styles import Font
 from common.dates import date_text, datetime_text
 from common.pdf import render_pdf
 from common.spreadsheets import escape_formula
+from events.models import Event
+from events.selectors import event_funnel
 
 from .models import Activity, Application, Call
 from .selectors import call_results
@@ -78,18 +81,22 @@ def call_xlsx(call: Call) -> bytes:
             application__call=call, application__status__in=Application.SUBMITTED_STATUSES
         )
         .select_related("application__municipality")
-        .prefetch_related("budget_lines")
+        .prefetch_related("budget_lines", "events")
     )
+    cases = {row["pk"]: row["cases"] for row in event_funnel(events=_linked_events(call))}
     _sheet(
         workbook, _("Activities"),
         [_("Municipality"), _("Activity"), _("Kind"), _("Planned from"), _("Planned to"),
          _("Expected reach"), _("Costs (EUR)"), _("Done"), _("Spent (EUR)"),
-         _("People reached"), _("Events held"), _("Events")],
+         _("People reached"), _("Events held"), _("Events"), _("Portal events"),
+         _("Their cases")],
         [
             [a.application.municipality.name, a.title, str(a.get_kind_display()),
              date_text(a.planned_start), date_text(a.planned_end), a.expected_reach,
              sum(line.amount for line in a.budget_lines.all()), _("yes") if a.done else "",
-             a.spent, a.people_reached, a.events_held, a.reported_events]
+             a.spent, a.people_reached, a.events_held, a.reported_events,
+             "; ".join(event.title for event in a.events.all()),
+             sum(cases.get(event.pk, 0) for event in a.events.all())]
             for a in activities
         ],
     )  # fmt: skip
@@ -101,6 +108,13 @@ def call_xlsx(call: Call) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _linked_events(call: Call) -> QuerySet[Event]:
+    return Event.objects.filter(
+        grant_activities__application__call=call,
+        grant_activities__application__status__in=Application.SUBMITTED_STATUSES,
+    ).distinct()
 
 
 def call_pdf(call: Call) -> bytes:

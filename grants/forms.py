@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import date_text
 from common.fields import DateField
 from common.versions import VersionField
 from coordinators.models import User
+from events.models import Event
 from municipalities.models import PlanningRegion
 
 from .models import DEFAULT_MAXIMUM, ActivityKind
@@ -212,8 +214,24 @@ class ActivityReportForm(forms.Form):
     events_held = forms.IntegerField(
         label=_("Events held"), min_value=0, max_value=10_000, required=False
     )
+    events = forms.ModelMultipleChoiceField(
+        label=_("The portal's events it held"),
+        queryset=Event.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The events of the call's planning region; their contacts are counted."),
+    )
     reported_events = forms.CharField(
-        label=_("Which events (title, place, date)"),
+        label=_("Other events (title, place, date)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["events"].queryset = events
+        self.fields["events"].label_from_instance = event_label
+
+
+def event_label(event: Event) -> str:
+    return f"{event.title} ({date_text(timezone.localtime(event.starts_at).date())}, {event.city})"

@@ -262,8 +262,10 @@ class Activity(models.Model):
     )
     people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
     events_held = models.PositiveIntegerField(_("events held"), null=True, blank=True)
-    # Until the events app is merged: which events these were, as text (the lead links
-    # them to events.Event at merge).
+    # The portal's events it held (the call's region's), and in words any others.
+    events = models.ManyToManyField(
+        "events.Event", blank=True, related_name="grant_activities", verbose_name=_("events")
+    )
     reported_events = models.TextField(_("events (which, where)"), blank=True)
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DecimalField, Prefetch, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+
+from events.models import Event
+from events.selectors import event_funnel
 
 from .models import Activity, Application, Call, CommitteeMember, Criterion
 
@@ -21,6 +24,29 @@ def call_list(*, user: User, search: str = "") -> QuerySet[Call]:
     if search:
         calls = calls.filter(title__icontains=search)
     return calls
+
+
+def reportable_events(*, call: Call) -> QuerySet[Event]:
+    """The events a funded activity of the call may link: its planning region's, newest
+    first (never another region's)."""
+    return Event.objects.filter(organiser_region_id=call.planning_region_id).order_by(
+        "-starts_at", "pk"
+    )
+
+
+def activity_event_funnels(*, application: Application) -> list[dict[str, Any]]:
+    """Per event linked to one of the application's activities: the activity's title and
+    the event's funnel (registrations, checked in, cases, offers sent, returned)."""
+    links = list(
+        Activity.events.through.objects.filter(activity__application=application)
+        .order_by("activity__planned_start", "activity_id", "event__starts_at")
+        .values_list("activity__title", "event_id")
+    )
+    if not links:
+        return []
+    funnel = event_funnel(events=Event.objects.filter(pk__in={pk for _, pk in links}))
+    by_event = {row["pk"]: row for row in funnel}
+    return [{"activity": title, **by_event[pk]} for title, pk in links if pk in by_event]
 
 
 def applications_with_totals(queryset: QuerySet[Application]) -> QuerySet[Application]:

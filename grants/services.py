@@ -29,6 +29,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from coordinators.models import User
+    from events.models import Event
     from municipalities.models import PlanningRegion
 
 CALL_CLOSED = _(
@@ -61,6 +62,7 @@ AWARD_OVER_MAXIMUM = _("%(municipality)s: the award is more than the maximum of 
 AWARDS_OVER_BUDGET = _(
     "The awards add up to %(total)s EUR, more than the budget of %(budget)s EUR."
 )
+EVENT_OUTSIDE_REGION = _("Only the events of the call's planning region can be linked.")
 REPORT_NOT_FUNDED = _("Only the activities of a funded application are reported on.")
 
 DECISION_LABELS = {"awards": _("awarded sums"), "note": _("decision")}
@@ -340,14 +342,20 @@ def call_decide(
 @transaction.atomic
 def activity_report(
     *, activity: Activity, done: bool, spent: Decimal | None, people_reached: int | None,
-    events_held: int | None, reported_events: str = "",
+    events_held: int | None, reported_events: str = "", events: Iterable[Event] = (),
 ) -> Activity:  # fmt: skip
-    """A funded activity reports back: done, spent, people reached, events held."""
+    """A funded activity reports back: done, spent, people reached, events held, and which
+    of the portal's events (the call's planning region's only) it held."""
     if activity.application.status != Application.Status.AWARDED:
         raise DomainError(REPORT_NOT_FUNDED)
+    events = list(events)
+    region_id = activity.application.call.planning_region_id
+    if any(event.organiser_region_id != region_id for event in events):
+        raise DomainError(EVENT_OUTSIDE_REGION)
     activity.done, activity.spent, activity.people_reached = done, spent, people_reached
     activity.events_held, activity.reported_events = events_held, reported_events
     activity.reported_at = timezone.now()
     activity.full_clean()
     activity.save()
+    activity.events.set(events)
     return activity

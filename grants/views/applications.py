@@ -73,7 +73,8 @@ class ApplicationDetailView(GrantsView, TemplateView):
         return super().get_context_data(
             application=application, call=application.call, own=own, editable=editable,
             requested=application.requested_total(),
-            decided=application.call.decided_at is not None, **kwargs,
+            decided=application.call.decided_at is not None,
+            event_funnels=selectors.activity_event_funnels(application=application), **kwargs,
         )  # fmt: skip
 
     @staticmethod
@@ -172,7 +173,12 @@ class ActivityReportView(GrantsView, FormView):
 
     def get_initial(self):
         fields = ("done", "spent", "people_reached", "events_held", "reported_events")
-        return {name: getattr(self.activity, name) for name in fields}
+        initial = {name: getattr(self.activity, name) for name in fields}
+        return initial | {"events": list(self.activity.events.values_list("pk", flat=True))}
+
+    def get_form_kwargs(self):
+        events = selectors.reportable_events(call=self.activity.application.call)
+        return super().get_form_kwargs() | {"events": events}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(activity=self.activity, **kwargs)
