@@ -479,3 +479,24 @@ def test_a_failed_store_leaves_no_file_in_storage(monkeypatch, settings):
     assert not InboundMessage.objects.exists()
     folder = settings.MEDIA_ROOT / "inbound"
     assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_a_file_leaves_with_the_extension_of_what_it_is_not_what_it_was_called(
+    client, kurzeme_coordinator
+):
+    """A script named "Diploma.pdf.hta" is text: it downloads as .txt, never as a program."""
+    case = CaseFactory(coordinator=kurzeme_coordinator)
+    script = b'<script>new ActiveXObject("WScript.Shell").Run("calc")</script>'
+    files = [("Diploma.pdf.hta", script, "application/pdf"), ("a.pdf", PDF, "application/pdf")]
+    pipe(reply(to=reply_address_for_case(case=case), files=files))
+    client.force_login(kurzeme_coordinator)
+    names = {
+        attachment.filename: client.get(reverse("inbound:attachment", args=[attachment.pk]))[
+            "Content-Disposition"
+        ]
+        for attachment in InboundAttachment.objects.all()
+    }
+    assert names == {
+        "Diploma.pdf.hta": 'attachment; filename="Diploma_pdf.txt"',
+        "a.pdf": 'attachment; filename="a.pdf"',
+    }
