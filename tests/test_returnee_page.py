@@ -379,3 +379,12 @@ def test_the_person_cannot_move_their_address_nor_test_whether_another_is_regist
     assert case.returnee.town == "Cork"
     page = client.get(reverse("returnee:details")).content.decode()
     assert case.returnee.email in page and 'name="email"' not in page
+
+
+def test_new_links_for_one_address_are_limited_whatever_the_connection(client, case, settings):
+    settings.PERSONAL_LINK_RATE_LIMIT = 0  # as if every request came from another address
+    settings.PERSONAL_LINK_ADDRESS_LIMIT = 2
+    url = reverse("returnee:link_request")
+    statuses = [client.post(url, {"email": case.returnee.email}).status_code for _ in range(4)]
+    assert statuses == [302] * 4  # the page answers the same
+    assert Email.objects.filter(purpose=Email.Purpose.PERSONAL_LINK).count() == 2
