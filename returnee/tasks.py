@@ -4,7 +4,6 @@ from django.conf import settings
 from django_tasks import task
 
 from common import ratelimit
-
 from coordinators.models import Returnee
 
 from .emails import personal_link_enqueue
