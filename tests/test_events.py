@@ -192,6 +192,17 @@ def test_the_calendar_file_is_rfc_5545(client):
     assert text.endswith("END:VCALENDAR\r\n")
 
 
+def test_no_control_character_in_a_title_starts_a_property_of_its_own(client):
+    event = EventFactory(title="Seminārs\rATTACH:http://evil.example/x\x0bZ")
+
+    text = client.get(reverse("events:ical", args=[event.pk])).content.decode()
+
+    lines = text.split("\r\n")
+    assert not any(line.startswith("ATTACH") for line in lines)
+    assert "\r" not in text.replace("\r\n", "") and "\x0b" not in text
+    assert "SUMMARY:Seminārs\\nATTACH:http://evil.example/xZ" in text
+
+
 def test_the_reminder_goes_once_the_day_before(client):
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     event = EventFactory(starts_at=tomorrow, ends_at=tomorrow + datetime.timedelta(hours=2))
