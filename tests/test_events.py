@@ -354,6 +354,23 @@ def test_a_known_person_is_matched_not_duplicated(kurzeme_coordinator):
     assert to_check.planning_region == region("KUR")
 
 
+def test_the_organiser_page_names_no_case_of_another_region(client, kurzeme_coordinator):
+    """A known person's open case in Zemgale gets the event (its coordinator is flagged);
+    the Kurzeme organiser's page says so without naming or linking that case."""
+    event = past_event()
+    zemgale_case = CaseFactory(
+        planning_region=region("ZEM"), returnee=ReturneeFactory(email="known@example.org")
+    )
+    AttendeeFactory(event=event, email="known@example.org", checked_in_at=timezone.now())
+    event_contacts_make(event=event, actor=kurzeme_coordinator)
+    client.force_login(kurzeme_coordinator)
+
+    page = client.get(reverse("events:staff_detail", args=[event.pk])).content.decode()
+
+    assert zemgale_case.reference not in page
+    assert "citā reģionā" in page
+
+
 def test_contacts_wait_for_the_event_to_start(kurzeme_coordinator):
     event = EventFactory()
     AttendeeFactory(event=event, checked_in_at=timezone.now())
