@@ -159,6 +159,32 @@ def test_the_rate_limit_keeps_what_was_typed(client, settings):
     assert Attendee.objects.count() == 1
 
 
+def test_one_connection_cannot_take_all_the_places_with_made_up_people(client, settings):
+    settings.CONTACT_FORM_RATE_LIMIT = 100
+    settings.EVENT_PLACES_PER_CONNECTION = 12
+    event = EventFactory(capacity=50)
+
+    statuses = [
+        client.post(detail_url(event), registration(party_size="5", email=f"v{n}@example.org",
+                                                    started=timestamp_token())).status_code
+        for n in range(4)
+    ]  # fmt: skip
+
+    assert statuses == [302, 302, 429, 429]  # 5 + 5 places, then 15 > 12
+    assert event.places_taken() == 10
+    assert Email.objects.count() == 2
+
+
+def test_one_address_registers_once_and_gets_one_mail(client):
+    event = EventFactory()
+    for token in (timestamp_token(), timestamp_token()):
+        response = client.post(detail_url(event), registration(started=token))
+        assert response.status_code == 302  # the same answer: no hint, no second place
+
+    assert Attendee.objects.filter(event=event).count() == 1
+    assert Email.objects.count() == 1
+
+
 def test_unpublished_and_past_events_are_not_public(client):
     hidden, past = EventFactory(published=False), past_event()
 
