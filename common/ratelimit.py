@@ -14,14 +14,17 @@ from django.utils.crypto import salted_hmac
 logger = logging.getLogger(__name__)
 
 
-def rate_limit_exceeded(*, scope: str, identity: str, limit: int, window: int) -> bool:
-    """Count one more request of `identity` under `scope`; True when over `limit` in the
-    current `window` (seconds). A limit of 0 switches the check off."""
+def rate_limit_exceeded(
+    *, scope: str, identity: str, limit: int, window: int, cost: int = 1
+) -> bool:
+    """Count `cost` more (one request; an event registration counts its places) for
+    `identity` under `scope`; True when over `limit` in the current `window` (seconds).
+    A limit of 0 switches the check off."""
     if not limit:
         return False
     key = f"{scope}:{salted_hmac(scope, identity).hexdigest()}"
     try:
-        return _count(key, window) > limit
+        return _count(key, window, cost) > limit
     except Exception as error:  # any failure of the cache backend: refused, timed out, …
         # The exception's type only: its text may name hosts, and no client data is logged.
         logger.warning(
@@ -30,11 +33,11 @@ def rate_limit_exceeded(*, scope: str, identity: str, limit: int, window: int) -
         return False
 
 
-def _count(key: str, window: int) -> int:
-    """Add one to the count under `key` in the current window; the count so far."""
+def _count(key: str, window: int, cost: int) -> int:
+    """Add `cost` to the count under `key` in the current window; the count so far."""
     cache.add(key, 0, timeout=window)
     try:
-        return cache.incr(key)
+        return cache.incr(key, cost)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
+        cache.set(key, cost, timeout=window)
+        return cost

@@ -9,8 +9,12 @@ from .models import Event
 
 
 def _escape(text: str) -> str:
+    """TEXT as RFC 5545 3.3.11 writes it: a line break as \\n, and no other control
+    character (a lone CR would start a new property in some calendar programs)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(char for char in text if char == "\n" or char == "\t" or ord(char) >= 32)
     return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\n")
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
         .replace("\n", "\\n")
     )  # fmt: skip
 

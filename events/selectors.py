@@ -32,8 +32,15 @@ def public_event_list() -> QuerySet[Event]:
     return Event.objects.public().select_related("organiser_region").order_by("starts_at", "pk")
 
 
-def event_attendees(*, event: Event) -> QuerySet[Attendee]:
-    return event.attendees.select_related("case").order_by("last_name", "first_name", "pk")
+def event_attendees(*, event: Event, user: User) -> QuerySet[Attendee]:
+    """The event's attendees; `case_visible` says whether `user` may see the attendee's case
+    (a known person's open case may be in another region: the page then names no case)."""
+    visible = Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))
+    return (
+        event.attendees.select_related("case")
+        .annotate(case_visible=Exists(visible))
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def event_funnel(*, events: QuerySet[Event]) -> list[dict[str, Any]]:

@@ -81,8 +81,9 @@ def attendee_register(
     *, event: Event, data: dict[str, Any], token: str, language: str
 ) -> Attendee | None:
     """Store one registration and its confirmation mail; None when this form instance was
-    stored already (a double click). Refuses (DomainError) when the places run out: the
-    event row is locked, so two last-minute registrations cannot both take the last place."""
+    stored already (a double click) or the address is registered already. Refuses
+    (DomainError) when the places run out: the event row is locked, so two last-minute
+    registrations cannot both take the last place."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if not locked.published or locked.ends_at < timezone.now():
         raise DomainError(REGISTRATION_CLOSED)
@@ -91,6 +92,11 @@ def attendee_register(
         raise DomainError(EVENT_FULL)
     if data["party_size"] > left:
         raise DomainError(NOT_ENOUGH_PLACES % {"left": left})
+    registered = locked.attendees.filter(
+        email__iexact=data["email"], status=Attendee.Status.REGISTERED
+    )
+    if registered.exists():  # one registration per address: the same page, no second mail
+        return None
     now = timezone.now()
     attendee = Attendee(
         event=locked,

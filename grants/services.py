@@ -52,6 +52,9 @@ NOT_SUBMITTED = _("Only a submitted application is scored.")
 CONFLICT_DECLARED = _(
     "You declared a conflict of interest on this application, so you cannot score it."
 )
+ALREADY_DECIDED = _(
+    "The committee's decision on this call is recorded: scores and declarations are closed."
+)
 ALREADY_SCORED = _("You have already scored this application: a conflict is declared before.")
 SCORE_OUT_OF_RANGE = _("A score of “%(criterion)s” is from 0 to %(maximum)s.")
 SCORE_MISSING = _("Give a score for every criterion.")
@@ -237,6 +240,8 @@ def _require_member(application: Application, member: User) -> CommitteeMember:
         raise Application.DoesNotExist
     if application.status not in Application.SUBMITTED_STATUSES:
         raise DomainError(NOT_SUBMITTED)
+    if application.call.decided_at is not None:
+        raise DomainError(ALREADY_DECIDED)
     return found
 
 

@@ -40,3 +40,26 @@ def content_type_sniff(content: bytes) -> str:
     if any(ord(char) < 32 and char not in "\t\r\n\f" for char in text):
         return "application/octet-stream"
     return "text/plain"
+
+
+# The extension a kept file is downloaded with: the detected type's, whatever the sender
+# named it ("Diploma.pdf.hta" arrives as text and leaves as .txt, never as a program).
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "application/zip": "zip",
+    "application/x-ole-storage": "bin",
+    "text/plain": "txt",
+}
+
+
+def download_name(*, name: str, content_type: str) -> str:
+    """A header-safe file name that ends in the extension of the detected type: the sender's
+    stem (ASCII letters, digits, "._-"), then that extension."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = "".join(
+        char if char.isascii() and (char.isalnum() or char in "_-") else "_" for char in stem
+    )
+    return f"{stem.strip('_-')[:80] or 'attachment'}.{EXTENSIONS.get(content_type, 'bin')}"

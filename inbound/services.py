@@ -73,14 +73,18 @@ def case_from_recipients(recipients: list[str]) -> Case | None:
     return address.case if address else None
 
 
-def case_from_thread(thread_ids: list[str]) -> Case | None:
+def case_from_thread(thread_ids: list[str], from_address: str) -> Case | None:
     """The case of a mail we sent to the person that this one answers (In-Reply-To,
-    References); staff mail does not count, so a coordinator's reply is not threaded."""
-    if not thread_ids:
+    References), when it comes from the address we sent it to; staff mail does not count,
+    so a coordinator's reply is not threaded. From another address: the national inbox."""
+    if not thread_ids or not from_address:
         return None
     sent = (
         Email.objects.filter(
-            message_id__in=thread_ids, purpose__in=Email.TO_THE_PERSON, case__isnull=False
+            message_id__in=thread_ids,
+            purpose__in=Email.TO_THE_PERSON,
+            case__isnull=False,
+            to__iexact=from_address,
         )
         .select_related("case")
         .order_by("-created_at")
@@ -123,7 +127,10 @@ def _files_delete(names: list[str]) -> None:
 def _store(parsed: Parsed, saved: list[str]) -> InboundMessage:
     matched_by, case = InboundMessage.MatchedBy.TOKEN, case_from_recipients(parsed.recipients)
     if case is None:
-        matched_by, case = InboundMessage.MatchedBy.THREAD, case_from_thread(parsed.thread_ids)
+        matched_by, case = (
+            InboundMessage.MatchedBy.THREAD,
+            case_from_thread(parsed.thread_ids, parsed.from_address),
+        )
     message = InboundMessage.objects.create(
         message_id=parsed.message_id,
         from_address=parsed.from_address,

@@ -12,6 +12,7 @@ from audit.services import audit_case_viewed, audit_list_viewed, audit_record
 from common.errors import DomainError
 from coordinators.views import CaseScopedMixin, CaseWorkerRequiredMixin
 
+from .files import download_name
 from .forms import AssignForm
 from .selectors import attachment_for_user, case_messages, inbox_list
 from .services import inbound_message_assign, inbound_message_dismiss
@@ -117,16 +118,7 @@ class AttachmentDownloadView(CaseWorkerRequiredMixin, TemplateView):
                      reference=case.reference if case else "")  # fmt: skip
         with attachment.file.open("rb") as file:
             response = HttpResponse(file.read(), content_type=attachment.content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="{attachment_ascii_name(attachment.filename)}"'
-        )
+        name = download_name(name=attachment.filename, content_type=attachment.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-def attachment_ascii_name(name: str) -> str:
-    """A header-safe file name (the original stays in the database and on the page)."""
-    safe = "".join(
-        char if char.isascii() and char.isalnum() or char in "._-" else "_" for char in name
-    )
-    return safe.strip("._") or "attachment"

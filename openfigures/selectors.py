@@ -45,6 +45,14 @@ def suppressed(value: int) -> int | None:
     return value if value >= settings.OPEN_FIGURES_MIN_CELL else None
 
 
+def people_returned_cell(figures: dict[str, int]) -> int | None:
+    """People returned (with their households) only when they are at least the minimum
+    cell size of families too: five people of one household would name that family."""
+    if figures["returned"] < settings.OPEN_FIGURES_MIN_CELL:
+        return None
+    return suppressed(figures["people_returned"])
+
+
 def year_filters(
     year: int, today: datetime.date, regions: tuple[PlanningRegion, ...]
 ) -> ReportFilters:
@@ -65,7 +73,10 @@ def _year_rows(
     for region in regions:
         figures = complete(total(row for row in groups if row["region_name"] == region.name))
         figures["active"] = active_case_count(year_filters(year, today, (region,)))
-        rows.append({"region": region.name, **{key: suppressed(figures[key]) for key in FIGURES}})
+        cells = {key: suppressed(figures[key]) for key in FIGURES}
+        rows.append(
+            {"region": region.name, **cells, "people_returned": people_returned_cell(figures)}
+        )
     return rows
 
 
@@ -80,13 +91,13 @@ def _top_municipalities(
         if row["municipality_name"]:
             merged.setdefault(row["municipality_name"], []).append(row)
     counted = sorted(
-        ((complete(total(rows))["people_returned"], name) for name, rows in merged.items()),
-        key=lambda pair: (-pair[0], pair[1]),
+        ((complete(total(rows)), name) for name, rows in merged.items()),
+        key=lambda pair: (-pair[0]["people_returned"], pair[1]),
     )
     return [
-        {"municipality": name, "people_returned": people}
-        for people, name in counted
-        if suppressed(people) is not None
+        {"municipality": name, "people_returned": figures["people_returned"]}
+        for figures, name in counted
+        if people_returned_cell(figures) is not None
     ][:TOP_MUNICIPALITIES]
 
 

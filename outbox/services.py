@@ -15,12 +15,12 @@ again for mail still preparing after five minutes.
 
 import contextlib
 import logging
+import secrets
 import smtplib
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import make_msgid
 from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -71,6 +71,13 @@ class SendReport:
     prepared_again: int = 0
 
 
+def message_id_new() -> str:
+    """A Message-ID nobody can guess: a reply is threaded onto a case by the ID it answers
+    (inbound.services.case_from_thread), so it must not be predictable as make_msgid's
+    time, process id and non-cryptographic random bits are."""
+    return f"<{secrets.token_hex(16)}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+
+
 def email_enqueue(
     *,
     to: str,
@@ -97,7 +104,7 @@ def email_enqueue(
         html_body=html_body,
         purpose=purpose,
         case=case,
-        message_id=make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN),
+        message_id=message_id_new(),
         status=Email.Status.PREPARING if prepare_task else Email.Status.QUEUED,
         prepare_task=prepare_task,
         prepare_kwargs=prepare_kwargs or {},

@@ -60,6 +60,10 @@ CONTACT_FORM_MAX_BODY_BYTES = env.int("CONTACT_FORM_MAX_BODY_BYTES", default=64 
 # new links one connection may ask for per hour, and the documents the person may upload.
 PERSONAL_LINK_DAYS = env.int("PERSONAL_LINK_DAYS", default=30)
 PERSONAL_LINK_RATE_LIMIT = env.int("PERSONAL_LINK_RATE_LIMIT", default=5)
+PERSONAL_LINK_ADDRESS_LIMIT = env.int("PERSONAL_LINK_ADDRESS_LIMIT", default=3)
 PERSONAL_LINK_RATE_WINDOW_SECONDS = env.int("PERSONAL_LINK_RATE_WINDOW_SECONDS", default=3600)
 PERSONAL_DOCUMENT_MAX_BYTES = env.int("PERSONAL_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 PERSONAL_DOCUMENT_MAX_COUNT = env.int("PERSONAL_DOCUMENT_MAX_COUNT", default=20)
+# Places one connection may take in events per window (the contact form's window): a script
+# cannot fill an event with made-up people from one address.
+EVENT_PLACES_PER_CONNECTION = env.int("EVENT_PLACES_PER_CONNECTION", default=12)

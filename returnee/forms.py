@@ -43,10 +43,13 @@ class OfferAnswerForm(forms.Form):
 
 
 class ContactDetailsForm(forms.Form):
+    """The person's own corrections. Not the e-mail address: it is what their links go to,
+    so a link (forwarded, or left open on a shared computer) must not be able to move it
+    elsewhere, nor tell whether another address is registered; the coordinator changes it."""
+
     version = VersionField()
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    email = forms.EmailField(label=_("E-mail"))
     phone = forms.CharField(label=_("Phone (optional)"), max_length=32, required=False)
     country = forms.ChoiceField(label=_("Country of residence"), required=False)
     town = forms.CharField(label=_("Town of residence (optional)"), max_length=100, required=False)
@@ -59,9 +62,6 @@ class ContactDetailsForm(forms.Form):
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         return normalise_phone(phone) if phone else ""
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
 
 class PlansForm(forms.Form):

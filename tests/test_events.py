@@ -159,6 +159,32 @@ def test_the_rate_limit_keeps_what_was_typed(client, settings):
     assert Attendee.objects.count() == 1
 
 
+def test_one_connection_cannot_take_all_the_places_with_made_up_people(client, settings):
+    settings.CONTACT_FORM_RATE_LIMIT = 100
+    settings.EVENT_PLACES_PER_CONNECTION = 12
+    event = EventFactory(capacity=50)
+
+    statuses = [
+        client.post(detail_url(event), registration(party_size="5", email=f"v{n}@example.org",
+                                                    started=timestamp_token())).status_code
+        for n in range(4)
+    ]  # fmt: skip
+
+    assert statuses == [302, 302, 429, 429]  # 5 + 5 places, then 15 > 12
+    assert event.places_taken() == 10
+    assert Email.objects.count() == 2
+
+
+def test_one_address_registers_once_and_gets_one_mail(client):
+    event = EventFactory()
+    for token in (timestamp_token(), timestamp_token()):
+        response = client.post(detail_url(event), registration(started=token))
+        assert response.status_code == 302  # the same answer: no hint, no second place
+
+    assert Attendee.objects.filter(event=event).count() == 1
+    assert Email.objects.count() == 1
+
+
 def test_unpublished_and_past_events_are_not_public(client):
     hidden, past = EventFactory(published=False), past_event()
 
@@ -190,6 +216,17 @@ def test_the_calendar_file_is_rfc_5545(client):
     assert f"DTSTART:{event.starts_at.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}" in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert text.endswith("END:VCALENDAR\r\n")
+
+
+def test_no_control_character_in_a_title_starts_a_property_of_its_own(client):
+    event = EventFactory(title="Seminārs\rATTACH:http://evil.example/x\x0bZ")
+
+    text = client.get(reverse("events:ical", args=[event.pk])).content.decode()
+
+    lines = text.split("\r\n")
+    assert not any(line.startswith("ATTACH") for line in lines)
+    assert "\r" not in text.replace("\r\n", "") and "\x0b" not in text
+    assert "SUMMARY:Seminārs\\nATTACH:http://evil.example/xZ" in text
 
 
 def test_the_reminder_goes_once_the_day_before(client):
@@ -341,6 +378,23 @@ def test_a_known_person_is_matched_not_duplicated(kurzeme_coordinator):
     assert to_check.status == ContactSubmission.Status.TO_CHECK
     assert to_check.existing_returnee == closed.returnee
     assert to_check.planning_region == region("KUR")
+
+
+def test_the_organiser_page_names_no_case_of_another_region(client, kurzeme_coordinator):
+    """A known person's open case in Zemgale gets the event (its coordinator is flagged);
+    the Kurzeme organiser's page says so without naming or linking that case."""
+    event = past_event()
+    zemgale_case = CaseFactory(
+        planning_region=region("ZEM"), returnee=ReturneeFactory(email="known@example.org")
+    )
+    AttendeeFactory(event=event, email="known@example.org", checked_in_at=timezone.now())
+    event_contacts_make(event=event, actor=kurzeme_coordinator)
+    client.force_login(kurzeme_coordinator)
+
+    page = client.get(reverse("events:staff_detail", args=[event.pk])).content.decode()
+
+    assert zemgale_case.reference not in page
+    assert "citā reģionā" in page
 
 
 def test_contacts_wait_for_the_event_to_start(kurzeme_coordinator):

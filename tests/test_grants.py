@@ -375,3 +375,22 @@ def test_a_coordinator_opens_a_call_for_their_own_region_only(client, people):
     assert created.url == reverse("grants:call_detail", args=[call.pk])
     assert timezone.localtime(call.deadline).strftime("%d.%m.%Y %H:%M") == "31.01.2027 17:00"
     assert call.chair() == people["chair"]
+
+
+def test_after_the_decision_no_score_or_declaration_changes_it(call, people):
+    application = grant_application(call=call, specialist=people["liepaja"])
+    scores = {criterion.pk: 3 for criterion in call.criteria.all()}
+    services.score_record(application=application, member=people["chair"], scores=scores)
+    close(call)
+    decide(call, people, {application.pk: Decimal("9900")})
+    application.refresh_from_db()
+
+    for change in (
+        lambda: services.score_record(
+            application=application, member=people["member"], scores=scores
+        ),
+        lambda: services.conflict_declare(application=application, member=people["member"]),
+    ):
+        with pytest.raises(DomainError, match=str(services.ALREADY_DECIDED)):
+            change()
+    assert application.scores.count() == len(scores) and not application.conflicts.exists()

@@ -4,6 +4,7 @@ case with its quoted history stripped and its files kept; the rest in the nation
 
 import io
 import os
+import re
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -142,9 +143,28 @@ def test_reply_that_answers_our_mail_is_found_by_in_reply_to():
     case = CaseFactory()
     sent = confirmation(case)
 
-    pipe(reply(to="remigracija@example.lv", in_reply_to=sent.message_id))
+    pipe(reply(to="remigracija@example.lv", in_reply_to=sent.message_id,
+               sender=case.returnee.email.upper()))  # fmt: skip
 
     assert InboundMessage.objects.get().case == case
+
+
+def test_a_message_id_of_ours_from_another_address_goes_to_the_national_inbox():
+    """Knowing (or guessing) the ID of a mail we sent is not enough to write on the case."""
+    case = CaseFactory()
+    sent = confirmation(case)
+
+    pipe(reply(to="remigracija@example.lv", in_reply_to=sent.message_id,
+               sender="stranger@example.net"))  # fmt: skip
+
+    assert InboundMessage.objects.get().case is None
+    assert not Interaction.objects.exists()
+
+
+def test_our_message_ids_are_not_guessable():
+    ids = {confirmation(CaseFactory()).message_id for _ in range(3)}
+    assert len(ids) == 3
+    assert all(re.fullmatch(r"<[0-9a-f]{32}@[^>]+>", message_id) for message_id in ids)
 
 
 def test_mail_without_a_token_goes_to_the_national_inbox():
@@ -479,3 +499,24 @@ def test_a_failed_store_leaves_no_file_in_storage(monkeypatch, settings):
     assert not InboundMessage.objects.exists()
     folder = settings.MEDIA_ROOT / "inbound"
     assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_a_file_leaves_with_the_extension_of_what_it_is_not_what_it_was_called(
+    client, kurzeme_coordinator
+):
+    """A script named "Diploma.pdf.hta" is text: it downloads as .txt, never as a program."""
+    case = CaseFactory(coordinator=kurzeme_coordinator)
+    script = b'<script>new ActiveXObject("WScript.Shell").Run("calc")</script>'
+    files = [("Diploma.pdf.hta", script, "application/pdf"), ("a.pdf", PDF, "application/pdf")]
+    pipe(reply(to=reply_address_for_case(case=case), files=files))
+    client.force_login(kurzeme_coordinator)
+    names = {
+        attachment.filename: client.get(reverse("inbound:attachment", args=[attachment.pk]))[
+            "Content-Disposition"
+        ]
+        for attachment in InboundAttachment.objects.all()
+    }
+    assert names == {
+        "Diploma.pdf.hta": 'attachment; filename="Diploma_pdf.txt"',
+        "a.pdf": 'attachment; filename="a.pdf"',
+    }

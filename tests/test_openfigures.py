@@ -85,6 +85,21 @@ def test_no_cell_under_five_is_ever_shown(programme, client):
     assert [row["municipality"] for row in figures["top_municipalities"]] == [LIEPAJA]
 
 
+def test_one_family_of_five_is_not_shown_however_many_people_it_is(programme):
+    """Vidzeme 2024: one family of five returned to Cēsis. Five people, one household:
+    the cell would name the family, so it is suppressed and the town is not listed."""
+    family = make_case((2024, 2, 1), region="VID", municipality="Cēsu novads",
+                       household=["partner", "child", "child", "child"])  # fmt: skip
+    move(family, S.CONTACTED, (2024, 3, 1))
+    move(family, S.RETURNED, (2024, 6, 1))
+
+    figures = public_figures_compute(today=TODAY)
+
+    assert cell(figures, 2024, region("VID").name)["people_returned"] is None
+    assert "Cēsu novads" not in [row["municipality"] for row in figures["top_municipalities"]]
+    assert cell(figures, 2024, region("KUR").name)["people_returned"] == 11  # six families
+
+
 def test_the_page_shows_suppressed_cells_as_under_five(programme, client):
     page = client.get(reverse("openfigures:page")).content.decode()
 

@@ -358,3 +358,33 @@ def test_the_page_runs_the_same_queries_whatever_the_offers_and_documents(
 
 
 PAGE_QUERIES = 9
+
+
+def test_the_person_cannot_move_their_address_nor_test_whether_another_is_registered(client, case):
+    """A link is access: it must not be able to send the next link elsewhere, and the page
+    must not answer "registered" for somebody else's address."""
+    other = CaseFactory(returnee__email="somebody@example.org")
+    open_page(client, case)
+
+    def post(address):
+        page = client.get(reverse("returnee:details"))
+        version = page.context["contact_form"]["version"].value()
+        data = contact_data(case, email=address, town="Cork", version=version)
+        return client.post(reverse("returnee:details"), data)
+
+    responses = [post(other.returnee.email), post("new-address@example.org")]
+    assert [response.status_code for response in responses] == [302, 302]
+    case.returnee.refresh_from_db()
+    assert case.returnee.email != "new-address@example.org"
+    assert case.returnee.town == "Cork"
+    page = client.get(reverse("returnee:details")).content.decode()
+    assert case.returnee.email in page and 'name="email"' not in page
+
+
+def test_new_links_for_one_address_are_limited_whatever_the_connection(client, case, settings):
+    settings.PERSONAL_LINK_RATE_LIMIT = 0  # as if every request came from another address
+    settings.PERSONAL_LINK_ADDRESS_LIMIT = 2
+    url = reverse("returnee:link_request")
+    statuses = [client.post(url, {"email": case.returnee.email}).status_code for _ in range(4)]
+    assert statuses == [302] * 4  # the page answers the same
+    assert Email.objects.filter(purpose=Email.Purpose.PERSONAL_LINK).count() == 2

@@ -286,3 +286,22 @@ def test_a_national_queue_case_page_offers_no_transfer_to_a_coordinator(
     client.force_login(NationalAdminFactory())
     page = client.get(reverse("workspace:case_detail", args=[case.reference]))
     assert b'name="transfer-move_now"' in page.content
+
+
+def test_after_the_move_the_sending_region_reads_no_more_of_the_case(
+    client, kurzeme_case, kurzeme_coordinator, zemgale_coordinator
+):
+    from municipalities.models import NeedCategory
+
+    transfer = propose(kurzeme_case, kurzeme_coordinator)
+    url = reverse("workspace:transfer_detail", args=[transfer.pk])
+    client.force_login(kurzeme_coordinator)
+    assert client.get(url).context["show_case"] is True  # the proposal: the case in brief
+
+    transfer_accept(transfer=transfer, actor=zemgale_coordinator)
+    kurzeme_case.needs.set([NeedCategory.objects.get(code="business")])
+
+    page = client.get(url)
+    assert page.status_code == 200  # the transfer itself stays readable for the record
+    assert page.context["show_case"] is False and list(page.context["needs"]) == []
+    assert NeedCategory.objects.get(code="business").label not in page.content.decode()

@@ -7,6 +7,7 @@ the per-IP rate limit counted on valid posts only. Capacity is held by the servi
 row lock; a full event says so and shows no form.
 """
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,7 +18,9 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, ListView, TemplateView
 
+from common import ratelimit
 from common.errors import DomainError
+from common.net import client_ip
 from common.urls import absolute_url
 from intake.views import REJECTED, body_size_limited, rate_limit_exceeded, refusal
 
@@ -41,6 +44,18 @@ class PublicEventListView(ListView):
         return public_event_list()
 
 
+def places_over_limit(request, places: int) -> bool:
+    """Places asked for from one connection in the window, beside the contact form's own
+    limit: a script cannot fill an event with made-up people from one address."""
+    return rate_limit_exceeded(request) or ratelimit.rate_limit_exceeded(
+        scope="event-places",
+        identity=client_ip(request) or "",
+        limit=settings.EVENT_PLACES_PER_CONNECTION,
+        window=settings.CONTACT_FORM_RATE_WINDOW_SECONDS,
+        cost=places,
+    )
+
+
 @method_decorator(csrf_exempt, name="dispatch")  # checked below, after the size limit
 @method_decorator(body_size_limited, name="dispatch")
 @method_decorator(csrf_protect, name="dispatch")
@@ -55,7 +70,7 @@ class EventDetailView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        if rate_limit_exceeded(self.request):
+        if places_over_limit(self.request, form.cleaned_data["party_size"]):
             return self.render_to_response(
                 self.get_context_data(form=form, rate_limited=True), status=429
             )

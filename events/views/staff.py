@@ -107,7 +107,7 @@ class EventDetailStaffView(EventScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         event = self.get_event()
-        attendees = list(event_attendees(event=event))
+        attendees = list(event_attendees(event=event, user=self.request.user))
         audit_list_viewed(
             request=self.request, what=f"event {event.pk} attendees", rows=len(attendees)
         )

@@ -21,7 +21,6 @@ from common.errors import DomainError
 from common.versions import VERSION_FIELD, StaleEdit
 from coordinators.services.cases import case_needs_update
 from coordinators.services.details import (
-    RETURNEE_EMAIL_TAKEN,
     case_details_update,
     household_member_remove,
     household_member_save,
@@ -35,9 +34,6 @@ from .base import PersonView, person_audit
 from .person import page_context
 
 PLANS_FIELDS = ("municipality", "timeframe", "needs")
-EMAIL_NOT_USABLE = gettext_lazy(
-    "This e-mail address cannot be used here. Please write to your coordinator."
-)
 SAVED = gettext_lazy("Thank you! Your changes are saved and your coordinator will see them.")
 
 
@@ -98,8 +94,7 @@ class DetailsView(PersonView):
             form.add_error(None, error.message)
             return self.show(status=409, **{key: form})
         except DomainError as error:
-            message = EMAIL_NOT_USABLE if error.message == RETURNEE_EMAIL_TAKEN else error.message
-            form.add_error("email" if key == "contact" else None, message)
+            form.add_error(None, error.message)
             return self.show(status=400, **{key: form})
         person_audit(self.request, action=AuditEntry.Action.UPLOAD, obj=self.case.returnee,
                      reference=self.case.reference)  # fmt: skip
@@ -108,7 +103,10 @@ class DetailsView(PersonView):
 
     def save_contact(self):
         def change(data):
-            values = {name: str(data[name]) for name in RETURNEE_VALUES}
+            # The address stays as it is (ContactDetailsForm has none).
+            values = {
+                name: str(data.get(name, getattr(self.returnee, name))) for name in RETURNEE_VALUES
+            }
             return returnee_contact_update(
                 case=self.case, data=values, actor=None, version=data["version"]
             )

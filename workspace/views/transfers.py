@@ -11,6 +11,7 @@ from django.views.generic import ListView, View
 
 from common.errors import DomainError
 from common.forms import focus_first_error
+from coordinators.models import Case
 from coordinators.views import CaseWorkerRequiredMixin
 from transfers.models import CaseTransfer
 from transfers.selectors import transfer_list
@@ -76,10 +77,16 @@ class TransferDetailView(CaseWorkerRequiredMixin, View):
 
     def render(self, decline_form=None):
         user, transfer = self.request.user, self.transfer
+        # The case's needs and household while the proposal is open, or for whoever sees the
+        # case now: once it has moved, the sending region reads no more of it here.
+        show_case = transfer.status == CaseTransfer.Status.PROPOSED or (
+            Case.objects.visible_to(user).filter(pk=transfer.case_id).exists()
+        )
         context = {
             "transfer": transfer,
-            "needs": transfer.case.needs.all(),
-            "household_size": transfer.case.returnee.household.count(),
+            "show_case": show_case,
+            "needs": transfer.case.needs.all() if show_case else [],
+            "household_size": transfer.case.returnee.household.count() if show_case else 0,
             "can_decide": CaseTransfer.objects.decidable_by(user).filter(pk=transfer.pk).exists(),
             "can_withdraw": CaseTransfer.objects.withdrawable_by(user)
             .filter(pk=transfer.pk)
