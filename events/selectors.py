@@ -9,6 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from coordinators.models import Case, CaseEvent, User
 from offers.models import Offer
+from reports.figures.filters import ReportFilters
+from reports.figures.rows import COUNTED
 
 from .models import Attendee, Event
 
@@ -74,6 +76,7 @@ def _distinct_cases(event_ids: list[int], *, offered: bool) -> dict[int, int]:
     else:
         condition = Exists(
             CaseEvent.objects.filter(
+                COUNTED,
                 case=OuterRef("case_id"),
                 kind=CaseEvent.Kind.STATUS_CHANGED,
                 to_value=Case.Status.RETURNED,
@@ -87,3 +90,22 @@ def _distinct_cases(event_ids: list[int], *, offered: bool) -> dict[int, int]:
         .order_by()
     )
     return {row["event_id"]: row["count"] for row in rows}
+
+
+def events_in_report(*, filters: ReportFilters) -> QuerySet[Event]:
+    """The events of a report's period and scope: held (started) in the period, organised
+    by a region of the report (and its municipality, when one is chosen)."""
+    events = Event.objects.filter(
+        organiser_region__in=filters.regions,
+        starts_at__gte=filters.start,
+        starts_at__lt=filters.end,
+    )
+    if filters.municipality is not None:
+        events = events.filter(organiser_municipality=filters.municipality)
+    return events.order_by("starts_at", "pk")
+
+
+def funnel_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """The report's totals row: the events' funnels added up."""
+    keys = ("registrations", "checked_in", "cases", "offers", "returned")
+    return {key: sum(row[key] for row in rows) for key in keys}

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import public, staff
+from .views import public, reports, staff
 
 app_name = "events"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/<int:pk>/", public.EventDetailView.as_view(), name="detail"),
     path("events/<int:pk>/thank-you/", public.EventThanksView.as_view(), name="thanks"),
     path("events/<int:pk>/calendar.ics", public.EventCalendarView.as_view(), name="ical"),
+    path("reports/events/", reports.events_report, name="report"),
     path("manage/events/", staff.EventListView.as_view(), name="staff_list"),
     path("manage/events/new/", staff.EventFormView.as_view(), name="staff_create"),
     path("manage/events/<int:pk>/", staff.EventDetailStaffView.as_view(), name="staff_detail"),

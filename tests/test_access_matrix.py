@@ -258,6 +258,7 @@ MATRIX = [
     ("events:contacts_make", ["KE"], "post", KURZEME_POST_REDIRECT),  # not started: refused
     ("events:contacts_make", ["ZE"], "post", [LOGIN, 302, 404, 302, 403, 403]),
     # The public figures: anyone.
+    ("events:report", [], "get", REPORTS),  # the readers of reports, in their scope
     ("openfigures:page", [], "get", EVERYONE_200),
     ("openfigures:widget", [], "get", EVERYONE_200),
     ("openfigures:json", [], "get", EVERYONE_200),

@@ -614,7 +614,8 @@ def test_every_post_endpoint_of_the_portal_is_covered():
         "returnee:page", "returnee:open", "returnee:link_sent", "returnee:offer",
         "returnee:offer_pdf", "returnee_staff:document_download",
         "events:list", "events:thanks", "events:ical", "events:staff_list",
-        "events:staff_detail", "openfigures:page", "openfigures:widget", "openfigures:json",
+        "events:staff_detail", "events:report", "openfigures:page", "openfigures:widget",
+        "openfigures:json",
         "inbound:inbox", "inbound:case_mail", "inbound:attachment",
         "workspace:transfer_list", "workspace:transfer_detail",
     }  # fmt: skip

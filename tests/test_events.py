@@ -24,6 +24,7 @@ from intake.forms import timestamp_token
 from outbox.models import Email
 from privacy.services import returnee_erase
 from tests.factories import (
+    AnalystFactory,
     AttendeeFactory,
     CaseFactory,
     EventFactory,
@@ -493,3 +494,33 @@ def test_the_event_list_shows_each_events_funnel(client, kurzeme_coordinator):
 
     rows = {e.title: (f["checked_in"], f["cases"]) for e, f in response.context["rows"]}
     assert rows == {event.title: (1, 1), "Cits": (0, 0)}
+
+
+def test_the_reports_show_each_events_funnel_in_the_readers_scope(client, kurzeme_coordinator):
+    """Kurzeme's seminar: three registered, two came, both became cases, one got an offer
+    and returned. A Kurzeme analyst sees it with its totals; a Zemgale analyst does not."""
+    seminar = past_event(title="Karjeras iespējas Liepājā")
+    past_event(title="Zemgales tikšanās", organiser_region=region("ZEM"))
+    came = [AttendeeFactory(event=seminar, checked_in_at=timezone.now()) for _ in range(2)]
+    AttendeeFactory(event=seminar)
+    event_contacts_make(event=seminar, actor=kurzeme_coordinator)
+    case = Attendee.objects.get(pk=came[0].pk).case
+    OfferFactory(case=case, status="sent", sent_at=timezone.now())
+    for status in ("contacted", "offer_preparation", "returned"):
+        case_transition(case=case, to_status=status, actor=kurzeme_coordinator)
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    query = {"date_from": "01.01." + today[-4:], "date_to": today}
+
+    client.force_login(AnalystFactory())
+    page = client.get(reverse("events:report"), query)
+    (row,) = page.context["rows"]
+    assert (row["title"], row["registrations"], row["checked_in"], row["cases"]) == (
+        seminar.title, 3, 2, 2,
+    )  # fmt: skip
+    assert (row["offers"], row["returned"]) == (1, 1)
+    assert page.context["totals"]["cases"] == 2
+    assert "Zemgales tikšanās" not in page.content.decode()
+
+    client.force_login(AnalystFactory(planning_region=region("ZEM")))
+    (row,) = client.get(reverse("events:report"), query).context["rows"]
+    assert row["title"] == "Zemgales tikšanās" and row["registrations"] == 0
