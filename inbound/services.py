@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
+from common.filetypes import content_type_sniff
 from coordinators.models import Case, Interaction, User
 from outbox.models import Email
 
-from .files import KEPT_TYPES, content_type_sniff
+from .files import KEPT_TYPES
 from .models import InboundAttachment, InboundMessage, ReplyAddress
 from .parsing import Parsed, message_parse
 

@@ -10,9 +10,9 @@ from django.views.generic import ListView, TemplateView
 from audit.models import AuditEntry
 from audit.services import audit_case_viewed, audit_list_viewed, audit_record
 from common.errors import DomainError
+from common.filetypes import download_name
 from coordinators.views import CaseScopedMixin, CaseWorkerRequiredMixin
 
-from .files import download_name
 from .forms import AssignForm
 from .selectors import attachment_for_user, case_messages, inbox_list
 from .services import inbound_message_assign, inbound_message_dismiss

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
+from common.filetypes import content_type_sniff
 from coordinators.models import Case, Interaction, PersonalLink, Returnee
 from coordinators.services.versions import LABELS
 
@@ -30,14 +31,8 @@ DOCUMENT_TOO_BIG = _("The file is too big: at most %(size)s.")
 DOCUMENT_EMPTY = _("The file is empty.")
 TOO_MANY_DOCUMENTS = _("You have uploaded %(count)s documents, the most we can keep for a case.")
 
+
 # The first bytes of each type we accept; the name and the declared type are not trusted.
-MAGIC = [
-    (b"%PDF-", ReturneeDocument.Kind.PDF),
-    (b"\xff\xd8\xff", ReturneeDocument.Kind.JPEG),
-    (b"\x89PNG\r\n\x1a\n", ReturneeDocument.Kind.PNG),
-]
-
-
 def for_staff() -> translation.override:
     """The timeline's words are the staff's (Latvian), whatever language the person reads."""
     return translation.override(settings.LANGUAGE_CODE)
@@ -45,10 +40,8 @@ def for_staff() -> translation.override:
 
 def document_type_detect(head: bytes) -> str | None:
     """The type of a file by its first bytes: PDF, JPEG or PNG, else None."""
-    for magic, kind in MAGIC:
-        if head.startswith(magic):
-            return kind
-    return None
+    kind = content_type_sniff(head)
+    return kind if kind in ReturneeDocument.Kind.values else None
 
 
 def person_note(*, case: Case, summary: str) -> Interaction:

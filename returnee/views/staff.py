@@ -11,10 +11,9 @@ from django.views import View
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from common.filetypes import EXTENSIONS
 from coordinators.services.links import personal_links_revoke
 from coordinators.views import CaseActionView, CaseScopedMixin
-
-EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 class DocumentDownloadView(CaseScopedMixin, View):
