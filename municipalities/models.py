@@ -26,6 +26,14 @@ class PlanningRegion(models.Model):
         return self.name
 
 
+class MunicipalityQuerySet(models.QuerySet["Municipality"]):
+    def of_region(self, region_id: int | None) -> Self:
+        """The region's municipalities by name; all of them when there is no region (a case
+        in the national queue may choose any)."""
+        municipalities = self.order_by("name")
+        return municipalities.filter(planning_region_id=region_id) if region_id else municipalities
+
+
 class Municipality(models.Model):
     """A municipality since the 2021 reform: a state city or a county municipality."""
 
@@ -47,6 +55,8 @@ class Municipality(models.Model):
         help_text=_("Has its own remigration specialist."),
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -55,10 +55,9 @@ class CaseDetailsForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        municipalities = Municipality.objects.order_by("name")
-        if case.planning_region_id:
-            municipalities = municipalities.filter(planning_region_id=case.planning_region_id)
-        self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].queryset = Municipality.objects.of_region(
+            case.planning_region_id
+        )
 
 
 class HouseholdMemberForm(forms.Form):

@@ -269,10 +269,9 @@ class MunicipalityRequestForm(forms.Form):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("municipalities", [case.municipality_id] if case.municipality_id else [])
         super().__init__(*args, **kwargs)
-        municipalities = Municipality.objects.order_by("name")
-        if case.planning_region_id:
-            municipalities = municipalities.filter(planning_region_id=case.planning_region_id)
-        self.fields["municipalities"].queryset = municipalities
+        self.fields["municipalities"].queryset = Municipality.objects.of_region(
+            case.planning_region_id
+        )
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
