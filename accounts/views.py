@@ -16,7 +16,6 @@ from django_otp import user_has_device
 
 from common import ratelimit
 from common.errors import DomainError
-from common.net import client_ip
 from common.redirects import safe_next_url
 
 from .forms import EnrolmentLinkForm, PasswordResetRequestForm, TokenForm
@@ -137,9 +136,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 def client_over_limit(request) -> bool:
-    return ratelimit.rate_limit_exceeded(
+    return ratelimit.client_over_limit(
+        request,
         scope="password-reset-client",
-        identity=client_ip(request) or "",
         limit=settings.PASSWORD_RESET_RATE_LIMIT,
         window=settings.PASSWORD_RESET_RATE_WINDOW_SECONDS,
     )

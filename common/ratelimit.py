@@ -9,7 +9,10 @@ logged (the other defences still hold, and a person's request matters more than 
 import logging
 
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+
+from .net import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,16 @@ def rate_limit_exceeded(
             "The %s rate limit skipped: the cache is unavailable (%s)", scope, type(error).__name__
         )
         return False
+
+
+def client_over_limit(
+    request: HttpRequest, *, scope: str, limit: int, window: int, cost: int = 1
+) -> bool:
+    """`rate_limit_exceeded` for the client's address (`common.net.client_ip`, which honours
+    PROXY_COUNT): the per-connection limit of a public form."""
+    return rate_limit_exceeded(
+        scope=scope, identity=client_ip(request) or "", limit=limit, window=window, cost=cost
+    )
 
 
 def _count(key: str, window: int, cost: int) -> int:

@@ -17,7 +17,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView
 
 from common import ratelimit
-from common.net import client_ip
 from intake.forms import MESSAGE_MAX_LENGTH, ContactForm
 from intake.fragments import form_fields_html
 from municipalities.models import PlanningRegion
@@ -66,9 +65,9 @@ def body_size_limited(view):
 def rate_limit_exceeded(request):
     """Count this valid POST for the client's address (`common.net.client_ip`, which honours
     PROXY_COUNT); True when over CONTACT_FORM_RATE_LIMIT in the window."""
-    return ratelimit.rate_limit_exceeded(
+    return ratelimit.client_over_limit(
+        request,
         scope="contact-form-rate",
-        identity=client_ip(request) or "",
         limit=settings.CONTACT_FORM_RATE_LIMIT,
         window=settings.CONTACT_FORM_RATE_WINDOW_SECONDS,
     )

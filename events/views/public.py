@@ -20,7 +20,6 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common import ratelimit
 from common.errors import DomainError
-from common.net import client_ip
 from common.urls import absolute_url
 from intake.views import REJECTED, body_size_limited, rate_limit_exceeded, refusal
 
@@ -47,9 +46,9 @@ class PublicEventListView(ListView):
 def places_over_limit(request, places: int) -> bool:
     """Places asked for from one connection in the window, beside the contact form's own
     limit: a script cannot fill an event with made-up people from one address."""
-    return rate_limit_exceeded(request) or ratelimit.rate_limit_exceeded(
+    return rate_limit_exceeded(request) or ratelimit.client_over_limit(
+        request,
         scope="event-places",
-        identity=client_ip(request) or "",
         limit=settings.EVENT_PLACES_PER_CONNECTION,
         window=settings.CONTACT_FORM_RATE_WINDOW_SECONDS,
         cost=places,

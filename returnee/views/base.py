@@ -91,9 +91,9 @@ def open_link(request: HttpRequest, token: str) -> HttpResponseBase:
 
 def rate_limit_exceeded(request: HttpRequest) -> bool:
     """Count a request for a new link from this connection; True when over the limit."""
-    return ratelimit.rate_limit_exceeded(
+    return ratelimit.client_over_limit(
+        request,
         scope="personal-link-rate",
-        identity=client_ip(request) or "",
         limit=settings.PERSONAL_LINK_RATE_LIMIT,
         window=settings.PERSONAL_LINK_RATE_WINDOW_SECONDS,
     )
