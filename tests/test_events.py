@@ -5,7 +5,6 @@ the per-event funnel, the region scope and erasure."""
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -40,7 +39,6 @@ pytestmark = pytest.mark.django_db
 def form_settings(settings):
     settings.CONTACT_FORM_MIN_FILL_SECONDS = 0
     settings.CONTACT_FORM_RATE_LIMIT = 10
-    cache.clear()
 
 
 def registration(**overrides):

@@ -24,13 +24,6 @@ TODAY = datetime.date(2024, 12, 31)
 KEYS = ("people_returned", "active", "offers_prepared")
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def programme():
     """Kurzeme 2024: six returned to Liepāja (five with a partner), five still in contact,

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.cache import cache
 from django.db import connections
 from django.urls import reverse
 from django.utils import translation
@@ -32,7 +31,6 @@ DESKTOP = {"width": 1280, "height": 900}
 @pytest.fixture(autouse=True)
 def contact_settings(settings):
     settings.CONTACT_FORM_MIN_FILL_SECONDS = 0
-    cache.clear()
 
 
 @pytest.fixture
