@@ -42,6 +42,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from coordinators.models import (  # noqa: E402
@@ -198,6 +199,7 @@ def main():
     arguments = parser.parse_args()
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)  # DEBUG is off: the manifest
     if arguments.rebuild:
         print("Deleting the old benchmark data ...")
         with connection.cursor() as cursor:
@@ -262,10 +264,41 @@ def main():
         print(f"{label:46} {seconds:8.3f} {size:12,} {peak / 2**20:9.1f}")
         figures.append({"name": label, "seconds": seconds, "size": size, "peak_mib": peak / 2**20})
     figures += measure_closed_period(admin, year, last_year, repeat=arguments.repeat)
+    explain = heaviest_query_explain(admin, since_start)
     if arguments.json:
         Path(arguments.json).write_text(
-            json.dumps({"cases": Case.objects.count(), "rows": figures}, indent=1)
+            json.dumps(
+                {"cases": Case.objects.count(), "rows": figures, "explain": explain}, indent=1
+            )
         )
+
+
+def heaviest_query_explain(admin, query):
+    """The national page since 2018 once more with its SQL captured: the time of each
+    query, and EXPLAIN (ANALYZE, BUFFERS) of the slowest, for docs/benchmarks.md."""
+    client = Client()
+    client.force_login(admin)
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/en/reports/", query, secure=True).status_code == 200
+    seconds = time.perf_counter() - started
+    queries = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+    heaviest = queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {heaviest}")
+        plan = [row[0] for row in cursor.fetchall()]
+    sql_seconds = sum(float(q["time"]) for q in queries)
+    print(
+        f"national page since 2018: {seconds:.3f} s, {len(queries)} queries, "
+        f"{sql_seconds:.3f} s of SQL; the slowest {float(queries[0]['time']):.3f} s"
+    )
+    return {
+        "page_seconds": seconds,
+        "sql_seconds": sql_seconds,
+        "query_seconds": [float(q["time"]) for q in queries],
+        "heaviest_sql": heaviest,
+        "plan": plan,
+    }
 
 
 def measure_closed_period(admin, year, last_year, *, repeat):

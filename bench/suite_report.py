@@ -198,8 +198,34 @@ def others_section(figures):
                 for r in reports["rows"]
             ),
             "",
+            *explain_lines(reports.get("explain")),
         ]
     return lines
+
+
+def explain_lines(explain):
+    """Where the national page since 2018 spends its time, and the plan of its slowest
+    query (bench/reports.py: EXPLAIN (ANALYZE, BUFFERS), measured in the same run)."""
+    if not explain:
+        return []
+    times = explain["query_seconds"]
+    return [
+        "### The heaviest report query: EXPLAIN ANALYZE, national page since 2018",
+        "",
+        f"The page took {explain['page_seconds']:.3f} s with {len(times)} queries and "
+        f"{explain['sql_seconds']:.3f} s of SQL; the slowest five: "
+        + ", ".join(f"{t:.3f}" for t in times[:5])
+        + " s. The slowest query and its plan:",
+        "",
+        "```sql",
+        explain["heaviest_sql"],
+        "```",
+        "",
+        "```",
+        *explain["plan"],
+        "```",
+        "",
+    ]
 
 
 def document(machine, figures, *, quick, million):
