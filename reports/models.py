@@ -17,6 +17,7 @@ from django.db import models
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.prepared_files import PreparedFile, PreparedFileQuerySet
 
@@ -88,9 +89,9 @@ class ClosedPeriod(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", _("being closed")
-        CLOSED = "closed", _("closed")
-        FAILED = "failed", _("closing failed")
+        PENDING = "pending", pgettext_lazy("state of a reporting period", "being closed")
+        CLOSED = "closed", pgettext_lazy("state of a reporting period", "closed")
+        FAILED = "failed", pgettext_lazy("state of a reporting period", "closing failed")
 
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("to"))

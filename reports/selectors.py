@@ -55,7 +55,7 @@ def report_for(filters: ReportFilters) -> Report:
     figures as submitted with the corrections since closing (live − stored)."""
     live = report_build(filters)
     period = closed_period_in_force(filters)
-    if period is None:
+    if period is None or period.closed_at is None:  # in force: closed_at is set (a constraint)
         return live
     closing = Closing(
         closed_at=period.closed_at,

@@ -247,6 +247,10 @@ def closed_period_list(request):
         else:
             messages.success(request, PERIOD_CLOSING % {"period": period.period})
             return redirect("reports:periods")
+    return _periods_page(request, form)
+
+
+def _periods_page(request, form):
     page = Paginator(closed_periods(), CLOSED_PERIODS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
