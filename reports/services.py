@@ -131,7 +131,6 @@ PERIOD_STILL_BEING_CLOSED = _(
     "This period is still being closed: it can be reopened once its figures are stored."
 )
 PERIOD_NOT_CLOSED = _("This period is not closed (it was reopened).")
-FAILED = ClosedPeriod.State.FAILED
 REASON_NEEDED = _("Say why the period is reopened.")
 
 
@@ -159,7 +158,11 @@ def _closings_abandon_stale(*, now: datetime.datetime) -> None:
     failed when it comes to store the figures, and stores nothing."""
     stale = ClosedPeriod.objects.pending().filter(requested_at__lt=now - CLOSING_STALE)
     for period in stale.select_related("closed_by").defer("figures"):
-        if ClosedPeriod.objects.pending().filter(pk=period.pk).update(state=FAILED):
+        if (
+            ClosedPeriod.objects.pending()
+            .filter(pk=period.pk)
+            .update(state=ClosedPeriod.State.FAILED)
+        ):
             audit_record(
                 action=AuditEntry.Action.PERIOD_CLOSE_FAILED,
                 actor=period.closed_by,
@@ -252,7 +255,7 @@ def closed_period_close(*, period_id: int) -> bool:
         figures = closed_period_figures(date_from=period.date_from, date_to=period.date_to)
     except Exception as error:
         with transaction.atomic():
-            if pending.update(state=FAILED):
+            if pending.update(state=ClosedPeriod.State.FAILED):
                 audit_record(
                     action=AuditEntry.Action.PERIOD_CLOSE_FAILED,
                     actor=period.closed_by,

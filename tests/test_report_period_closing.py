@@ -11,7 +11,9 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -248,3 +250,25 @@ def test_a_closing_whose_worker_was_lost_no_longer_holds_the_period(
     assert closed_period_close(period_id=new.pk) is True
     assert ClosedPeriod.objects.in_force().get() == new
     assert len(figure_builds) == 1
+
+
+def test_the_periods_page_runs_the_same_queries_whatever_the_number_of_periods(
+    client, national_admin
+):
+    client.force_login(national_admin)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(en("reports:periods")).status_code == 200
+        return len(captured)
+
+    ask_to_close_2022(national_admin)
+    one = queries()
+    for year in (2019, 2020, 2021):
+        closed_period_create(
+            date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31),
+            actor=national_admin,
+        )  # fmt: skip
+    ClosedPeriod.objects.filter(date_from__year=2019).update(state=FAILED)
+    ClosedPeriod.objects.filter(date_from__year=2020).update(state=CLOSED, closed_at=timezone.now())
+    assert queries() == one
