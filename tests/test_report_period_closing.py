@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
@@ -272,3 +273,15 @@ def test_the_periods_page_runs_the_same_queries_whatever_the_number_of_periods(
     ClosedPeriod.objects.filter(date_from__year=2019).update(state=FAILED)
     ClosedPeriod.objects.filter(date_from__year=2020).update(state=CLOSED, closed_at=timezone.now())
     assert queries() == one
+
+
+def test_the_confirmation_speaks_latvian_first(client, national_admin):
+    client.force_login(national_admin)
+    with translation.override("lv"):
+        url = reverse("reports:periods")
+    asked = client.post(url, YEAR_2022, follow=True)
+    assert [str(m) for m in asked.context["messages"]] == [
+        "Tiek slēgts periods 01.01.2022 – 31.12.2022: skaitļi tiek saglabāti; šī lapa parādīs, "
+        "kad tas ir paveikts."
+    ]
+    assert "tiek slēgts" in asked.text
