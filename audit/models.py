@@ -33,7 +33,9 @@ class AuditEntry(models.Model):
         UPLOAD = "upload", _("uploaded")
         IMPORT = "import", _("imported")
         MERGE = "merge", _("merged (two records of one person)")
+        PERIOD_CLOSING = "period_closing", _("reporting period closing asked for")
         PERIOD_CLOSED = "period_closed", _("reporting period closed")
+        PERIOD_CLOSE_FAILED = "period_close_failed", _("reporting period closing failed")
         PERIOD_REOPENED = "period_reopened", _("reporting period reopened")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)

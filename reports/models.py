@@ -1,16 +1,23 @@
-"""A report's PDF, asked for on the report page and made by the worker.
+"""A report's PDF, asked for on the report page and made by the worker; a closed period.
 
 The PDF of a long period takes seconds (3.5–4 s since 2018), so no request makes it: the page
 stores the report's query string (the filters, with the preset turned into dates) and the
 language; the worker renders it (`reports.tasks`) and the requester downloads it for 24 hours.
+Closing a period builds the report six times (tens of seconds at 100,000 cases), so it too is
+stored pending by the request and done by the worker.
 """
 
 from __future__ import annotations
 
+import datetime
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.prepared_files import PreparedFile, PreparedFileQuerySet
 
@@ -44,26 +51,57 @@ class ReportExport(PreparedFile):
         return f"{query.get('date_from', '')} – {query.get('date_to', '')}"
 
 
+# A closing still pending after this long lost its worker (one that died while storing the
+# figures): it no longer holds the period, and closing it again is allowed.
+CLOSING_STALE = timedelta(minutes=30)
+
+
 class ClosedPeriodQuerySet(models.QuerySet["ClosedPeriod"]):
-    """Closed periods: the ones still closed (not reopened)."""
+    """Closed periods: the ones still closed (not reopened), the ones being closed."""
 
     def in_force(self) -> ClosedPeriodQuerySet:
-        return self.filter(reopened_at__isnull=True)
+        """Closed, with their figures stored, and not reopened."""
+        return self.filter(state=ClosedPeriod.State.CLOSED, reopened_at__isnull=True)
+
+    def pending(self) -> ClosedPeriodQuerySet:
+        """Asked to be closed, their figures not stored yet."""
+        return self.filter(state=ClosedPeriod.State.PENDING)
+
+    def working(self, now: datetime.datetime | None = None) -> ClosedPeriodQuerySet:
+        """Pending and not stale: a worker stores (or will store) their figures."""
+        return self.pending().filter(requested_at__gte=(now or timezone.now()) - CLOSING_STALE)
+
+    def overlapping(self, date_from: datetime.date, date_to: datetime.date) -> ClosedPeriodQuerySet:
+        """Periods sharing at least one day with date_from – date_to."""
+        return self.filter(date_from__lte=date_to, date_to__gte=date_from)
 
 
 class ClosedPeriod(models.Model):
     """A reporting period a national administrator closed: its figures as submitted.
 
+    Closing is asked for in a request (the row is stored `pending`, figures empty) and done
+    by the worker (`reports.services.closed_period_close`), which stores the figures and
+    marks it `closed`, or `failed` (the period may then be closed again).
     `figures` holds, for the whole country ("national") and for each planning region (by
     code), every figure of the report (`reports.figures.stored.report_data`). A report of the
     period shows these, with live − stored as "corrections since closing". Reopening keeps
     the row (with who, when and why), so the record of what was submitted stays.
     """
 
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("state of a reporting period", "being closed")
+        CLOSED = "closed", pgettext_lazy("state of a reporting period", "closed")
+        FAILED = "failed", pgettext_lazy("state of a reporting period", "closing failed")
+
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("to"))
-    figures = models.JSONField(_("figures as submitted"))
-    closed_at = models.DateTimeField(_("closed at"))
+    # A row written without a state is a closed one (the rows from before the worker did it).
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.CLOSED)
+    figures = models.JSONField(_("figures as submitted"), default=dict, blank=True)
+    requested_at = models.DateTimeField(_("closing asked for at"), default=timezone.now)
+    # Set by the worker that claims the closing (a conditional UPDATE), so no other runs it.
+    started_at = models.DateTimeField(_("figures started at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -84,15 +122,20 @@ class ClosedPeriod(models.Model):
     objects = ClosedPeriodQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-date_to", "-date_from", "-closed_at"]
+        ordering = ["-date_to", "-date_from", "-requested_at"]
         verbose_name = _("closed reporting period")
         verbose_name_plural = _("closed reporting periods")
         constraints = [
-            # One set of submitted figures per period at a time; reopened ones stay as record.
+            # One set of submitted figures (or one closing under way) per period at a time;
+            # reopened and failed ones stay as record.
             models.UniqueConstraint(
                 fields=["date_from", "date_to"],
-                condition=models.Q(reopened_at__isnull=True),
+                condition=models.Q(reopened_at__isnull=True) & ~models.Q(state="failed"),
                 name="closed_period_once_in_force",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="closed") | models.Q(closed_at__isnull=False),
+                name="closed_period_closed_has_closed_at",
             ),
             models.CheckConstraint(
                 condition=models.Q(date_to__gte=models.F("date_from")),
@@ -107,3 +150,10 @@ class ClosedPeriod(models.Model):
     def period(self) -> str:
         """dd.mm.yyyy – dd.mm.yyyy"""
         return f"{self.date_from:%d.%m.%Y} – {self.date_to:%d.%m.%Y}"
+
+    @property
+    def is_stale(self) -> bool:
+        """Pending for longer than a worker takes: its worker was lost."""
+        return (
+            self.state == self.State.PENDING and self.requested_at < timezone.now() - CLOSING_STALE
+        )

@@ -1,5 +1,5 @@
 """Reads of the reports app: the report of a period (the stored figures of a closed one), the
-closed periods, a user's recent report PDFs, and one of them to download.
+closed periods and the ones being closed, a user's recent report PDFs, and one of them to download.
 
 A PDF belongs to the user who asked for it: to anybody else, and after its 24 hours, it
 does not exist (404)."""
@@ -55,7 +55,7 @@ def report_for(filters: ReportFilters) -> Report:
     figures as submitted with the corrections since closing (live − stored)."""
     live = report_build(filters)
     period = closed_period_in_force(filters)
-    if period is None:
+    if period is None or period.closed_at is None:  # in force: closed_at is set (a constraint)
         return live
     closing = Closing(
         closed_at=period.closed_at,
@@ -71,9 +71,26 @@ def report_for(filters: ReportFilters) -> Report:
     return report_from_data(stored, filters, closing=closing, live=report_data(live))
 
 
+def closed_period_being_closed(filters: ReportFilters) -> ClosedPeriod | None:
+    """The closing under way of exactly the report's dates, if one is (its report is live)."""
+    return (
+        ClosedPeriod.objects.pending()
+        .filter(date_from=filters.date_from, date_to=filters.date_to)
+        .select_related("closed_by")
+        .defer("figures")
+        .first()
+    )
+
+
 def closed_periods() -> QuerySet[ClosedPeriod]:
-    """Every closed period, in force and reopened, newest first, without the figures."""
+    """Every closed period, in force, reopened, being closed or failed, newest first, without
+    the figures."""
     return ClosedPeriod.objects.select_related("closed_by", "reopened_by").defer("figures")
+
+
+def closed_periods_working() -> bool:
+    """Whether a closing is under way (the periods page then reloads itself)."""
+    return ClosedPeriod.objects.working().exists()
 
 
 def closed_period_for_reopening(*, period_id: int) -> ClosedPeriod:

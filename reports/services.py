@@ -4,11 +4,14 @@ and the closing (and reopening) of a reporting period.
 `report_export_request` (in the request) stores what to make and enqueues the task;
 `report_export_build` (in the worker) renders the PDF with the requester's scope and the
 page's language; `report_export_download` hands it to its requester, in the audit trail.
+Closing is the same: `closed_period_create` (in the request) stores the period pending and
+enqueues the task; `closed_period_close` (in the worker) stores its figures.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -29,8 +32,10 @@ from .figures.filters import PROGRAMME_START, ReportFilters
 from .figures.report import report_build
 from .figures.stored import NATIONAL, report_data
 from .forms import report_filters_from_query
-from .models import ClosedPeriod, ReportExport
+from .models import CLOSING_STALE, ClosedPeriod, ReportExport
 from .selectors import report_for
+
+logger = logging.getLogger(__name__)
 
 REPORT_EXPORT_LIFETIME = timedelta(hours=24)
 # A PDF still pending after this long lost its task (a worker that died): ask anew.
@@ -115,6 +120,16 @@ ONLY_NATIONAL_ADMINS_CLOSE = _("Only a national administrator may close or reope
 PERIOD_NOT_ENDED = _("A period can be closed only after it has ended (its last day is past).")
 PERIOD_BEFORE_PROGRAMME = _("The programme started on 01.03.2018: the period cannot start before.")
 PERIOD_ALREADY_CLOSED = _("This period is already closed.")
+PERIOD_BEING_CLOSED = _(
+    "This period is already being closed: its figures are being stored. Wait until it is done."
+)
+PERIOD_OVERLAPS_CLOSING = _(
+    "The period %(period)s, which overlaps this one, is being closed: wait until it is done, "
+    "then close this one."
+)
+PERIOD_STILL_BEING_CLOSED = _(
+    "This period is still being closed: it can be reopened once its figures are stored."
+)
 PERIOD_NOT_CLOSED = _("This period is not closed (it was reopened).")
 REASON_NEEDED = _("Say why the period is reopened.")
 
@@ -132,6 +147,30 @@ def closed_period_figures(*, date_from: datetime.date, date_to: datetime.date) -
     return {key: report_data(report_build(filters)) for key, filters in scopes.items()}
 
 
+def _period_text(period: ClosedPeriod) -> str:
+    """The period as the audit details name it: dd.mm.yyyy-dd.mm.yyyy."""
+    return f"{period.date_from:%d.%m.%Y}-{period.date_to:%d.%m.%Y}"
+
+
+def _closings_abandon_stale(*, now: datetime.datetime) -> None:
+    """Mark failed the closings whose worker was lost (pending past CLOSING_STALE), so they
+    hold no period any longer; each in the audit trail. A worker still at one finds it
+    failed when it comes to store the figures, and stores nothing."""
+    stale = ClosedPeriod.objects.pending().filter(requested_at__lt=now - CLOSING_STALE)
+    for period in stale.select_related("closed_by").defer("figures"):
+        if (
+            ClosedPeriod.objects.pending()
+            .filter(pk=period.pk)
+            .update(state=ClosedPeriod.State.FAILED)
+        ):
+            audit_record(
+                action=AuditEntry.Action.PERIOD_CLOSE_FAILED,
+                actor=period.closed_by,
+                obj=period,
+                detail=f"reports: period {_period_text(period)} not closed: no worker finished it",
+            )
+
+
 @transaction.atomic
 def closed_period_create(
     *,
@@ -141,8 +180,10 @@ def closed_period_create(
     request: HttpRequest | None = None,
     today: datetime.date | None = None,
 ) -> ClosedPeriod:
-    """Close a reporting period: store its figures (national and per region) as submitted,
-    in the audit trail. Only national administrators; only a period that has ended."""
+    """Ask for a reporting period to be closed: store it pending, in the audit trail, and
+    let the worker store its figures (`closed_period_close`, enqueued on commit). Only
+    national administrators; only a period that has ended, not closed or being closed, and
+    overlapping no period being closed."""
     if not actor.is_national_admin:
         raise PermissionDenied(ONLY_NATIONAL_ADMINS_CLOSE)
     today = today or timezone.localdate()
@@ -150,29 +191,92 @@ def closed_period_create(
         raise ValidationError({"date_to": PERIOD_NOT_ENDED})
     if date_from < PROGRAMME_START:
         raise ValidationError({"date_from": PERIOD_BEFORE_PROGRAMME})
+    now = timezone.now()
+    _closings_abandon_stale(now=now)
     if ClosedPeriod.objects.in_force().filter(date_from=date_from, date_to=date_to).exists():
         raise ValidationError(PERIOD_ALREADY_CLOSED)
+    _refuse_while_being_closed(date_from=date_from, date_to=date_to)
     period = ClosedPeriod(
         date_from=date_from,
         date_to=date_to,
-        figures=closed_period_figures(date_from=date_from, date_to=date_to),
-        closed_at=timezone.now(),
+        state=ClosedPeriod.State.PENDING,
+        requested_at=now,
         closed_by=actor,
     )
     period.full_clean()
     try:
         with transaction.atomic():
             period.save()
-    except IntegrityError as error:  # closed at the same moment by somebody else
-        raise ValidationError(PERIOD_ALREADY_CLOSED) from error
+    except IntegrityError as error:  # asked for at the same moment by somebody else
+        raise ValidationError(PERIOD_BEING_CLOSED) from error
     audit_record(
-        action=AuditEntry.Action.PERIOD_CLOSED,
+        action=AuditEntry.Action.PERIOD_CLOSING,
         request=request,
         actor=actor,
         obj=period,
-        detail=f"reports: period {period.date_from:%d.%m.%Y}-{period.date_to:%d.%m.%Y} closed",
+        detail=f"reports: period {_period_text(period)} closing asked for",
     )
+    task_enqueue_on_commit("reports.tasks.closed_period_close_task", period_id=period.pk)
     return period
+
+
+def _refuse_while_being_closed(*, date_from: datetime.date, date_to: datetime.date) -> None:
+    """A period being closed, or overlapping one being closed, waits for that closing."""
+    busy = (
+        ClosedPeriod.objects.pending()
+        .overlapping(date_from, date_to)
+        .order_by("date_from", "date_to")
+        .defer("figures")
+    )
+    for period in busy:
+        if (period.date_from, period.date_to) == (date_from, date_to):
+            raise ValidationError(PERIOD_BEING_CLOSED)
+    if busy:
+        raise ValidationError(PERIOD_OVERLAPS_CLOSING, params={"period": busy[0].period})
+
+
+def closed_period_close(*, period_id: int) -> bool:
+    """In the worker: store the figures of a pending closing and mark it closed, in the
+    audit trail. The row is claimed first with a conditional UPDATE, so a second worker
+    (or the task run twice) does nothing. False when there is nothing (left) to do. A
+    failure marks it failed (the error's class in the audit trail and the log, never its
+    text) and is raised again, so the task is recorded failed."""
+    claimed = (
+        ClosedPeriod.objects.pending()
+        .filter(pk=period_id, started_at__isnull=True)
+        .update(started_at=timezone.now())
+    )
+    if not claimed:
+        return False
+    period = ClosedPeriod.objects.select_related("closed_by").defer("figures").get(pk=period_id)
+    # Still pending: a closing abandoned as stale meanwhile is not stored after all.
+    pending = ClosedPeriod.objects.pending().filter(pk=period_id)
+    try:
+        figures = closed_period_figures(date_from=period.date_from, date_to=period.date_to)
+    except Exception as error:
+        with transaction.atomic():
+            if pending.update(state=ClosedPeriod.State.FAILED):
+                audit_record(
+                    action=AuditEntry.Action.PERIOD_CLOSE_FAILED,
+                    actor=period.closed_by,
+                    obj=period,
+                    detail=f"reports: period {_period_text(period)} not closed: "
+                    f"{type(error).__name__}",
+                )
+        logger.error("Closing period %s failed: %s", period.pk, type(error).__name__)
+        raise
+    with transaction.atomic():
+        stored = pending.update(
+            state=ClosedPeriod.State.CLOSED, figures=figures, closed_at=timezone.now()
+        )
+        if stored:
+            audit_record(
+                action=AuditEntry.Action.PERIOD_CLOSED,
+                actor=period.closed_by,
+                obj=period,
+                detail=f"reports: period {_period_text(period)} closed",
+            )
+    return bool(stored)
 
 
 @transaction.atomic
@@ -187,7 +291,9 @@ def closed_period_reopen(
     if not reason:
         raise ValidationError({"reason": REASON_NEEDED})
     locked = ClosedPeriod.objects.select_for_update().get(pk=period.pk)
-    if locked.reopened_at is not None:
+    if locked.state == ClosedPeriod.State.PENDING:
+        raise ValidationError(PERIOD_STILL_BEING_CLOSED)
+    if locked.reopened_at is not None or locked.state != ClosedPeriod.State.CLOSED:
         raise ValidationError(PERIOD_NOT_CLOSED)
     locked.reopened_at, locked.reopened_by, locked.reopen_reason = timezone.now(), actor, reason
     locked.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
@@ -197,6 +303,6 @@ def closed_period_reopen(
         request=request,
         actor=actor,
         obj=locked,
-        detail=f"reports: period {locked.date_from:%d.%m.%Y}-{locked.date_to:%d.%m.%Y} reopened",
+        detail=f"reports: period {_period_text(locked)} reopened",
     )
     return locked

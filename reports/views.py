@@ -28,10 +28,13 @@ from .case_export import case_csv_stream
 from .charts import report_charts
 from .figures.definitions import BREAKDOWN_COLUMNS, DEFINITIONS, HEADLINES
 from .figures.scope import reports_allowed
+from .figures.stored import scope_key
 from .forms import PRESETS, ClosePeriodForm, ReopenPeriodForm, ReportForm
 from .selectors import (
+    closed_period_being_closed,
     closed_period_for_reopening,
     closed_periods,
+    closed_periods_working,
     report_export_for_download,
     report_exports_recent,
     report_for,
@@ -51,9 +54,8 @@ PDF_REQUESTED = _(
     "The PDF is being prepared. Reload this page in a minute to download it from the list "
     "below; it stays available for 24 hours."
 )
-PERIOD_CLOSED = _(
-    "The period %(period)s is closed: its figures are stored as submitted; later changes "
-    "show as corrections since closing."
+PERIOD_CLOSING = _(
+    "Closing %(period)s: the figures are being stored; this page shows when it is done."
 )
 PERIOD_REOPENED = _("The period %(period)s is reopened: its report shows live figures again.")
 CLOSED_PERIODS_PER_PAGE = 20
@@ -100,13 +102,23 @@ def report_page(request):
     }
     if form.is_valid():
         report = report_for(form.report_filters())
+        being_closed = _being_closed(report)
         context.update(
             report=report,
             charts=report_charts(report),
             export_query=_resolved_query(form),
-            can_close=_can_close(request.user, report),
+            being_closed=being_closed,
+            can_close=being_closed is None and _can_close(request.user, report),
         )
     return render(request, "reports/report.html", context)
+
+
+def _being_closed(report):
+    """The closing under way of the report's period, when its scope is one the closing will
+    store (the country, one region): the page says its live figures are not stored yet."""
+    if report.closing is not None or scope_key(report.filters) is None:
+        return None
+    return closed_period_being_closed(report.filters)
 
 
 def _can_close(user, report):
@@ -217,7 +229,8 @@ def case_export_csv(request):
 @require_http_methods(["GET", "POST"])
 def closed_period_list(request):
     """The closed reporting periods (every report user reads them); a national administrator
-    closes a period here (the dates come typed, or from the report page's link)."""
+    closes a period here (the dates come typed, or from the report page's link): the period
+    is stored pending and the worker stores its figures; this page shows when it is done."""
     if not reports_allowed(request.user):
         raise PermissionDenied(NO_REPORTS_FOR_ROLE)
     if request.method == "POST" and not request.user.is_national_admin:
@@ -232,10 +245,20 @@ def closed_period_list(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, PERIOD_CLOSED % {"period": period.period})
-            return redirect(f"{reverse('reports:report')}?{_period_query(period)}")
+            messages.success(request, PERIOD_CLOSING % {"period": period.period})
+            return redirect("reports:periods")
+    return _periods_page(request, form)
+
+
+def _periods_page(request, form):
     page = Paginator(closed_periods(), CLOSED_PERIODS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page_obj": page, "paginator": page.paginator}
+    context = {
+        "form": form,
+        "page_obj": page,
+        "paginator": page.paginator,
+        # Reload while the worker stores figures; not over a form just sent back with errors.
+        "reload": request.method == "GET" and closed_periods_working(),
+    }
     return render(request, "reports/periods.html", context)
 
 
