@@ -155,9 +155,7 @@ def workspace_case(rng, number, context):
     )
     source = rng.choice(context.sources)
     timeframe = rng.choice(context.timeframes)
-    follow_up = (
-        context.today + timedelta(days=rng.randint(-60, 60)) if rng.random() < 0.5 else None
-    )
+    follow_up = context.today + timedelta(days=rng.randint(-60, 60)) if rng.random() < 0.5 else None
     attention = rng.random() < 0.02
     created = context.now - timedelta(days=rng.randint(0, 1100))
     steps = [
@@ -253,7 +251,7 @@ PROFILES = {"workspace": workspace_case, "reports": reports_case}
 
 
 class Progress:
-    """"seed: 120,000/1,000,000 cases, 1,234,567 rows, 5,000 cases/s, ETA 2:56" on stderr."""
+    """A line on stderr: "seed: 120,000/1,000,000 cases, ... cases/s, ... rows/s, ETA 2:56"."""
 
     def __init__(self, total, stream=sys.stderr):
         self.total, self.stream, self.started, self.rows = total, stream, time.perf_counter(), 0
@@ -353,9 +351,13 @@ def chunk_write(specs, context):
         with raw.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = replica")
             cursor.execute("SET LOCAL synchronous_commit = off")
-            for spec, pk in zip(specs, ids_take(cursor, "coordinators_returnee", len(specs))):
+            for spec, pk in zip(
+                specs, ids_take(cursor, "coordinators_returnee", len(specs)), strict=True
+            ):
                 spec.returnee_pk = pk
-            for spec, pk in zip(specs, ids_take(cursor, "coordinators_case", len(specs))):
+            for spec, pk in zip(
+                specs, ids_take(cursor, "coordinators_case", len(specs)), strict=True
+            ):
                 spec.pk = pk
         references_assign(specs)
         now = context.now
@@ -465,6 +467,9 @@ def chunk_write(specs, context):
                         copy.write_row(row)
                         count += 1
                 counts[table] = count
+            # Back on for the rest of the transaction when the chunk is part of a larger one
+            # (a test): SET LOCAL would last until its end.
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     return counts
 
 

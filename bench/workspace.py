@@ -1,8 +1,9 @@
 """Benchmark of the coordinators' workspace on PostgreSQL: case list and case page.
 
 Fills its own database with N cases and ~10 timeline entries per case (bench/seed.py:
-PostgreSQL COPY, a million cases in minutes), then requests the pages in-process through Django's test Client (templates and
-middleware included, DEBUG off) and prints p50/p95 and the number of SQL queries.
+PostgreSQL COPY, a million cases in minutes), then requests the pages in-process through
+Django's test Client (templates and middleware included, DEBUG off) and prints p50/p95 and
+the number of SQL queries.
 
     python bench/workspace.py                       # 100,000 cases, ~1,000,000 entries
     python bench/workspace.py --cases 5000 --repeat 5
@@ -86,9 +87,7 @@ def data_fill(target, staff):
         f"data: {target:,} cases, {figures['rows']:,} rows added in {figures['seconds']:.0f} s "
         f"({figures['cases'] / figures['seconds']:,.0f} cases/s)"
     )
-    SEED_FIGURES.update(
-        cases=figures["cases"], seconds=figures["seconds"], entries=figures["rows"]
-    )
+    SEED_FIGURES.update(cases=figures["cases"], seconds=figures["seconds"], entries=figures["rows"])
     heavy = Case.objects.filter(reference__startswith="KUR-").order_by("pk").first()
     if heavy.events.count() < 2000:  # once: a later, bigger run (growth) reuses this case
         heavy_case_fill(heavy, entries=2000)
