@@ -273,7 +273,7 @@ def seed(*, cases, profile="workspace", staff=None, offset=None, seed_value=None
     is connected to (PostgreSQL); numbers (names, e-mails) continue from `offset` (by default
     the cases already there). `indexes`: drop the non-unique indexes during the load (True),
     keep them (False), or decide by size (None: when the load at least doubles the cases
-    and adds 50,000 or more). Returns {cases, rows, seconds, rows_by_table}."""
+    and adds 50,000 or more). Returns {cases, rows, seconds, tables: {table: rows}}."""
     from django.db import connection
 
     from coordinators.models import Case
