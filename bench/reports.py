@@ -5,7 +5,7 @@
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_reports_bench \
         /work/main/.venv/bin/python bench/reports.py [--cases 100000] [--rebuild]
 
-The data are generated once (bulk_create in batches) and reused by later runs. Each
+The data are generated once (bench/seed.py: PostgreSQL COPY) and reused by later runs. Each
 measurement is the best of a few runs through Django's test client (middleware, templates,
 exports included), then one more run under tracemalloc for the peak Python memory. The PDF is
 made by the worker: its request (which only asks) and the worker's rendering are measured
@@ -16,7 +16,6 @@ import argparse
 import datetime
 import json
 import os
-import random
 import sys
 import time
 import tracemalloc
@@ -40,95 +39,24 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from seed import seed  # noqa: E402 - bench/seed.py: the script's own directory is on sys.path
 
-from coordinators.models import (  # noqa: E402
-    ALLOWED_TRANSITIONS,
-    Case,
-    CaseEvent,
-    HouseholdMember,
-    Returnee,
-    User,
-)
-from demo.builders import (  # noqa: E402
-    Step,
-    cases_bulk_create,
-    offers_from_history,
-    staff_user_ensure,
-)
-from municipalities.models import Municipality, NeedCategory, PlanningRegion  # noqa: E402
+from coordinators.models import Case, CaseEvent, HouseholdMember, User  # noqa: E402
+from demo.builders import staff_user_ensure  # noqa: E402
+from municipalities.models import PlanningRegion  # noqa: E402
 from offers.models import Offer  # noqa: E402
 from reports.models import ReportExport  # noqa: E402
 from reports.services import report_export_build  # noqa: E402
 
-BATCH = 5000
-EVENTS_PER_CASE = 10  # "created" + 9 status changes
-COUNTRIES = ["GB", "IE", "DE", "NO", "SE", "NL", "DK", "US", "ES", ""]
 
-
-def generate(total_cases, *, offset=0, seed=2018):
-    """Cases spread from March 2018 to this summer, each walking 9 steps of the pipeline."""
-    # A seeded generator for test data only: repeatable runs, nothing secret.
-    rng = random.Random(seed + offset)  # noqa: S311
-    municipalities = list(Municipality.objects.select_related("planning_region"))
-    needs = list(NeedCategory.objects.all())
-    start = timezone.make_aware(datetime.datetime(2018, 3, 1))
-    span = (timezone.now() - datetime.timedelta(days=150) - start).total_seconds()
-    made = 0
-    while made < total_cases:
-        size = min(BATCH, total_cases - made)
-        with transaction.atomic():
-            returnees = Returnee.objects.bulk_create(
-                Returnee(
-                    first_name="Bench",
-                    last_name=f"Person{made + i}",
-                    country=rng.choice(COUNTRIES),
-                ).keys_fill()  # bulk_create skips save(), which fills the search keys
-                for i in range(size)
-            )
-            HouseholdMember.objects.bulk_create(
-                HouseholdMember(returnee=returnee, relation="child", birth_year=2015)
-                for returnee in returnees
-                for _n in range(rng.choice((0, 0, 1, 2, 3)))
-            )
-            cases, walks = [], []
-            for returnee in returnees:
-                municipality = rng.choice(municipalities)
-                created = start + datetime.timedelta(seconds=rng.random() * span)
-                status, when, steps = Case.Status.NEW, created, []
-                for _step in range(EVENTS_PER_CASE - 1):
-                    target = rng.choice(ALLOWED_TRANSITIONS[status])
-                    when = when + datetime.timedelta(days=rng.randint(1, 15))
-                    reason = "no_response" if target == Case.Status.CLOSED else ""
-                    steps.append(Step(target, when, reason))
-                    status = target
-                cases.append(
-                    Case(
-                        returnee=returnee,
-                        planning_region=municipality.planning_region,
-                        municipality=municipality,
-                        source=rng.choice(Case.Source.values),
-                        timeframe=rng.choice(Case.Timeframe.values + [""]),
-                        created_at=created,
-                    )
-                )
-                walks.append(steps)
-            needs_of = [rng.sample(needs, rng.choice((0, 1, 2, 2, 3))) for _case in cases]
-            cases_bulk_create(cases=cases, histories=walks, needs=needs_of, batch_size=10000)
-            Offer.objects.bulk_create(
-                [
-                    offer
-                    for case, steps in zip(cases, walks, strict=True)
-                    for offer in offers_from_history(case=case, steps=steps)
-                ],
-                batch_size=10000,
-            )
-        made += size
-        print(f"  {made:,} cases", end="\r", flush=True)
-    print()
+def generate(total_cases, *, offset=0):
+    """Cases spread from March 2018 to this summer, each walking 9 steps of the pipeline
+    (bench/seed.py's "reports" profile: PostgreSQL COPY)."""
+    return seed(cases=total_cases, profile="reports", offset=offset)
 
 
 def measure(client, url, query, repeat=3):

@@ -1,6 +1,7 @@
 """docs/benchmarks.md from the figures bench/suite.py collected: ratios first, absolute times
 second, every figure with its spread, the machine and its load written beside them."""
 
+import itertools
 import math
 import statistics
 
@@ -121,10 +122,16 @@ def pages_section(growth):
     return [*lines, ""]
 
 
+def slope_per_decade(size_a, value_a, size_b, value_b):
+    """How many times slower for ten times the cases, from two points."""
+    return (value_b / value_a) ** (1 / math.log10(size_b / size_a))
+
+
 def growth_section(growth, million):
     if not growth or len(growth) < 2:
         return []
     sizes = [run["cases"] for run in growth]
+    steps = list(itertools.pairwise(sizes))
     lines = [
         "## Growth: list, search and report as the cases grow",
         "",
@@ -132,8 +139,11 @@ def growth_section(growth, million):
         "The slope is how many times slower a page gets for ten times the cases "
         "(1.0: flat; 10: linear).",
         "",
-        "| page | " + " | ".join(f"{size:,}" for size in sizes) + " | slope per ×10 |",
-        "|---|" + "---|" * (len(sizes) + 1),
+        "| page | "
+        + " | ".join(f"{size:,}" for size in sizes)
+        + " | slope per ×10 |"
+        + ("".join(f" {a:,} → {b:,} |" for a, b in steps) if len(sizes) > 2 else ""),
+        "|---|" + "---|" * (len(sizes) + 1 + (len(steps) if len(sizes) > 2 else 0)),
     ]
     for name in GROWTH_ROWS:
         values = [
@@ -141,16 +151,23 @@ def growth_section(growth, million):
         ]
         if None in values:
             continue
-        decades = math.log10(sizes[-1] / sizes[0])
-        slope = (values[-1] / values[0]) ** (1 / decades)
-        lines.append(f"| {name} | " + " | ".join(f"{v:.0f}" for v in values) + f" | {slope:.2f}× |")
+        row = f"| {name} | " + " | ".join(f"{v:.0f}" for v in values)
+        row += f" | {slope_per_decade(sizes[0], values[0], sizes[-1], values[-1]):.2f}× |"
+        if len(sizes) > 2:  # and the slope of each step: where a page starts to bend
+            row += "".join(
+                f" {slope_per_decade(a, values[i], b, values[i + 1]):.2f}× |"
+                for i, (a, b) in enumerate(steps)
+            )
+        lines.append(row)
     lines.append("")
     seeded = [run["seed"] for run in growth if run.get("seed", {}).get("seconds")]
     if seeded:
         lines.append(
-            "Seeding (bulk inserts in batches of 5,000, ~10 timeline entries a case): "
+            "Seeding (`bench/seed.py`: PostgreSQL COPY, ~14 rows a case of which ~10 timeline "
+            "entries; indexes built again after a load that doubles the tables): "
             + "; ".join(
-                f"{s['cases']:,} cases in {s['seconds']:.0f} s ({s['cases'] / s['seconds']:,.0f}/s)"
+                f"{s['cases']:,} cases and {s['entries']:,} rows in {s['seconds']:.0f} s "
+                f"({s['cases'] / s['seconds']:,.0f} cases/s)"
                 for s in seeded
             )
             + "."

@@ -1,8 +1,9 @@
 """Benchmark of the coordinators' workspace on PostgreSQL: case list and case page.
 
-Fills its own database with N cases and ~10 timeline entries per case (bulk_create in
-batches), then requests the pages in-process through Django's test Client (templates and
-middleware included, DEBUG off) and prints p50/p95 and the number of SQL queries.
+Fills its own database with N cases and ~10 timeline entries per case (bench/seed.py:
+PostgreSQL COPY, a million cases in minutes), then requests the pages in-process through
+Django's test Client (templates and middleware included, DEBUG off) and prints p50/p95 and
+the number of SQL queries.
 
     python bench/workspace.py                       # 100,000 cases, ~1,000,000 entries
     python bench/workspace.py --cases 5000 --repeat 5
@@ -14,23 +15,20 @@ The data is created once and reused while the database holds at least --cases ca
 import argparse
 import json
 import os
-import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from seed import seed  # noqa: E402 - bench/seed.py: the script's own directory is on sys.path
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wt_workspace_bench"
-BATCH = 5000
-FIRST_NAMES = ["Anna", "Jānis", "Līga", "Mārtiņš", "Ilze", "Edgars", "Inese", "Kristaps", "Dace"]
-LAST_NAMES = ["Bērziņš", "Kalniņa", "Ozoliņš", "Liepa", "Krūmiņa", "Zariņš", "Eglīte", "Vītols"]
 SEED_FIGURES = {}  # what this run's seeding added and how fast, for the suite
-COUNTRIES = ["GB", "IE", "DE", "NO", "SE", "NL", "DK", "US", "FI", "BE"]
 
 
 def database_create(url):
@@ -77,148 +75,19 @@ def staff_create():
 
 
 def data_fill(target, staff):
-    """Bulk-create cases up to `target`, each with ~10 timeline entries on average."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from coordinators.models import Case, Interaction, MunicipalityRequest, Returnee
-    from demo.builders import (
-        Step,
-        cases_bulk_create,
-        interaction_build,
-        municipality_request_build,
-        offer_version_build,
-        pipeline_path,
-    )
-    from municipalities.models import NeedCategory, PlanningRegion
-    from offers.models import Offer
-    from outbox.models import Email
+    """Cases up to `target` through bench/seed.py (COPY), ~10 timeline entries each."""
+    from coordinators.models import Case
 
     existing = Case.objects.count()
     if existing >= target:
         print(f"data: {existing:,} cases already there")
         return
-    rng = random.Random(existing)  # noqa: S311 - test data, not secrets
-    regions = list(PlanningRegion.objects.prefetch_related("municipalities"))
-    needs = list(NeedCategory.objects.all())
-    statuses = list(Case.Status.values)
-    now = timezone.now()
-    started = time.perf_counter()
-    entries = 0
-    for start in range(existing, target, BATCH):
-        size = min(BATCH, target - start)
-        with transaction.atomic():
-            returnees = Returnee.objects.bulk_create(
-                Returnee(
-                    first_name=rng.choice(FIRST_NAMES),
-                    last_name=f"{rng.choice(LAST_NAMES)}{number}",
-                    email=f"bench{number}@example.com",
-                    phone=f"+44770{number:07d}",
-                    country=rng.choice(COUNTRIES),
-                    town="London",
-                ).keys_fill()  # bulk_create skips save(), which fills the search keys
-                for number in range(start, start + size)
-            )
-            cases, histories = [], []
-            for number, returnee in zip(range(start, start + size), returnees, strict=True):
-                region = regions[number % 6] if number % 6 < 5 else None
-                status = rng.choice(statuses)
-                case = Case(
-                    returnee=returnee,
-                    planning_region=region,
-                    municipality=(
-                        rng.choice(list(region.municipalities.all())) if region else None
-                    ),
-                    coordinator=(
-                        staff[(region.code, number % 2)] if region and rng.random() < 0.7 else None
-                    ),
-                    source=rng.choice(Case.Source.values),
-                    timeframe=rng.choice(Case.Timeframe.values),
-                    next_follow_up=(
-                        date.today() + timedelta(days=rng.randint(-60, 60))
-                        if rng.random() < 0.5
-                        else None
-                    ),
-                    needs_attention=rng.random() < 0.02,
-                    created_at=now - timedelta(days=rng.randint(0, 1100)),
-                )
-                # A week a step along the usual path to the chosen status, none after today.
-                histories.append(
-                    [
-                        Step(
-                            step,
-                            min(case.created_at + timedelta(days=7 * (index + 1)), now),
-                            "other" if step == Case.Status.CLOSED else "",
-                            case.coordinator,
-                        )
-                        for index, step in enumerate(pipeline_path(to_status=status))
-                    ]
-                )
-                cases.append(case)
-            case_events = cases_bulk_create(
-                cases=cases,
-                histories=histories,
-                needs=[rng.sample(needs, rng.randint(1, 3)) for _case in cases],
-                batch_size=BATCH,
-            )
-            entries += len(case_events)
-            interactions, requests, offers, emails = [], [], [], []
-            for case in cases:
-                interactions.extend(
-                    interaction_build(
-                        case=case,
-                        kind="phone",
-                        summary="Saruna par atgriešanos, bērnudārzu un darbu.",
-                        when=case.created_at + timedelta(days=step * 9),
-                    )
-                    for step in range(4)
-                )
-                answered = rng.random() >= 0.3
-                requests.append(
-                    municipality_request_build(
-                        case=case,
-                        municipality=case.municipality or regions[0].municipalities.all()[0],
-                        need=needs[0],
-                        question="Vai ir vieta bērnudārzā?",
-                        asked_at=case.created_at + timedelta(days=10),
-                        answer="Jā, no septembra." if answered else "",
-                        answered_at=case.created_at + timedelta(days=14) if answered else None,
-                    )
-                )
-                if rng.random() < 0.5:
-                    offers.append(
-                        offer_version_build(
-                            case=case,
-                            created_at=case.created_at + timedelta(days=29),
-                            sent_at=case.created_at + timedelta(days=30),
-                        )
-                    )
-                else:
-                    emails.append(
-                        Email(
-                            case=case,
-                            to=f"bench{case.pk}@example.com",
-                            subject="Jūsu piedāvājums",
-                            body="-",
-                            status="sent",
-                            sent_at=case.created_at + timedelta(days=31),
-                        )
-                    )
-            for model, rows in (
-                (Interaction, interactions),
-                (MunicipalityRequest, requests),
-                (Offer, offers),
-                (Email, emails),
-            ):
-                model.objects.bulk_create(rows, batch_size=BATCH)
-                entries += len(rows)
-        done = start + size
-        rate = (done - existing) / (time.perf_counter() - started)
-        print(f"\rdata: {done:,}/{target:,} cases, {entries:,} entries ({rate:,.0f}/s)", end="")
-    print()
-    SEED_FIGURES.update(
-        cases=target - existing, seconds=time.perf_counter() - started, entries=entries
+    figures = seed(cases=target - existing, profile="workspace", staff=staff)
+    print(
+        f"data: {target:,} cases, {figures['rows']:,} rows added in {figures['seconds']:.0f} s "
+        f"({figures['cases'] / figures['seconds']:,.0f} cases/s)"
     )
+    SEED_FIGURES.update(cases=figures["cases"], seconds=figures["seconds"], entries=figures["rows"])
     heavy = Case.objects.filter(reference__startswith="KUR-").order_by("pk").first()
     if heavy.events.count() < 2000:  # once: a later, bigger run (growth) reuses this case
         heavy_case_fill(heavy, entries=2000)
