@@ -384,10 +384,13 @@ def chunk_write(specs, context):
                 status, reason, changed = "new", "", s.created
                 if s.steps:
                     status, changed, reason, _actor = s.steps[-1]
+                # Last saved at its last step or contact, as on a live server (`now` for
+                # every case would send every report of a past period to the history).
+                updated = min(now, max([changed, *s.interactions]))
                 yield (
                     s.pk, s.reference, s.returnee_pk, s.region.pk if s.region else None,
                     s.municipality_id, s.coordinator_id, status, reason, s.source, s.timeframe,
-                    s.next_follow_up, s.needs_attention, s.created, changed, now,
+                    s.next_follow_up, s.needs_attention, s.created, changed, updated,
                 )  # fmt: skip
 
         def needs():
