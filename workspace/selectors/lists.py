@@ -1,4 +1,4 @@
-"""Reads for the coordinators' workspace: the case list, the timeline, the dashboard.
+"""Reads for the coordinators' workspace: the case list, the dashboard, the menu's badges.
 
 They combine the domain core with offers and the outbox; every case read starts from
 `Case.objects.visible_to(user)`."""
@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -22,30 +21,13 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from coordinators.models import (
-    Case,
-    CaseEvent,
-    ContactSubmission,
-    Interaction,
-    MunicipalityRequest,
-    User,
-)
+from coordinators.models import Case, ContactSubmission, MunicipalityRequest, User
 from coordinators.selectors.cases import CASE_PAGE_RELATED
 from coordinators.selectors.search import case_search
-from coordinators.services.versions import LABELS
-from municipalities.models import NeedCategory, PlanningRegion
 from offers.models import Offer
 from outbox.models import Email
 from transfers.selectors import transfers_waiting_count
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-# The case page shows at most this many entries of each kind, so it stays fast for a case
-# with years of history; the page says when older entries are left out.
-TIMELINE_LIMIT = 200
 
 SORT_FIELDS = {
     "created": ("created_at", "id"),
@@ -175,117 +157,6 @@ def case_page_rows(case_ids: Iterable[int]) -> list[Case]:
     return cases
 
 
-@dataclass
-class TimelineEntry:
-    """One line of a case's history, whatever table it came from."""
-
-    when: datetime.datetime
-    kind: str  # event, interaction, request, answer, offer, email
-    item: Any
-
-
-def _status_label(value: str) -> StrOrPromise:
-    return Case.Status(value).label if value in Case.Status.values else value
-
-
-def _details_labels(event: CaseEvent, need_labels: dict[str, str]) -> None:
-    """What a details_changed event shows: the field's name, and before/after where the
-    event holds them (codes turned into their words)."""
-    fallback = _("logged contact") if event.field == "interaction" else event.field
-    event.field_label = LABELS.get(event.field, fallback)
-    event.from_label, event.to_label = event.from_value, event.to_value
-    if event.field == "timeframe":
-        event.from_label, event.to_label = (
-            Case.Timeframe(value).label if value in Case.Timeframe.values else value
-            for value in (event.from_value, event.to_value)
-        )
-    elif event.field == "needs":
-        event.from_label, event.to_label = (
-            ", ".join(str(need_labels.get(code, code)) for code in value.split(", ") if code)
-            for value in (event.from_value, event.to_value)
-        )
-
-
-def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> tuple[list[TimelineEntry], bool]:
-    """Status changes, interactions, municipality questions and answers, offers and e-mails,
-    newest first. A fixed number of queries whatever the history's length.
-
-    Returns (entries, truncated)."""
-    events = list(
-        CaseEvent.objects.filter(case=case)
-        .select_related("actor", "undone_by")
-        .order_by("-created_at", "-id")[:limit]
-    )
-    interactions = list(
-        Interaction.objects.filter(case=case)
-        .select_related("author")
-        .order_by("-occurred_on", "-id")[:limit]
-    )
-    requests = list(
-        MunicipalityRequest.objects.filter(case=case)
-        .select_related("municipality", "need", "created_by", "answered_by")
-        .order_by("-created_at")[:limit]
-    )
-    offers = list(Offer.objects.filter(case=case).order_by("-version")[:limit])
-    emails = list(
-        Email.objects.filter(case=case)
-        .only("id", "subject", "status", "sent_at", "created_at", "purpose", "case_id")
-        .order_by("-created_at")[:limit]
-    )
-    # Assignment events store usernames; show the coordinators' names (one query).
-    usernames = {event.to_value for event in events if event.kind == CaseEvent.Kind.ASSIGNED} - {""}
-    names = (
-        {
-            user.username: user.get_full_name() or user.username
-            for user in User.objects.filter(username__in=usernames).only(
-                "username", "first_name", "last_name"
-            )
-        }
-        if usernames
-        else {}
-    )
-    need_labels = (
-        {category.code: category.label for category in NeedCategory.objects.all()}
-        if any(event.field == "needs" for event in events)
-        else {}
-    )
-    region_names = (
-        dict(PlanningRegion.objects.values_list("code", "name"))
-        if any(event.kind == CaseEvent.Kind.REGION_CHANGED for event in events)
-        else {}
-    )
-    for event in events:
-        if event.kind == CaseEvent.Kind.REGION_CHANGED:
-            event.from_label = region_names.get(event.from_value, event.from_value)
-            event.to_label = region_names.get(event.to_value, event.to_value)
-        elif event.kind in (CaseEvent.Kind.CREATED, CaseEvent.Kind.STATUS_CHANGED):
-            event.from_label = _status_label(event.from_value)
-            event.to_label = _status_label(event.to_value)
-        elif event.kind == CaseEvent.Kind.ASSIGNED:
-            event.to_label = names.get(event.to_value, event.to_value)
-        elif event.kind == CaseEvent.Kind.DETAILS_CHANGED:
-            _details_labels(event, need_labels)
-    entries = [TimelineEntry(event.created_at, "event", event) for event in events]
-    for interaction in interactions:
-        # A contact logged on its day sorts by when it was written; a back-dated one by its date.
-        if timezone.localdate(interaction.created_at) == interaction.occurred_on:
-            when = interaction.created_at
-        else:
-            when = _start_of_day(interaction.occurred_on)
-        entries.append(TimelineEntry(when, "interaction", interaction))
-    for request in requests:
-        entries.append(TimelineEntry(request.created_at, "request", request))
-        if request.answered_at:
-            entries.append(TimelineEntry(request.answered_at, "answer", request))
-    for offer in offers:
-        entries.append(TimelineEntry(offer.sent_at or offer.created_at, "offer", offer))
-    for email in emails:
-        entries.append(TimelineEntry(email.sent_at or email.created_at, "email", email))
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    truncated = any(len(rows) == limit for rows in (events, interactions, requests, offers, emails))
-    return entries[:limit], truncated
-
-
 def dashboard_counts(*, user: User) -> dict[str, Any]:
     """The numbers on a coordinator's dashboard, in a handful of queries."""
     today = timezone.localdate()
@@ -330,27 +201,6 @@ def dashboard_counts(*, user: User) -> dict[str, Any]:
         # (the admin's e-mail list).
         counts["mail_failed"] = Email.objects.waiting_for_a_person().count()
     return counts
-
-
-def case_questions(*, case: Case) -> list[dict[str, Any]]:
-    """The case's questions to municipalities, one group per question asked (the same need
-    and text), its municipalities' answers side by side; newest first, one query."""
-    groups: dict[tuple[int, str], dict[str, Any]] = {}
-    requests = (
-        MunicipalityRequest.objects.filter(case=case)
-        .select_related("municipality", "need", "answered_by")
-        .order_by("-created_at", "municipality__name")
-    )
-    for request in requests:
-        group = groups.setdefault(
-            (request.need_id, request.question),
-            {"need": request.need, "question": request.question, "asked": request.created_at,
-             "requests": []},
-        )  # fmt: skip
-        group["requests"].append(request)
-    for group in groups.values():
-        group["requests"].sort(key=lambda request: request.municipality.name)
-    return list(groups.values())
 
 
 def _count(queryset: QuerySet[Any]) -> Subquery:
