@@ -312,3 +312,24 @@ def test_case_page_without_documents_duplicates_or_transfer_does_not_read_their_
     ):
         assert table not in read
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [5, 120])
+@pytest.mark.parametrize("who", ["coordinator", "admin"])
+def test_dashboard_runs_a_few_queries_whatever_the_data(
+    client, kurzeme_coordinator, national_admin, django_assert_max_num_queries, size, who
+):
+    cases = bulk_cases(size, kurzeme_coordinator)
+    Offer.objects.bulk_create(
+        Offer(case=case, status="sent", sent_at=timezone.now()) for case in cases
+    )
+    client.force_login(kurzeme_coordinator if who == "coordinator" else national_admin)
+
+    # The 6 of every page (session, user, device, the session's save in its savepoint), the
+    # menu's badges, the counts (one pass by status), attention, new and nobody's, open
+    # questions, offers waiting, transfers waiting, and the administrator's failed mail.
+    with django_assert_max_num_queries(14):
+        response = client.get("/")
+
+    mine = [case for case in cases if who == "admin" or case.coordinator_id]
+    assert response.context["counts"]["offers_waiting"] == len(mine)
