@@ -15,7 +15,7 @@ from django.views.generic import FormView, ListView, View
 
 from audit.services import audit_case_viewed, audit_list_viewed
 from common.errors import DomainError
-from common.forms import focus_first_error
+from common.forms import choices_fetched, focus_first_error
 from common.redirects import safe_next_url
 from coordinators.models import Case
 from coordinators.services.cases import (
@@ -104,6 +104,7 @@ class CaseListView(CaseScopedMixin, ListView):
         context["bulk_form"] = BulkActionForm(
             cases=Case.objects.none(), user=self.request.user, auto_id="bulk_%s"
         )
+        choices_fetched(context["bulk_form"].fields["coordinator"], self.filter_form.coordinators)
         return context
 
 
