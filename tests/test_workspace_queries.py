@@ -335,3 +335,33 @@ def test_dashboard_runs_a_few_queries_whatever_the_data(
 
     mine = [case for case in cases if who == "admin" or case.coordinator_id]
     assert response.context["counts"]["offers_waiting"] == len(mine)
+
+
+def test_long_timeline_shows_the_latest_entries_and_older_ones_on_request(
+    client, kurzeme_coordinator, django_assert_max_num_queries
+):
+    case = CaseFactory(coordinator=kurzeme_coordinator)  # its "created" event, the oldest
+    now = timezone.now()
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case, kind="status_changed", from_value="new", to_value="contacted",
+            note=f"Solis {number}", created_at=now + datetime.timedelta(minutes=number),
+        )
+        for number in range(300)
+    )  # fmt: skip
+    client.force_login(kurzeme_coordinator)
+    url = reverse("workspace:case_detail", args=[case.reference])
+
+    first = client.get(url)
+    with django_assert_max_num_queries(CASE_PAGE_QUERIES):
+        more = client.get(url, {"timeline": "400"})
+
+    assert len(first.context["timeline"]) == 200
+    assert "Solis 299" in first.content.decode() and "Solis 99" not in first.content.decode()
+    assert '?timeline=400#timeline"' in first.content.decode()
+    assert len(more.context["timeline"]) == 301
+    assert "Solis 0" in more.content.decode()
+    assert more.context["timeline_more"] is None
+    for nonsense in ("abc", "-5", "1e9", ""):
+        assert len(client.get(url, {"timeline": nonsense}).context["timeline"]) == 200
+    assert len(client.get(url, {"timeline": "99999"}).context["timeline"]) == 301

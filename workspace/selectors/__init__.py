@@ -2,6 +2,7 @@
 
 from .case_page import (
     TIMELINE_LIMIT,
+    TIMELINE_MAX,
     CasePageReference,
     OpenTransfer,
     TimelineEntry,
@@ -10,6 +11,7 @@ from .case_page import (
     case_questions,
     case_requests,
     case_timeline,
+    timeline_limit_parse,
 )
 from .lists import (
     DEFAULT_SORT,
@@ -27,6 +29,7 @@ __all__ = [
     "MY_WORK_ANSWER_DAYS",
     "SORT_FIELDS",
     "TIMELINE_LIMIT",
+    "TIMELINE_MAX",
     "CasePageReference",
     "OpenTransfer",
     "TimelineEntry",
@@ -40,4 +43,5 @@ __all__ = [
     "dashboard_counts",
     "my_work_q",
     "nav_badges",
+    "timeline_limit_parse",
 ]

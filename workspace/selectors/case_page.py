@@ -36,8 +36,21 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 # The case page shows at most this many entries of each kind, so it stays fast for a case
-# with years of history; the page says when older entries are left out.
+# with years of history; "show older entries" shows this many more each time, up to
+# TIMELINE_MAX.
 TIMELINE_LIMIT = 200
+TIMELINE_MAX = 5000
+
+
+def timeline_limit_parse(value: str | None) -> int:
+    """How many timeline entries the page asked for (`?timeline=`): a whole number of steps
+    of TIMELINE_LIMIT, at most TIMELINE_MAX; anything else is the first step."""
+    try:
+        limit = int(value or TIMELINE_LIMIT)
+    except ValueError:
+        return TIMELINE_LIMIT
+    steps = max(1, min(limit, TIMELINE_MAX) // TIMELINE_LIMIT)
+    return steps * TIMELINE_LIMIT
 
 
 @dataclass
@@ -275,7 +288,13 @@ class OpenTransfer:
     to_region: PlanningRegion | None
 
 
-def case_page_data(*, case: Case, user: User, reference: CasePageReference) -> dict[str, Any]:
+def case_page_data(
+    *,
+    case: Case,
+    user: User,
+    reference: CasePageReference,
+    timeline_limit: int = TIMELINE_LIMIT,
+) -> dict[str, Any]:
     """What the case page shows besides the case row and its forms, each table read once
     and a fixed number of queries whatever the history's length. `case` comes from
     `case_page_queryset`."""
@@ -293,7 +312,7 @@ def case_page_data(*, case: Case, user: User, reference: CasePageReference) -> d
     )
     offers = list(case.offers.all())
     timeline, truncated = case_timeline(
-        case=case, requests=requests, offers=offers, reference=reference
+        case=case, limit=timeline_limit, requests=requests, offers=offers, reference=reference
     )
     duplicates = case_duplicates(case=case, user=user) if annotated.has_duplicates else []
     open_transfer = None
@@ -305,6 +324,10 @@ def case_page_data(*, case: Case, user: User, reference: CasePageReference) -> d
     return {
         "timeline": timeline,
         "timeline_truncated": truncated,
+        # The link to the next step of older entries, if there are more and a next step.
+        "timeline_more": (
+            timeline_limit + TIMELINE_LIMIT if truncated and timeline_limit < TIMELINE_MAX else None
+        ),
         "questions": case_questions(case=case, requests=requests),
         "household": list(case.returnee.household.all()),
         "duplicates": [(candidate, candidate.other_case(case)) for candidate in duplicates],

@@ -44,7 +44,13 @@ from ..forms import (
     NeedsForm,
     StatusForm,
 )
-from ..selectors import CasePageReference, case_page_data, case_page_queryset, case_page_rows
+from ..selectors import (
+    CasePageReference,
+    case_page_data,
+    case_page_queryset,
+    case_page_rows,
+    timeline_limit_parse,
+)
 from ..selectors import case_list as case_list_select
 from ..services import SEARCH_SESSION_KEY
 from .detail_forms import choices_share, detail_forms, transfer_forms
@@ -177,7 +183,12 @@ class CasePageMixin(CaseScopedMixin):
         reference = CasePageReference()
         choices_share(forms, case=case, reference=reference)
         context = {"case": case, "object": case, **forms}
-        context.update(case_page_data(case=case, user=self.request.user, reference=reference))
+        limit = timeline_limit_parse(self.request.GET.get("timeline"))
+        context.update(
+            case_page_data(
+                case=case, user=self.request.user, reference=reference, timeline_limit=limit
+            )
+        )
         # Who saw a person's data is logged (GDPR), after a GET and after an invalid form
         # alike; the entry names the case, not the person.
         audit_case_viewed(request=self.request, case=case)
