@@ -1,6 +1,6 @@
 """Indexes for the dashboard's counts at 100,000 cases: a coordinator's cases by status
 covering what the counts read (an index-only scan), the few cases that need attention, the
-open municipality questions by case."""
+open municipality questions by case, the recent answers (the menu's badge)."""
 
 from django.db import migrations, models
 
@@ -27,5 +27,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='municipalityrequest',
             index=models.Index(condition=models.Q(('status', 'open')), fields=['case'], name='request_open_by_case_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='municipalityrequest',
+            index=models.Index(condition=models.Q(('status', 'answered')), fields=['answered_at'], name='request_answered_at_idx'),
         ),
     ]

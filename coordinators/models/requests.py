@@ -105,6 +105,12 @@ class MunicipalityRequest(models.Model):
             models.Index(
                 fields=["case"], condition=Q(status="open"), name="request_open_by_case_idx"
             ),
+            # The answers of the last days, counted in the menu's badge on every page.
+            models.Index(
+                fields=["answered_at"],
+                condition=Q(status="answered"),
+                name="request_answered_at_idx",
+            ),
         ]
 
     def __str__(self):
