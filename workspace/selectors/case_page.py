@@ -18,7 +18,14 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordinators.models import Case, CaseEvent, Interaction, MunicipalityRequest, User
+from coordinators.models import (
+    Case,
+    CaseEvent,
+    HouseholdMember,
+    Interaction,
+    MunicipalityRequest,
+    User,
+)
 from coordinators.selectors.cases import case_detail_queryset
 from coordinators.services.versions import LABELS
 from duplicates.models import DuplicateCandidate
@@ -90,12 +97,14 @@ def case_timeline(
     limit: int = TIMELINE_LIMIT,
     requests: list[MunicipalityRequest] | None = None,
     offers: list[Offer] | None = None,
+    emails: list[Email] | None = None,
     reference: CasePageReference | None = None,
 ) -> tuple[list[TimelineEntry], bool]:
     """Status changes, interactions, municipality questions and answers, offers and e-mails,
     newest first. A fixed number of queries whatever the history's length; the case page
-    passes the requests and offers it has read for its other sections (newest first) and
-    its reference data, so the timeline reads neither again.
+    passes the requests and offers it has read for its other sections (newest first), no
+    e-mails when it knows there are none, and its reference data, so the timeline reads
+    none of them again.
 
     Returns (entries, truncated)."""
     events = list(
@@ -118,11 +127,12 @@ def case_timeline(
     if offers is None:
         offers = list(Offer.objects.filter(case=case).order_by("-version")[:limit])
     offers = offers[:limit]
-    emails = list(
-        Email.objects.filter(case=case)
-        .only("id", "subject", "status", "sent_at", "created_at", "purpose", "case_id")
-        .order_by("-created_at")[:limit]
-    )
+    if emails is None:
+        emails = list(
+            Email.objects.filter(case=case)
+            .only("id", "subject", "status", "sent_at", "created_at", "purpose", "case_id")
+            .order_by("-created_at")[:limit]
+        )
     _event_labels(events, reference or CasePageReference())
     entries = [TimelineEntry(event.created_at, "event", event) for event in events]
     for interaction in interactions:
@@ -263,20 +273,49 @@ def case_questions(
 
 def case_page_queryset(*, user: User) -> QuerySet[Case]:
     """The cases a user may open, with what a case page shows of each; the case row also
-    says whether it has an open transfer (and to which region), open duplicates and
-    documents, so the page reads those tables only when there is something to show."""
+    says whether it has an open transfer (and to which region) and whether there is any
+    household, offer, e-mail, document or open duplicate, so the page reads those tables
+    only when there is something to show (`case_page_prefetch`)."""
     duplicates = DuplicateCandidate.objects.open()
     open_transfer = CaseTransfer.objects.filter(
         case_id=OuterRef("pk"), status=CaseTransfer.Status.PROPOSED
     )
-    return case_detail_queryset(user=user).annotate(
-        open_transfer_pk=Subquery(open_transfer.values("pk")[:1]),
-        open_transfer_region_pk=Subquery(open_transfer.values("to_region_id")[:1]),
-        has_duplicates=Exists(duplicates.filter(case_a_id=OuterRef("pk")))
-        | Exists(duplicates.filter(case_b_id=OuterRef("pk"))),
-        # The documents' model is the person's page's (returnee, beside this app): asked
-        # through the relation.
-        has_documents=Exists(Case.objects.filter(pk=OuterRef("pk"), documents__isnull=False)),
+    return (
+        case_detail_queryset(user=user)
+        .prefetch_related(None)  # the household: by case_page_prefetch
+        .prefetch_related("needs")
+        .annotate(
+            open_transfer_pk=Subquery(open_transfer.values("pk")[:1]),
+            open_transfer_region_pk=Subquery(open_transfer.values("to_region_id")[:1]),
+            has_duplicates=Exists(duplicates.filter(case_a_id=OuterRef("pk")))
+            | Exists(duplicates.filter(case_b_id=OuterRef("pk"))),
+            has_household=Exists(
+                HouseholdMember.objects.filter(returnee_id=OuterRef("returnee_id"))
+            ),
+            has_offers=Exists(Offer.objects.filter(case_id=OuterRef("pk"))),
+            has_emails=Exists(Email.objects.filter(case_id=OuterRef("pk"))),
+            # The documents' model is the person's page's (returnee, beside this app):
+            # asked through the relation.
+            has_documents=Exists(Case.objects.filter(pk=OuterRef("pk"), documents__isnull=False)),
+        )
+    )
+
+
+def case_page_prefetch(case: Case) -> None:
+    """Fill the caches the page's sections and forms read (`case.returnee.household.all`,
+    `case.offers.all`, `case.documents.all`): one query each, none where the case row
+    says there is nothing. `case` comes from `case_page_queryset`."""
+    annotated: Any = case  # with case_page_queryset's annotations, which Case does not declare
+
+    def rows(queryset: QuerySet[Any], present: bool) -> QuerySet[Any]:
+        return queryset if present else queryset.none()
+
+    household = rows(HouseholdMember.objects.all(), annotated.has_household)
+    offers = rows(Offer.objects.order_by("-version"), annotated.has_offers)
+    documents = rows(case.documents.model.objects.all(), annotated.has_documents)
+    prefetch_related_objects([case.returnee], Prefetch("household", queryset=household))
+    prefetch_related_objects(
+        [case], Prefetch("offers", queryset=offers), Prefetch("documents", queryset=documents)
     )
 
 
@@ -300,19 +339,14 @@ def case_page_data(
     `case_page_queryset`."""
     annotated: Any = case  # with case_page_queryset's annotations, which Case does not declare
     requests = case_requests(case=case)
-    # Into the case's own cache: the offers' and the documents' sections read
-    # `case.offers.all` and `case.documents.all`; a case without documents reads none.
-    documents = case.documents.model.objects.all()
-    if not annotated.has_documents:
-        documents = documents.none()
-    prefetch_related_objects(
-        [case],
-        Prefetch("offers", queryset=Offer.objects.order_by("-version")),
-        Prefetch("documents", queryset=documents),
-    )
     offers = list(case.offers.all())
     timeline, truncated = case_timeline(
-        case=case, limit=timeline_limit, requests=requests, offers=offers, reference=reference
+        case=case,
+        limit=timeline_limit,
+        requests=requests,
+        offers=offers,
+        emails=None if annotated.has_emails else [],
+        reference=reference,
     )
     duplicates = case_duplicates(case=case, user=user) if annotated.has_duplicates else []
     open_transfer = None

@@ -47,6 +47,7 @@ from ..forms import (
 from ..selectors import (
     CasePageReference,
     case_page_data,
+    case_page_prefetch,
     case_page_queryset,
     case_page_rows,
     timeline_limit_parse,
@@ -143,6 +144,11 @@ class CasePageMixin(CaseScopedMixin):
 
     def get_queryset(self):
         return case_page_queryset(user=self.request.user)
+
+    def get_object(self, queryset=None):
+        case = super().get_object(queryset)
+        case_page_prefetch(case)
+        return case
 
     def case_forms(self, case):
         """The page's forms, unbound; a bound one with errors replaces its namesake. Each
