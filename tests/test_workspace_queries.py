@@ -22,6 +22,7 @@ from outbox.models import Email
 from returnee.models import ReturneeDocument
 from tests.factories import CaseFactory, ReturneeFactory, municipality, need, region
 from transfers.models import CaseTransfer
+from workspace.selectors import TIMELINE_LIMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +170,7 @@ def test_case_page_query_count_does_not_grow_with_the_timeline(
         response = client.get(reverse("workspace:case_detail", args=[case.reference]))
 
     assert response.status_code == 200
-    assert len(response.context["timeline"]) == min(entries * 6 + 1, 200)
+    assert len(response.context["timeline"]) == min(entries * 6 + 1, TIMELINE_LIMIT)
 
 
 def full_case(coordinator, size):
@@ -298,9 +299,7 @@ def test_full_case_page_runs_the_same_few_queries_however_much_it_holds(
     assert "Jautājums 39" in html and "Vēstule 39" in html
 
 
-def test_case_page_reads_no_table_the_case_row_says_is_empty(
-    client, kurzeme_coordinator
-):
+def test_case_page_reads_no_table_the_case_row_says_is_empty(client, kurzeme_coordinator):
     case = CaseFactory(coordinator=kurzeme_coordinator)
     client.force_login(kurzeme_coordinator)
 
@@ -357,14 +356,15 @@ def test_long_timeline_shows_the_latest_entries_and_older_ones_on_request(
 
     first = client.get(url)
     with django_assert_max_num_queries(CASE_PAGE_QUERIES):
-        more = client.get(url, {"timeline": "400"})
+        more = client.get(url, {"timeline": str(TIMELINE_LIMIT * 4)})
 
-    assert len(first.context["timeline"]) == 200
-    assert "Solis 299" in first.content.decode() and "Solis 99" not in first.content.decode()
-    assert '?timeline=400#timeline"' in first.content.decode()
+    assert len(first.context["timeline"]) == TIMELINE_LIMIT == 100
+    html = first.content.decode()
+    assert "Solis 299" in html and "Solis 199" not in html
+    assert '?timeline=200#timeline"' in html
     assert len(more.context["timeline"]) == 301
     assert "Solis 0" in more.content.decode()
     assert more.context["timeline_more"] is None
     for nonsense in ("abc", "-5", "1e9", ""):
-        assert len(client.get(url, {"timeline": nonsense}).context["timeline"]) == 200
+        assert len(client.get(url, {"timeline": nonsense}).context["timeline"]) == TIMELINE_LIMIT
     assert len(client.get(url, {"timeline": "99999"}).context["timeline"]) == 301

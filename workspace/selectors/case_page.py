@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 # The case page shows at most this many entries of each kind, so it stays fast for a case
 # with years of history; "show older entries" shows this many more each time, up to
 # TIMELINE_MAX.
-TIMELINE_LIMIT = 200
+TIMELINE_LIMIT = 100
 TIMELINE_MAX = 5000
 
 
