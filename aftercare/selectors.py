@@ -83,7 +83,8 @@ def followups_due(
     returns = (
         returned_cases(Case.objects.visible_to(user))
         .filter(windows)
-        .values_list("pk", "reference", "returned_at")
+        # returned_cases' annotation, which the type checker's QuerySet[Case] cannot see.
+        .values_list("pk", "reference", "returned_at")  # type: ignore[misc]
     )
     points = []
     for case_id, reference, returned_at in returns:
