@@ -1,6 +1,10 @@
 """Form helpers shared by the apps."""
 
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 from django import forms
+from django.db.models import Model
 
 
 def focus_first_error(form: forms.BaseForm) -> forms.BaseForm:
@@ -12,3 +16,31 @@ def focus_first_error(form: forms.BaseForm) -> forms.BaseForm:
     if names:
         form.fields[names[0]].widget.attrs["autofocus"] = True
     return form
+
+
+class _FetchedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A model choice field's choices from rows already read, instead of its queryset."""
+
+    def __init__(self, field: forms.ModelChoiceField, objects: Iterable[Model]) -> None:
+        super().__init__(field)
+        self.objects = list(objects)
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.objects:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.objects)
+
+
+def choices_fetched(field: forms.Field, objects: Iterable[Model]) -> None:
+    """Draw a model choice field from rows the page has read already (a page whose forms
+    offer the same reference data reads it once). `objects` must be what the field's
+    queryset holds; validating a submitted value still asks the queryset."""
+    assert isinstance(field, forms.ModelChoiceField)
+    field.choices = _FetchedChoiceIterator(field, objects)

@@ -102,7 +102,13 @@ class Offer(models.Model):
                 condition=Q(status="draft") | Q(sent_at__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["status", "sent_at"])]
+        indexes = [
+            models.Index(fields=["status", "sent_at"]),
+            # The cases waiting for the person's decision, counted on the dashboard.
+            models.Index(
+                fields=["case"], condition=Q(status="sent"), name="offer_sent_by_case_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case.reference} v{self.version}"

@@ -194,3 +194,16 @@ def test_an_erasure_empties_what_the_person_wrote(survey):
 
     survey.refresh_from_db()
     assert (survey.still_missing, survey.settled) == ("", "no")
+
+
+def test_the_dashboard_lists_the_soonest_fifty_follow_ups(client, national_admin):
+    today = timezone.localdate()
+    for day in range(52):
+        returned_case(on=add_months(today, -3) - datetime.timedelta(days=day % 40))
+    client.force_login(national_admin)
+
+    response = client.get("/")
+
+    html = response.content.decode()
+    assert html.count('<td><a href="/cases/') == 50
+    assert "Parādītas 50 tuvākās sazināšanās." in html

@@ -119,6 +119,29 @@ def test_dashboard_counts_link_to_the_matching_filtered_lists(
     assert [case.reference for case in waiting.context["cases"]] == [overdue.reference]
 
 
+def test_national_dashboard_counts_every_region_and_the_queue(client, national_admin):
+    kurzeme = CaseFactory()
+    zemgale = CaseFactory(planning_region=region("ZEM"))
+    queue = CaseFactory(planning_region=None)
+    for case in (kurzeme, zemgale, queue):
+        Case.objects.filter(pk=case.pk).update(next_follow_up=TODAY())
+    MunicipalityRequestFactory(case=kurzeme)
+    MunicipalityRequestFactory(case=zemgale)
+    MunicipalityRequestFactory(case=zemgale, status=MunicipalityRequest.Status.ANSWERED)
+    for version, case in enumerate((kurzeme, zemgale, zemgale), start=1):
+        OfferFactory(case=case, version=version, status=Offer.Status.SENT, sent_at=timezone.now())
+    Case.objects.filter(pk=queue.pk).update(needs_attention=True)
+    client.force_login(national_admin)
+
+    counts = client.get("/").context["counts"]
+
+    assert counts["follow_up_today"] == 3
+    assert counts["requests_open"] == 2
+    assert counts["offers_waiting"] == 2  # cases, not offers: Zemgale's has two versions
+    assert counts["attention"] == 1
+    assert {status: total for status, _label, total in counts["by_status"]}["new"] == 3
+
+
 # --- Case list
 
 

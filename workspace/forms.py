@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from common.fields import DateField
+from common.forms import choices_fetched
 from common.validators import normalise_phone
 from common.versions import VersionField
 from coordinators.models import (
@@ -124,16 +125,18 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities_for(user)
         for name in ("municipality", "need"):
-            # One query each; the template's loop over the lazy choices would add a COUNT.
-            self.fields[name].choices = list(self.fields[name].choices)
+            # One query each (a list() of the lazy choices would add a COUNT).
+            choices_fetched(self.fields[name], self.fields[name].queryset)
         self.fields["country"].choices = [("", _("all"))] + list(countries)
+        # Kept: the list's bulk form offers the same coordinators.
+        self.coordinators = list(coordinators_for(user=user))
         self.fields["coordinator"].choices = [
             ("", _("anyone")),
             ("me", _("me")),
             ("none", _("nobody yet")),
         ] + [
             (str(coordinator.pk), coordinator.get_full_name() or coordinator.get_username())
-            for coordinator in coordinators_for(user=user)
+            for coordinator in self.coordinators
         ]
 
     def valid_filters(self):

@@ -179,9 +179,22 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["planning_region", "status"]),
-            models.Index(fields=["coordinator", "status"]),
+            # A coordinator's own cases by status, with what the dashboard counts of them
+            # (the follow-up date) and what its other counts join on (the id): an
+            # index-only scan (bench/workspace.py).
+            models.Index(
+                fields=["coordinator", "status"],
+                include=["planning_region", "next_follow_up", "id"],
+                name="case_coordinator_work_idx",
+            ),
             models.Index(fields=["status", "next_follow_up"]),
             models.Index(fields=["created_at"]),
+            # "The person wrote again": a few cases among many, counted on every dashboard.
+            models.Index(
+                fields=["planning_region", "coordinator"],
+                condition=Q(needs_attention=True),
+                name="case_needs_attention_idx",
+            ),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Self
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,16 @@ class MunicipalityRequest(models.Model):
         indexes = [
             models.Index(fields=["municipality", "status"]),
             models.Index(fields=["case", "created_at"]),
+            # The open questions of a coordinator's cases, counted on the dashboard.
+            models.Index(
+                fields=["case"], condition=Q(status="open"), name="request_open_by_case_idx"
+            ),
+            # The answers of the last days, counted in the menu's badge on every page.
+            models.Index(
+                fields=["answered_at"],
+                condition=Q(status="answered"),
+                name="request_answered_at_idx",
+            ),
         ]
 
     def __str__(self):

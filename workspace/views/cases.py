@@ -15,10 +15,9 @@ from django.views.generic import FormView, ListView, View
 
 from audit.services import audit_case_viewed, audit_list_viewed
 from common.errors import DomainError
-from common.forms import focus_first_error
+from common.forms import choices_fetched, focus_first_error
 from common.redirects import safe_next_url
 from coordinators.models import Case
-from coordinators.selectors.cases import case_detail_queryset
 from coordinators.services.cases import (
     case_assign,
     case_attention_clear,
@@ -31,7 +30,6 @@ from coordinators.services.pipeline import case_bulk_transition, case_transition
 from coordinators.services.requests import municipality_requests_create
 from coordinators.services.versions import case_version
 from coordinators.views import CaseActionView, CaseScopedMixin, CaseWorkerRequiredMixin
-from duplicates.selectors import case_duplicates
 from duplicates.services import duplicates_detect
 from savedviews.models import SavedView
 
@@ -46,10 +44,17 @@ from ..forms import (
     NeedsForm,
     StatusForm,
 )
+from ..selectors import (
+    CasePageReference,
+    case_page_data,
+    case_page_prefetch,
+    case_page_queryset,
+    case_page_rows,
+    timeline_limit_parse,
+)
 from ..selectors import case_list as case_list_select
-from ..selectors import case_page_rows, case_questions, case_timeline
 from ..services import SEARCH_SESSION_KEY
-from .detail_forms import detail_forms, transfer_forms
+from .detail_forms import choices_share, detail_forms, transfer_forms
 
 PAGE_SIZE = 50
 
@@ -106,6 +111,7 @@ class CaseListView(CaseScopedMixin, ListView):
         context["bulk_form"] = BulkActionForm(
             cases=Case.objects.none(), user=self.request.user, auto_id="bulk_%s"
         )
+        choices_fetched(context["bulk_form"].fields["coordinator"], self.filter_form.coordinators)
         return context
 
 
@@ -137,7 +143,12 @@ class CasePageMixin(CaseScopedMixin):
     object: Case
 
     def get_queryset(self):
-        return case_detail_queryset(user=self.request.user)
+        return case_page_queryset(user=self.request.user)
+
+    def get_object(self, queryset=None):
+        case = super().get_object(queryset)
+        case_page_prefetch(case)
+        return case
 
     def case_forms(self, case):
         """The page's forms, unbound; a bound one with errors replaces its namesake. Each
@@ -174,14 +185,16 @@ class CasePageMixin(CaseScopedMixin):
             ]
         elif bound_member is not None:
             forms["member_add_form"] = bound_member
-        context = {"case": case, "object": case, **forms, **bound_forms}
-        context["timeline"], context["timeline_truncated"] = case_timeline(case=case)
-        context["household"] = list(case.returnee.household.all())
-        context["duplicates"] = [
-            (candidate, candidate.other_case(case))
-            for candidate in case_duplicates(case=case, user=self.request.user)
-        ]
-        context["questions"] = case_questions(case=case)
+        forms.update(bound_forms)
+        reference = CasePageReference()
+        choices_share(forms, case=case, reference=reference)
+        context = {"case": case, "object": case, **forms}
+        limit = timeline_limit_parse(self.request.GET.get("timeline"))
+        context.update(
+            case_page_data(
+                case=case, user=self.request.user, reference=reference, timeline_limit=limit
+            )
+        )
         # Who saw a person's data is logged (GDPR), after a GET and after an invalid form
         # alike; the entry names the case, not the person.
         audit_case_viewed(request=self.request, case=case)

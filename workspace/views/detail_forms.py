@@ -2,8 +2,8 @@
 
 from django.conf import settings
 
+from common.forms import choices_fetched
 from coordinators.services.versions import RETURNEE_VALUES, case_version
-from transfers.models import CaseTransfer
 
 from ..edit_forms import (
     CaseDetailsForm,
@@ -50,13 +50,33 @@ def household_forms(case):
 
 
 def transfer_forms(case, user):
-    """The case page's transfer form (unbound) and the case's open proposal, if any."""
+    """The case page's transfer form (unbound); its open proposal is in `case_page_data`."""
     version = case_version(case=case, fields=("planning_region",))
     return {
         "transfer_form": TransferProposeForm(
             case=case, user=user, prefix="transfer", initial={"version": version}
         ),
-        "open_transfer": CaseTransfer.objects.filter(
-            case=case, status=CaseTransfer.Status.PROPOSED
-        ).select_related("to_region").first(),
-    }  # fmt: skip
+    }
+
+
+def choices_share(forms, *, case, reference):
+    """The page's forms offer the same need categories, municipalities and regions: draw
+    them all from one read of each (`CasePageReference`), bound forms with errors too.
+    Each list is what the field's queryset holds (a submitted value is checked by it)."""
+    region_id = case.planning_region_id
+    lists = {
+        ("needs_form", "needs"): reference.needs,
+        ("request_form", "need"): reference.needs,
+        ("request_form", "municipalities"): lambda: reference.municipalities_of_region(region_id),
+        ("details_form", "municipality"): lambda: reference.municipalities_of_region(region_id),
+        ("transfer_form", "to_region"): lambda: [
+            region for region in reference.regions() if region.pk != region_id
+        ],
+        ("assign_form", "coordinator"): lambda: reference.coordinators_read(
+            forms["assign_form"].fields["coordinator"].queryset
+        ),
+    }
+    for (form_name, field_name), objects in lists.items():
+        form = forms.get(form_name)
+        if form is not None and field_name in form.fields:
+            choices_fetched(form.fields[field_name], objects())

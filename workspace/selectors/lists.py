@@ -1,4 +1,4 @@
-"""Reads for the coordinators' workspace: the case list, the timeline, the dashboard.
+"""Reads for the coordinators' workspace: the case list, the dashboard, the menu's badges.
 
 They combine the domain core with offers and the outbox; every case read starts from
 `Case.objects.visible_to(user)`."""
@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -22,30 +21,13 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from coordinators.models import (
-    Case,
-    CaseEvent,
-    ContactSubmission,
-    Interaction,
-    MunicipalityRequest,
-    User,
-)
+from coordinators.models import Case, ContactSubmission, MunicipalityRequest, User
 from coordinators.selectors.cases import CASE_PAGE_RELATED
 from coordinators.selectors.search import case_search
-from coordinators.services.versions import LABELS
-from municipalities.models import NeedCategory, PlanningRegion
 from offers.models import Offer
 from outbox.models import Email
 from transfers.selectors import transfers_waiting_count
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-# The case page shows at most this many entries of each kind, so it stays fast for a case
-# with years of history; the page says when older entries are left out.
-TIMELINE_LIMIT = 200
 
 SORT_FIELDS = {
     "created": ("created_at", "id"),
@@ -175,154 +157,53 @@ def case_page_rows(case_ids: Iterable[int]) -> list[Case]:
     return cases
 
 
-@dataclass
-class TimelineEntry:
-    """One line of a case's history, whatever table it came from."""
-
-    when: datetime.datetime
-    kind: str  # event, interaction, request, answer, offer, email
-    item: Any
-
-
-def _status_label(value: str) -> StrOrPromise:
-    return Case.Status(value).label if value in Case.Status.values else value
-
-
-def _details_labels(event: CaseEvent, need_labels: dict[str, str]) -> None:
-    """What a details_changed event shows: the field's name, and before/after where the
-    event holds them (codes turned into their words)."""
-    fallback = _("logged contact") if event.field == "interaction" else event.field
-    event.field_label = LABELS.get(event.field, fallback)
-    event.from_label, event.to_label = event.from_value, event.to_value
-    if event.field == "timeframe":
-        event.from_label, event.to_label = (
-            Case.Timeframe(value).label if value in Case.Timeframe.values else value
-            for value in (event.from_value, event.to_value)
-        )
-    elif event.field == "needs":
-        event.from_label, event.to_label = (
-            ", ".join(str(need_labels.get(code, code)) for code in value.split(", ") if code)
-            for value in (event.from_value, event.to_value)
-        )
-
-
-def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> tuple[list[TimelineEntry], bool]:
-    """Status changes, interactions, municipality questions and answers, offers and e-mails,
-    newest first. A fixed number of queries whatever the history's length.
-
-    Returns (entries, truncated)."""
-    events = list(
-        CaseEvent.objects.filter(case=case)
-        .select_related("actor", "undone_by")
-        .order_by("-created_at", "-id")[:limit]
-    )
-    interactions = list(
-        Interaction.objects.filter(case=case)
-        .select_related("author")
-        .order_by("-occurred_on", "-id")[:limit]
-    )
-    requests = list(
-        MunicipalityRequest.objects.filter(case=case)
-        .select_related("municipality", "need", "created_by", "answered_by")
-        .order_by("-created_at")[:limit]
-    )
-    offers = list(Offer.objects.filter(case=case).order_by("-version")[:limit])
-    emails = list(
-        Email.objects.filter(case=case)
-        .only("id", "subject", "status", "sent_at", "created_at", "purpose", "case_id")
-        .order_by("-created_at")[:limit]
-    )
-    # Assignment events store usernames; show the coordinators' names (one query).
-    usernames = {event.to_value for event in events if event.kind == CaseEvent.Kind.ASSIGNED} - {""}
-    names = (
-        {
-            user.username: user.get_full_name() or user.username
-            for user in User.objects.filter(username__in=usernames).only(
-                "username", "first_name", "last_name"
-            )
-        }
-        if usernames
-        else {}
-    )
-    need_labels = (
-        {category.code: category.label for category in NeedCategory.objects.all()}
-        if any(event.field == "needs" for event in events)
-        else {}
-    )
-    region_names = (
-        dict(PlanningRegion.objects.values_list("code", "name"))
-        if any(event.kind == CaseEvent.Kind.REGION_CHANGED for event in events)
-        else {}
-    )
-    for event in events:
-        if event.kind == CaseEvent.Kind.REGION_CHANGED:
-            event.from_label = region_names.get(event.from_value, event.from_value)
-            event.to_label = region_names.get(event.to_value, event.to_value)
-        elif event.kind in (CaseEvent.Kind.CREATED, CaseEvent.Kind.STATUS_CHANGED):
-            event.from_label = _status_label(event.from_value)
-            event.to_label = _status_label(event.to_value)
-        elif event.kind == CaseEvent.Kind.ASSIGNED:
-            event.to_label = names.get(event.to_value, event.to_value)
-        elif event.kind == CaseEvent.Kind.DETAILS_CHANGED:
-            _details_labels(event, need_labels)
-    entries = [TimelineEntry(event.created_at, "event", event) for event in events]
-    for interaction in interactions:
-        # A contact logged on its day sorts by when it was written; a back-dated one by its date.
-        if timezone.localdate(interaction.created_at) == interaction.occurred_on:
-            when = interaction.created_at
-        else:
-            when = _start_of_day(interaction.occurred_on)
-        entries.append(TimelineEntry(when, "interaction", interaction))
-    for request in requests:
-        entries.append(TimelineEntry(request.created_at, "request", request))
-        if request.answered_at:
-            entries.append(TimelineEntry(request.answered_at, "answer", request))
-    for offer in offers:
-        entries.append(TimelineEntry(offer.sent_at or offer.created_at, "offer", offer))
-    for email in emails:
-        entries.append(TimelineEntry(email.sent_at or email.created_at, "email", email))
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    truncated = any(len(rows) == limit for rows in (events, interactions, requests, offers, emails))
-    return entries[:limit], truncated
-
-
 def dashboard_counts(*, user: User) -> dict[str, Any]:
-    """The numbers on a coordinator's dashboard, in a handful of queries."""
+    """The numbers on a coordinator's dashboard, in a handful of queries, each an index
+    (only) scan at 100,000 cases (bench/workspace.py)."""
     today = timezone.localdate()
     visible = Case.objects.visible_to(user)
     mine = visible.filter(coordinator=user) if user.is_regional_coordinator else visible
     open_statuses = [status for status in Case.Status if status not in Case.FINAL_STATUSES]
-    counts = mine.aggregate(
-        follow_up_today=Count(
-            "pk", filter=Q(next_follow_up=today) & ~Q(status__in=Case.FINAL_STATUSES)
-        ),
-        follow_up_overdue=Count(
-            "pk", filter=Q(next_follow_up__lt=today) & ~Q(status__in=Case.FINAL_STATUSES)
-        ),
+    # One pass over my open cases: how many in each status, and of those how many have
+    # their follow-up today or overdue.
+    rows = (
+        mine.filter(status__in=open_statuses)
+        .values_list("status")
+        .annotate(
+            # Counts of these columns, not of the id: the index on (status, next_follow_up)
+            # then holds all the query reads (an index-only scan of all cases for a
+            # national administrator).
+            total=Count("status"),
+            today=Count("next_follow_up", filter=Q(next_follow_up=today)),
+            overdue=Count("next_follow_up", filter=Q(next_follow_up__lt=today)),
+        )
+        .order_by()
     )
+    by_status = {status: (total, due, overdue) for status, total, due, overdue in rows}
+    counts: dict[str, Any] = {
+        "follow_up_today": sum(row[1] for row in by_status.values()),
+        "follow_up_overdue": sum(row[2] for row in by_status.values()),
+        "by_status": [
+            (status, status.label, by_status.get(status, (0,))[0]) for status in open_statuses
+        ],
+    }
     # "Wrote again" counts the region's unassigned cases too: nobody else would see them.
     attention = visible.filter(needs_attention=True)
     if user.is_regional_coordinator:
         attention = attention.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
     counts["attention"] = attention.count()
     counts["new_untaken"] = visible.filter(status=Case.Status.NEW, coordinator__isnull=True).count()
-    by_status = dict(
-        mine.filter(status__in=open_statuses)
-        .values_list("status")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
-    counts["by_status"] = [
-        (status, status.label, by_status.get(status, 0)) for status in open_statuses
-    ]
-    counts["requests_open"] = MunicipalityRequest.objects.filter(
-        case__in=mine, status=MunicipalityRequest.Status.OPEN
-    ).count()
-    counts["offers_waiting"] = (
-        mine.filter(Exists(Offer.objects.filter(case_id=OuterRef("pk"), status=Offer.Status.SENT)))
-        .order_by()
-        .count()
-    )
+    requests = MunicipalityRequest.objects.filter(status=MunicipalityRequest.Status.OPEN)
+    offers = Offer.objects.filter(status=Offer.Status.SENT)
+    if mine.query.has_filters():
+        counts["requests_open"] = requests.filter(case__in=mine).count()
+        counts["offers_waiting"] = (
+            mine.filter(Exists(offers.filter(case_id=OuterRef("pk")))).order_by().count()
+        )
+    else:
+        # All cases (a national administrator): no join with every case's row.
+        counts["requests_open"] = requests.count()
+        counts["offers_waiting"] = offers.order_by().values("case_id").distinct().count()
     counts["transfers_waiting"] = transfers_waiting_count(user=user)
     counts["mine_param"] = "me" if user.is_regional_coordinator else ""
     if user.is_national_admin:
@@ -330,27 +211,6 @@ def dashboard_counts(*, user: User) -> dict[str, Any]:
         # (the admin's e-mail list).
         counts["mail_failed"] = Email.objects.waiting_for_a_person().count()
     return counts
-
-
-def case_questions(*, case: Case) -> list[dict[str, Any]]:
-    """The case's questions to municipalities, one group per question asked (the same need
-    and text), its municipalities' answers side by side; newest first, one query."""
-    groups: dict[tuple[int, str], dict[str, Any]] = {}
-    requests = (
-        MunicipalityRequest.objects.filter(case=case)
-        .select_related("municipality", "need", "answered_by")
-        .order_by("-created_at", "municipality__name")
-    )
-    for request in requests:
-        group = groups.setdefault(
-            (request.need_id, request.question),
-            {"need": request.need, "question": request.question, "asked": request.created_at,
-             "requests": []},
-        )  # fmt: skip
-        group["requests"].append(request)
-    for group in groups.values():
-        group["requests"].sort(key=lambda request: request.municipality.name)
-    return list(groups.values())
 
 
 def _count(queryset: QuerySet[Any]) -> Subquery:
