@@ -91,7 +91,7 @@ def contact_submission_process(*, submission_id: int) -> str:
     return str(submission.status)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # the worker's transaction; the returnee has its own
 def case_create_from_contact_form(
     *, data: dict[str, Any], now: datetime.datetime | None = None
 ) -> Case | None:

@@ -113,8 +113,25 @@ def email_enqueue(
     if prepare_task:
         transaction.on_commit(partial(_ask_preparer, email), robust=True)
     else:
-        transaction.on_commit(_ask_worker, robust=True)
+        _ask_worker_on_commit()
     return email
+
+
+def _ask_worker_on_commit() -> None:
+    """After the commit, ask the worker once for all the mail this transaction queued: one
+    send task sends every mail that is due, so a second ask is a task row that finds nothing
+    (the contact form's confirmation and notices were one each, issue 16)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        current = set(connection.savepoint_ids)
+        # An ask already waiting, from this savepoint or one around it, commits whenever
+        # this mail does; one from a savepoint that may still roll back does not count.
+        if any(
+            function is _ask_worker and savepoints <= current
+            for savepoints, function, _robust in connection.run_on_commit
+        ):
+            return
+    transaction.on_commit(_ask_worker, robust=True)
 
 
 def _reply_address(*, case: "Case | None", purpose: str) -> str:
