@@ -3,12 +3,18 @@ fields kept rendered per language and dropped when the reference data change, no
 for a submission, and a POST with a handful of queries. The speed itself is measured by
 bench/contact_form.py, not here."""
 
+import uuid
+
 import pytest
+import redis
 from auditlog.models import LogEntry
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
+from common import ratelimit
 from coordinators.models import Case, CaseEvent, ContactSubmission, Interaction
 from intake import fragments
 from intake.tasks import contact_submission_process_task
@@ -193,3 +199,45 @@ def test_the_worker_makes_a_case_in_a_fixed_number_of_queries(
     )
     needs_entry = entries.get(content_type__model="case", action=LogEntry.Action.UPDATE)
     assert len(needs_entry.changes["needs"]["objects"]) == 2
+
+
+@pytest.fixture
+def real_redis(settings):
+    """The Redis on this machine, under a key prefix of this test's own; skipped without one."""
+    location = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=0.2).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_the_rate_limit_counts_in_redis_in_one_round_trip(real_redis, monkeypatch):
+    def counted():
+        return ratelimit.rate_limit_exceeded(
+            scope="speed", identity="203.0.113.7", limit=2, window=60
+        )
+
+    assert counted() is False  # connects (and selects the database) once
+    sent = []
+    send = redis.connection.Connection.send_packed_command
+    monkeypatch.setattr(
+        redis.connection.Connection,
+        "send_packed_command",
+        lambda self, *args, **kwargs: sent.append(1) or send(self, *args, **kwargs),
+    )
+    assert counted() is False
+    assert len(sent) == 1
+    assert counted() is True  # the third in the window
+    key = f"speed:{salted_hmac('speed', '203.0.113.7').hexdigest()}"
+    assert real_redis.get(key) == 3
+    redis_key = real_redis.make_and_validate_key(key)
+    assert 0 < real_redis._cache.get_client(redis_key).ttl(redis_key) <= 60  # the window's
