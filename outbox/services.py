@@ -226,7 +226,8 @@ def email_send_due(
                 if time.monotonic() > deadline:
                     _ask_worker()  # the rest in a task of its own
                     return report
-                outcome = email_send(email_id=pk, connection=smtp)
+                # The pause ends with the round's first mail sent, not with every one.
+                outcome = email_send(email_id=pk, connection=smtp, end_pause=not report.sent)
                 if outcome is Outcome.SENT:
                     report.sent += 1
                 elif outcome is not Outcome.NOT_CLAIMED:
@@ -288,8 +289,11 @@ def email_message(
     return message
 
 
-def email_send(*, email_id: int, connection: BaseEmailBackend | None = None) -> Outcome:
-    """Claim one mail, send it (through `connection` if given), record what happened."""
+def email_send(
+    *, email_id: int, connection: BaseEmailBackend | None = None, end_pause: bool = True
+) -> Outcome:
+    """Claim one mail, send it (through `connection` if given), record what happened; a mail
+    sent ends a pause of sending (unless `end_pause` is False: a round already ended it)."""
     email = email_claim(email_id=email_id)
     if email is None:
         return Outcome.NOT_CLAIMED
@@ -302,7 +306,8 @@ def email_send(*, email_id: int, connection: BaseEmailBackend | None = None) -> 
     Email.objects.filter(pk=email.pk).update(
         status=Email.Status.SENT, sent_at=timezone.now(), claimed_at=None, last_error=""
     )
-    SendingPause.objects.all().delete()
+    if end_pause:
+        SendingPause.objects.all().delete()
     return Outcome.SENT
 
 
