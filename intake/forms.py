@@ -100,10 +100,10 @@ class CountryChoiceField(LazyTypedChoiceField):
         return result
 
 
-def _row_id(value):
+def _row_id(value: object) -> int | None:
     """The id a choice's value names, or None when it names none."""
     try:
-        return int(value)
+        return int(value)  # type: ignore[call-overload]  # anything typed: refused below
     except (ValueError, TypeError, OverflowError):
         return None
 
@@ -133,10 +133,12 @@ class RegionChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         self.validate_no_null_characters(value)
-        region = self.rows().get(_row_id(value))  # type: ignore[arg-type]
+        region = self.rows().get(_row_id(value))  # type: ignore[arg-type]  # None: not found
         if region is None:
             raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
             )
         return region
 

@@ -33,6 +33,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from common.transactions import on_commit_once
+
 from .models import MAX_ATTEMPTS, Attachment, Email, SendingPause
 
 if TYPE_CHECKING:
@@ -113,25 +115,8 @@ def email_enqueue(
     if prepare_task:
         transaction.on_commit(partial(_ask_preparer, email), robust=True)
     else:
-        _ask_worker_on_commit()
+        on_commit_once(_ask_worker)  # one send task sends all that is due (issue 16)
     return email
-
-
-def _ask_worker_on_commit() -> None:
-    """After the commit, ask the worker once for all the mail this transaction queued: one
-    send task sends every mail that is due, so a second ask is a task row that finds nothing
-    (the contact form's confirmation and notices were one each, issue 16)."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        current = set(connection.savepoint_ids)
-        # An ask already waiting, from this savepoint or one around it, commits whenever
-        # this mail does; one from a savepoint that may still roll back does not count.
-        if any(
-            function is _ask_worker and savepoints <= current
-            for savepoints, function, _robust in connection.run_on_commit
-        ):
-            return
-    transaction.on_commit(_ask_worker, robust=True)
 
 
 def _reply_address(*, case: "Case | None", purpose: str) -> str:
@@ -226,8 +211,7 @@ def email_send_due(
                 if time.monotonic() > deadline:
                     _ask_worker()  # the rest in a task of its own
                     return report
-                # The pause ends with the round's first mail sent, not with every one.
-                outcome = email_send(email_id=pk, connection=smtp, end_pause=not report.sent)
+                outcome = email_send(email_id=pk, connection=smtp)
                 if outcome is Outcome.SENT:
                     report.sent += 1
                 elif outcome is not Outcome.NOT_CLAIMED:
@@ -289,11 +273,8 @@ def email_message(
     return message
 
 
-def email_send(
-    *, email_id: int, connection: BaseEmailBackend | None = None, end_pause: bool = True
-) -> Outcome:
-    """Claim one mail, send it (through `connection` if given), record what happened; a mail
-    sent ends a pause of sending (unless `end_pause` is False: a round already ended it)."""
+def email_send(*, email_id: int, connection: BaseEmailBackend | None = None) -> Outcome:
+    """Claim one mail, send it (through `connection` if given), record what happened."""
     email = email_claim(email_id=email_id)
     if email is None:
         return Outcome.NOT_CLAIMED
@@ -306,8 +287,7 @@ def email_send(
     Email.objects.filter(pk=email.pk).update(
         status=Email.Status.SENT, sent_at=timezone.now(), claimed_at=None, last_error=""
     )
-    if end_pause:
-        SendingPause.objects.all().delete()
+    SendingPause.objects.all().delete()
     return Outcome.SENT
 
 
