@@ -66,7 +66,7 @@ def _redis_count(backend: RedisCache, key: str, window: int, cost: int) -> int:
     (SET NX, EXISTS, INCRBY). The value stays an integer that `cache.get` reads."""
     redis_key = backend.make_and_validate_key(key)
     # The backend's own client for this key (Django has no public call for a pipeline).
-    client = backend._cache.get_client(redis_key, write=True)
+    client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
     pipeline = client.pipeline(transaction=False)
     pipeline.set(redis_key, 0, ex=window, nx=True)
     pipeline.incrby(redis_key, cost)

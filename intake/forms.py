@@ -133,7 +133,7 @@ class RegionChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         self.validate_no_null_characters(value)
-        region = self.rows().get(_row_id(value))  # type: ignore[arg-type]  # None: not found
+        region = self.rows().get(_row_id(value))
         if region is None:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],

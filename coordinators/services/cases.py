@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +82,7 @@ def _saved_relations(instance: Case) -> list[str]:
     return [
         field.name
         for field in instance._meta.concrete_fields
-        if field.many_to_one
+        if isinstance(field, models.ForeignKey)
         and field.is_cached(instance)
         and getattr(getattr(instance, field.name), "pk", None) is not None
     ]

@@ -53,6 +53,7 @@ def contact_data_load(raw: dict[str, Any]) -> dict[str, Any]:
         if municipality_id is not None
         else None
     )
+    region: PlanningRegion | None
     if municipality is not None and municipality.planning_region_id == region_id:
         region = municipality.planning_region
     else:
