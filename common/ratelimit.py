@@ -8,7 +8,8 @@ logged (the other defences still hold, and a person's request matters more than 
 
 import logging
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
@@ -48,9 +49,26 @@ def client_over_limit(
 
 def _count(key: str, window: int, cost: int) -> int:
     """Add `cost` to the count under `key` in the current window; the count so far."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return _redis_count(backend, key, window, cost)
     cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key, cost)
     except ValueError:  # expired between add and incr
         cache.set(key, cost, timeout=window)
         return cost
+
+
+def _redis_count(backend: RedisCache, key: str, window: int, cost: int) -> int:
+    """The same count in one round trip to Redis (issue 16): create the key with the window's
+    expiry unless it exists, then add, in one pipeline. Django's add and incr take three
+    (SET NX, EXISTS, INCRBY). The value stays an integer that `cache.get` reads."""
+    redis_key = backend.make_and_validate_key(key)
+    # The backend's own client for this key (Django has no public call for a pipeline).
+    client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
+    pipeline = client.pipeline(transaction=False)
+    pipeline.set(redis_key, 0, ex=window, nx=True)
+    pipeline.incrby(redis_key, cost)
+    _created, count = pipeline.execute()
+    return int(count)

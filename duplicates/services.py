@@ -91,7 +91,9 @@ def _lookalikes(person: Returnee) -> list[Returnee]:
     return list(
         Returnee.objects.filter(condition, erasure__isnull=True)
         .exclude(pk=person.pk)
-        .order_by("-created_at")[:DETECT_LIMIT]
+        .order_by("-created_at")
+        # What `rules.match` compares: up to 20 rows on every new case (issue 16).
+        .only("first_name", "last_name", "phone", "email_key", "created_at")[:DETECT_LIMIT]
     )
 
 

@@ -5,10 +5,13 @@ import functools
 import re
 import secrets
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
@@ -21,7 +24,9 @@ from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-de
 
 from common.validators import normalise_phone
 from coordinators.models import Case, Language
-from municipalities.models import Municipality, NeedCategory, PlanningRegion
+from municipalities.models import NeedCategory, PlanningRegion
+
+from .fragments import ReferenceRows, reference_rows
 
 MESSAGE_MAX_LENGTH = 3000
 MAX_ADULTS = 10
@@ -95,9 +100,86 @@ class CountryChoiceField(LazyTypedChoiceField):
         return result
 
 
+def _row_id(value: object) -> int | None:
+    """The id a choice's value names, or None when it names none."""
+    try:
+        return int(value)  # type: ignore[call-overload]  # anything typed: refused below
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+class KeptRowsIterator(ModelChoiceIterator):
+    """The choices from the form's kept rows, in the model's order, instead of a query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.field.rows().values():
+            yield self.choice(row)
+
+    def __len__(self):
+        return len(self.field.rows()) + (self.field.empty_label is not None)
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    """A region checked and listed from the form's kept rows (intake/fragments.py: one
+    fingerprint query for the three reference fields instead of one query each, issue 16).
+    The form sets `rows`."""
+
+    iterator = KeptRowsIterator
+    rows: Callable[[], dict[int, Any]]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        region = self.rows().get(_row_id(value))
+        if region is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return region
+
+
 class NeedChoiceField(forms.ModelMultipleChoiceField):
+    """The needs, checked and listed from the form's kept rows like the region; the cleaned
+    value is a list of needs."""
+
+    iterator = KeptRowsIterator
+    rows: Callable[[], dict[int, Any]]
+
     def label_from_instance(self, obj):
         return obj.label
+
+    def clean(self, value):
+        value = self.prepare_value(value)
+        if not value:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        rows, needs = self.rows(), {}
+        for pk in value:
+            self.validate_no_null_characters(pk)
+            key = _row_id(pk)
+            if key is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+            if key not in rows:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+            needs[key] = rows[key]
+        self.run_validators(value)
+        return list(needs.values())
 
 
 class ContactForm(forms.Form):
@@ -122,7 +204,7 @@ class ContactForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Language for our contact"), choices=Language.choices
     )
-    planning_region = forms.ModelChoiceField(
+    planning_region = RegionChoiceField(
         label=_("Planning region you are interested in"),
         queryset=PlanningRegion.objects.all(),
         required=False,
@@ -189,17 +271,22 @@ class ContactForm(forms.Form):
         # A callable: read when the select is rendered or a choice validated, so a GET that
         # uses the kept rendering (intake/fragments.py) reads no municipality.
         self.fields["municipality"].choices = self._municipality_choices
+        self.fields["planning_region"].rows = lambda: self.reference.regions
+        self.fields["needs"].rows = lambda: self.reference.needs
         if not self.is_bound:
             self.initial.setdefault("preferred_language", (get_language() or "lv")[:2])
             self.initial["started"] = timestamp_token()
 
     @functools.cached_property
+    def reference(self) -> ReferenceRows:
+        """The regions, municipalities and needs the choices are listed from and checked
+        against: the process's kept rows, one fingerprint query per form, when needed."""
+        return reference_rows()
+
+    @property
     def _municipalities(self):
-        """Every municipality by id, with its region: one query per form, when needed."""
-        municipalities = Municipality.objects.select_related("planning_region").order_by(
-            "planning_region__name", "name"
-        )
-        return {municipality.pk: municipality for municipality in municipalities}
+        """Every municipality by id, with its region, by region and name."""
+        return self.reference.municipalities
 
     def _municipality_choices(self):
         groups = {}

@@ -1,6 +1,8 @@
 """The public form's fields as rendered HTML, kept in the process: for an unbound form they
 are the same for every visitor of one language (the 250 countries, the 43 municipalities by
-region, the needs), and rendering them was most of the GET's time (issue 16).
+region, the needs), and rendering them was most of the GET's time (issue 16). The rows the
+form checks a submission's choices against (regions, municipalities, needs) are kept the
+same way, so a POST reads the one fingerprint instead of a query for each field.
 
 What differs per visitor (the CSRF token, the signed start time) stays outside, in
 intake/form.html. A kept copy is used while the reference data's fingerprint (row count and
@@ -11,6 +13,9 @@ needs the shared cache, so a cache that is down or hanging costs the form nothin
 """
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from django.db import connection
 from django.template.loader import render_to_string
@@ -21,9 +26,20 @@ from municipalities.models import Municipality, NeedCategory, PlanningRegion
 
 TTL_SECONDS = 60
 TEMPLATE = "intake/_fields.html"
-# language: (made at, fingerprint, html). A dict's get and set are atomic under the GIL, so
-# gunicorn's threads (if any) need no lock: at worst two render the same copy once.
-_kept: dict[str, tuple[float, tuple, SafeString]] = {}
+# key: (made at, fingerprint, what was made); the key is ("fields", language) or ("rows",).
+# A dict's get and set are atomic under the GIL, so gunicorn's threads (if any) need no
+# lock: at worst two make the same copy once.
+_kept: dict[tuple[str, ...], tuple[float, tuple, object]] = {}
+
+
+@dataclass(frozen=True)
+class ReferenceRows:
+    """The rows a submission's choices are checked against, by id; shared by the requests
+    of one process, so nobody changes them (municipalities come with their region)."""
+
+    regions: dict[int, PlanningRegion]
+    municipalities: dict[int, Municipality]
+    needs: dict[int, NeedCategory]
 
 
 def reference_fingerprint() -> tuple:
@@ -37,16 +53,47 @@ def reference_fingerprint() -> tuple:
         return tuple(cursor.fetchall())
 
 
+Made = TypeVar("Made")
+
+
+def _kept_or_made(key: tuple[str, ...], make: Callable[[], Made], fingerprint: tuple) -> Made:
+    """The kept value under `key` while the reference data's `fingerprint` is the one it was
+    made with and it is younger than TTL_SECONDS; else `make()`, kept."""
+    kept = _kept.get(key)
+    if kept and kept[1] == fingerprint and time.monotonic() - kept[0] < TTL_SECONDS:
+        return cast(Made, kept[2])
+    made = make()
+    _kept[key] = (time.monotonic(), fingerprint, made)
+    return made
+
+
 def form_fields_html(*, form) -> SafeString:
     """The fields of the unbound `form` as HTML, from the kept copy when it is current."""
-    language = get_language() or ""
     fingerprint = reference_fingerprint()
-    kept = _kept.get(language)
-    if kept and kept[1] == fingerprint and time.monotonic() - kept[0] < TTL_SECONDS:
-        return kept[2]
-    html = render_to_string(TEMPLATE, {"form": form})
-    _kept[language] = (time.monotonic(), fingerprint, html)
-    return html
+
+    def render() -> SafeString:
+        # The choices from the rows of this fingerprint: no second fingerprint query.
+        form.reference = reference_rows(fingerprint=fingerprint)
+        return render_to_string(TEMPLATE, {"form": form})
+
+    return _kept_or_made(("fields", get_language() or ""), render, fingerprint)
+
+
+def reference_rows(*, fingerprint: tuple | None = None) -> ReferenceRows:
+    """The regions, municipalities (in the form's order: by region, then name) and needs,
+    from the kept copy when it is current (one query), else read afresh (three more)."""
+
+    def read() -> ReferenceRows:
+        municipalities = Municipality.objects.select_related("planning_region").order_by(
+            "planning_region__name", "name"
+        )
+        return ReferenceRows(
+            regions={region.pk: region for region in PlanningRegion.objects.all()},
+            municipalities={municipality.pk: municipality for municipality in municipalities},
+            needs={need.pk: need for need in NeedCategory.objects.all()},
+        )
+
+    return _kept_or_made(("rows",), read, fingerprint or reference_fingerprint())
 
 
 def form_fields_forget(**_signal_arguments) -> None:

@@ -35,12 +35,14 @@ def token_digest(token: str) -> str:
     return salted_hmac("intake.contact-form.once", token).hexdigest()
 
 
-@transaction.atomic
 def contact_submission_receive(
     *, data: dict[str, Any], token: str, now: datetime.datetime | None = None
 ) -> bool:
-    """Store one valid submission and hand it to the worker; False when this form instance
-    (the same signed token: a double click, a resent page) was stored already."""
+    """Store one valid submission and hand it to the worker, in one transaction; False when
+    this form instance (the same signed token: a double click, a resent page) was stored
+    already."""
+    from .tasks import contact_submission_process_task
+
     submission = ContactSubmission(
         token_digest=token_digest(token),
         data=contact_data_dump(data),
@@ -48,14 +50,16 @@ def contact_submission_receive(
         created_at=now or timezone.now(),
     )
     try:
+        # One transaction and no savepoint: BEGIN, the two INSERTs, COMMIT (issue 16). A
+        # repeated token fails the first INSERT, and the rollback then undoes nothing else.
         with transaction.atomic():
             submission.save()
+            # The task row commits with the submission or not at all.
+            contact_submission_process_task.enqueue(submission_id=submission.pk)
     except IntegrityError:
+        if submission.pk is not None:  # not the token: the task row failed
+            raise
         return False
-    from .tasks import contact_submission_process_task
-
-    # In the same transaction: the task row commits with the submission or not at all.
-    contact_submission_process_task.enqueue(submission_id=submission.pk)
     return True
 
 
@@ -87,7 +91,7 @@ def contact_submission_process(*, submission_id: int) -> str:
     return str(submission.status)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # the worker's transaction; the returnee has its own
 def case_create_from_contact_form(
     *, data: dict[str, Any], now: datetime.datetime | None = None
 ) -> Case | None:

@@ -33,6 +33,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from common.transactions import on_commit_once
+
 from .models import MAX_ATTEMPTS, Attachment, Email, SendingPause
 
 if TYPE_CHECKING:
@@ -113,7 +115,7 @@ def email_enqueue(
     if prepare_task:
         transaction.on_commit(partial(_ask_preparer, email), robust=True)
     else:
-        transaction.on_commit(_ask_worker, robust=True)
+        on_commit_once(_ask_worker)  # one send task sends all that is due (issue 16)
     return email
 
 

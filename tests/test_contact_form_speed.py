@@ -3,13 +3,24 @@ fields kept rendered per language and dropped when the reference data change, no
 for a submission, and a POST with a handful of queries. The speed itself is measured by
 bench/contact_form.py, not here."""
 
-import pytest
-from django.contrib.sessions.models import Session
-from django.urls import reverse
+import uuid
 
+import pytest
+import redis
+from auditlog.models import LogEntry
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+
+from common import ratelimit
+from coordinators.models import Case, CaseEvent, ContactSubmission, Interaction
 from intake import fragments
+from intake.tasks import contact_submission_process_task
 from municipalities.models import Municipality, NeedCategory
-from tests.factories import region
+from outbox.models import Email
+from tests.factories import municipality, need, region
 from tests.test_contact_form import EN_URL, LV_URL, contact_settings, form_data  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +120,124 @@ def test_a_post_runs_a_handful_of_queries(client, django_assert_max_num_queries,
     with django_assert_max_num_queries(8):
         response = client.post(LV_URL, data)
     assert response.status_code == 302
+
+
+@pytest.fixture
+def tasks_stored(settings):
+    """Tasks stored, not run: the request's work and the worker's apart."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def test_a_post_stores_the_submission_and_its_task_without_a_savepoint(
+    client, tasks_stored, django_assert_num_queries
+):
+    """The kept rows' fingerprint, then the submission's INSERT in its transaction (in a test,
+    a savepoint inside the test's own transaction): no query per region, municipality or
+    need, no savepoint of its own (the dummy task backend stores nothing)."""
+    client.get(LV_URL)  # the kept rows are made on the first visit
+    data = form_data()
+    with django_assert_num_queries(4):  # fingerprint, SAVEPOINT, INSERT, RELEASE
+        response = client.post(LV_URL, data)
+    assert response.status_code == 302
+    submission = ContactSubmission.objects.get()
+    assert submission.planning_region == region("KUR")
+    assert submission.data["municipality"] == municipality("Liepājas valstspilsēta").pk
+    assert submission.data["needs"] == sorted([need("family").pk, need("housing").pk])
+
+
+def test_the_same_form_sent_twice_is_stored_once_and_the_request_still_works(client, tasks_stored):
+    data = form_data()
+    first, second = client.post(LV_URL, data), client.post(LV_URL, data)
+    assert first.status_code == second.status_code == 302
+    assert ContactSubmission.objects.count() == 1
+    assert client.get(LV_URL).status_code == 200  # the transaction was left clean
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},  # region, municipality, a household of three and two needs
+        {"planning_region": "", "municipality": ""},  # the national queue
+    ],
+)
+def test_the_worker_makes_a_case_in_a_fixed_number_of_queries(
+    client, tasks_stored, kurzeme_coordinator, django_assert_max_num_queries, overrides
+):
+    """27 queries: it was 48 before issue 16's cut (savepoints of their own, existence
+    checks of rows just saved, the audit diff reading reverse one-to-ones, a send task per
+    mail). The year's first case also makes its reference sequence: measured on the second."""
+    for email in ("first@example.com", "second@example.com"):
+        client.post(LV_URL, form_data(email=email, last_name=email[:5], **overrides))
+    first, second = ContactSubmission.objects.order_by("pk")
+    contact_submission_process_task.call(submission_id=first.pk)
+    with django_assert_max_num_queries(27):
+        status = contact_submission_process_task.call(submission_id=second.pk)
+
+    assert status == ContactSubmission.Status.CASE_CREATED
+    case = Case.objects.get(returnee__email="second@example.com")
+    assert case.returnee.household.count() == 3
+    assert case.needs.count() == 2
+    assert case.events.get().kind == CaseEvent.Kind.CREATED
+    interaction = case.interactions.get()
+    assert interaction.kind == Interaction.Kind.CONTACT_FORM
+    assert case.emails.filter(purpose=Email.Purpose.CONTACT_CONFIRMATION).count() == 1
+    assert case.emails.filter(purpose=Email.Purpose.CONTACT_NOTIFICATION).exists()
+    # The audit trail still records the person, the case, its needs and the message.
+    entries = LogEntry.objects.filter(
+        Q(content_type__model="returnee", object_id=case.returnee.pk)
+        | Q(content_type__model="case", object_id=case.pk)
+        | Q(content_type__model="interaction", object_id=interaction.pk)
+    )
+    logged = list(entries.values_list("content_type__model", "action"))
+    assert sorted(logged) == sorted(
+        [
+            ("returnee", LogEntry.Action.CREATE),
+            ("case", LogEntry.Action.CREATE),
+            ("case", LogEntry.Action.UPDATE),  # its needs
+            ("interaction", LogEntry.Action.CREATE),
+        ]
+    )
+    needs_entry = entries.get(content_type__model="case", action=LogEntry.Action.UPDATE)
+    assert len(needs_entry.changes["needs"]["objects"]) == 2
+
+
+@pytest.fixture
+def real_redis(settings):
+    """The Redis on this machine, under a key prefix of this test's own; skipped without one."""
+    location = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=0.2).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_the_rate_limit_counts_in_redis_in_one_round_trip(real_redis, monkeypatch):
+    def counted():
+        return ratelimit.rate_limit_exceeded(
+            scope="speed", identity="203.0.113.7", limit=2, window=60
+        )
+
+    assert counted() is False  # connects (and selects the database) once
+    sent = []
+    send = redis.connection.Connection.send_packed_command
+    monkeypatch.setattr(
+        redis.connection.Connection,
+        "send_packed_command",
+        lambda self, *args, **kwargs: sent.append(1) or send(self, *args, **kwargs),
+    )
+    assert counted() is False
+    assert len(sent) == 1
+    assert counted() is True  # the third in the window
+    key = f"speed:{salted_hmac('speed', '203.0.113.7').hexdigest()}"
+    assert real_redis.get(key) == 3
+    redis_key = real_redis.make_and_validate_key(key)
+    assert 0 < real_redis._cache.get_client(redis_key).ttl(redis_key) <= 60  # the window's

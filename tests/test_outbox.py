@@ -1,9 +1,11 @@
+import contextlib
 from datetime import timedelta
 from smtplib import SMTPRecipientsRefused, SMTPResponseException, SMTPServerDisconnected
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from outbox.models import MAX_ATTEMPTS, Email, SendingPause
@@ -93,3 +95,27 @@ def test_mail_gives_up_after_the_last_attempt(monkeypatch, django_capture_on_com
     email.refresh_from_db()
     assert email.status == Email.Status.FAILED
     assert email.attempts == MAX_ATTEMPTS
+
+
+def test_one_transaction_asks_the_worker_once_for_all_its_mail(
+    django_capture_on_commit_callbacks,
+):
+    """One send task sends every mail that is due (issue 16: the contact form queued a task
+    per mail)."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enqueue(to="first@example.com")
+        enqueue(to="second@example.com")
+    assert len(callbacks) == 1
+    assert sorted(Email.objects.values_list("status", flat=True)) == ["sent", "sent"]
+
+
+def test_an_ask_from_a_savepoint_rolled_back_does_not_stand_for_a_later_mail(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            enqueue(to="undone@example.com")
+            raise RuntimeError("rolled back")
+        enqueue(to="kept@example.com")
+    assert len(callbacks) == 1
+    assert list(Email.objects.values_list("to", "status")) == [("kept@example.com", "sent")]

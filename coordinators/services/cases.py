@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +38,9 @@ def returnee_build(*, data: dict[str, Any], **extra: Any) -> Returnee:
     return Returnee(**{name: data[name] for name in RETURNEE_FIELDS}, **extra)
 
 
-@transaction.atomic
+# Part of the caller's transaction, without a savepoint of its own (two round trips): an
+# error here fails the caller's whole step.
+@transaction.atomic(savepoint=False)
 def case_create(
     *,
     case: Case,
@@ -52,10 +54,17 @@ def case_create(
     (case.reference,) = reference_allocate(
         prefix=reference_prefix(case.planning_region), year=timezone.localtime(created_at).year
     )
-    case.full_clean()
+    # A query each that cannot fail here: the related rows are saved instances, the
+    # reference comes from its sequence, and a case created open passes the closed-reason
+    # rule; the database's constraints still hold.
+    case.full_clean(
+        exclude=_saved_relations(case),
+        validate_unique=False,
+        validate_constraints=case.status == Case.Status.CLOSED,
+    )
     case.save()
     if needs:
-        case.needs.set(needs)
+        case.needs.add(*needs)  # a new case has none: no read of the current ones
     CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.CREATED,
@@ -65,6 +74,18 @@ def case_create(
         created_at=created_at,
     )
     return case
+
+
+def _saved_relations(instance: Case) -> list[str]:
+    """The foreign keys of `instance` set to a saved row held in memory (their existence
+    check would be a query for a row the caller already has)."""
+    return [
+        field.name
+        for field in instance._meta.concrete_fields
+        if isinstance(field, models.ForeignKey)
+        and field.is_cached(instance)
+        and getattr(getattr(instance, field.name), "pk", None) is not None
+    ]
 
 
 @transaction.atomic

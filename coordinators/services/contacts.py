@@ -44,10 +44,23 @@ def contact_data_dump(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def contact_data_load(raw: dict[str, Any]) -> dict[str, Any]:
-    """The stored JSON back as the form's cleaned data (objects for the ids)."""
+    """The stored JSON back as the form's cleaned data (objects for the ids): a query for
+    each id given, the region with its municipality when they go together."""
     data = dict(raw)
-    data["planning_region"] = PlanningRegion.objects.filter(pk=raw["planning_region"]).first()
-    data["municipality"] = Municipality.objects.filter(pk=raw["municipality"]).first()
+    region_id, municipality_id = raw["planning_region"], raw["municipality"]
+    municipality = (
+        Municipality.objects.select_related("planning_region").filter(pk=municipality_id).first()
+        if municipality_id is not None
+        else None
+    )
+    region: PlanningRegion | None
+    if municipality is not None and municipality.planning_region_id == region_id:
+        region = municipality.planning_region
+    else:
+        region = (
+            PlanningRegion.objects.filter(pk=region_id).first() if region_id is not None else None
+        )
+    data["planning_region"], data["municipality"] = region, municipality
     data["needs"] = list(NeedCategory.objects.filter(pk__in=raw["needs"]))
     return data
 
@@ -79,7 +92,7 @@ def contact_interaction_add(
         summary=contact_summary(data=data, with_details=with_details),
         created_at=now,
     )
-    interaction.full_clean()
+    interaction.full_clean(exclude=["case"])  # saved a moment ago, in this transaction
     interaction.save()
     return interaction
 

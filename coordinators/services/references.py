@@ -1,7 +1,6 @@
 """Case reference numbers like KUR-2026-00042: per region (LV- for the national queue) and year."""
 
 from django.db import transaction
-from django.db.models import F
 
 from municipalities.models import PlanningRegion
 
@@ -11,15 +10,16 @@ NATIONAL_QUEUE_PREFIX = "LV"
 
 
 def reference_allocate(*, prefix: str, year: int, count: int = 1) -> list[str]:
-    """Hand out `count` consecutive case numbers for prefix and year, safe under concurrency."""
-    with transaction.atomic():
+    """Hand out `count` consecutive case numbers for prefix and year, safe under concurrency:
+    the sequence's row stays locked until the caller's transaction ends."""
+    # No savepoint of its own: in the caller's transaction, or one of its own when alone.
+    with transaction.atomic(savepoint=False):
         sequence, _created = ReferenceSequence.objects.select_for_update().get_or_create(
             prefix=prefix, year=year
         )
-        ReferenceSequence.objects.filter(pk=sequence.pk).update(
-            last_number=F("last_number") + count
-        )
-        sequence.refresh_from_db(fields=["last_number"])
+        # Locked: nobody else moves last_number until we commit, so one UPDATE is enough.
+        sequence.last_number += count
+        sequence.save(update_fields=["last_number"])
     first = sequence.last_number - count + 1
     return [f"{prefix}-{year}-{number:05d}" for number in range(first, sequence.last_number + 1)]
 
