@@ -368,3 +368,32 @@ def test_long_timeline_shows_the_latest_entries_and_older_ones_on_request(
     for nonsense in ("abc", "-5", "1e9", ""):
         assert len(client.get(url, {"timeline": nonsense}).context["timeline"]) == TIMELINE_LIMIT
     assert len(client.get(url, {"timeline": "99999"}).context["timeline"]) == 301
+
+
+def test_timeline_offers_older_entries_when_the_merged_tables_fill_it(client, kurzeme_coordinator):
+    """60 steps and 60 contacts are 121 entries with the "created" one: each table gave
+    fewer rows than the limit, yet the page shows only the newest 100 of them."""
+    case = CaseFactory(coordinator=kurzeme_coordinator)
+    now = timezone.now()
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind="status_changed", from_value="new", to_value="contacted",
+                  created_at=now + datetime.timedelta(minutes=number))
+        for number in range(60)
+    )  # fmt: skip
+    Interaction.objects.bulk_create(
+        Interaction(case=case, kind=Interaction.Kind.PHONE, summary=f"Saruna {number}",
+                    occurred_on=timezone.localdate(), created_at=now + datetime.timedelta(
+                        minutes=number, seconds=30))
+        for number in range(60)
+    )  # fmt: skip
+    client.force_login(kurzeme_coordinator)
+    url = reverse("workspace:case_detail", args=[case.reference])
+
+    first = client.get(url)
+    everything = client.get(url, {"timeline": "200"})
+
+    assert len(first.context["timeline"]) == TIMELINE_LIMIT
+    assert '?timeline=200#timeline"' in first.content.decode()
+    assert len(everything.context["timeline"]) == 121
+    assert "Saruna 0" in everything.content.decode()
+    assert everything.context["timeline_more"] is None

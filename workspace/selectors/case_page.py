@@ -151,7 +151,11 @@ def case_timeline(
     for email in emails:
         entries.append(TimelineEntry(email.sent_at or email.created_at, "email", email))
     entries.sort(key=lambda entry: entry.when, reverse=True)
-    truncated = any(len(rows) == limit for rows in (events, interactions, requests, offers, emails))
+    # Older entries exist when the merged list is longer than shown, or when a table gave
+    # all the rows it was allowed (it may hold more).
+    truncated = len(entries) > limit or any(
+        len(rows) == limit for rows in (events, interactions, requests, offers, emails)
+    )
     return entries[:limit], truncated
 
 
