@@ -61,14 +61,17 @@ def _count(key: str, window: int, cost: int) -> int:
 
 
 def _redis_count(backend: RedisCache, key: str, window: int, cost: int) -> int:
-    """The same count in one round trip to Redis (issue 16): create the key with the window's
-    expiry unless it exists, then add, in one pipeline. Django's add and incr take three
-    (SET NX, EXISTS, INCRBY). The value stays an integer that `cache.get` reads."""
+    """The same count in one round trip to Redis (issue 16): add (INCRBY creates the key
+    when missing), then give it the window's expiry unless it has one (EXPIRE NX, Redis 7),
+    in one pipeline; Django's add and incr take three (SET NX, EXISTS, INCRBY). A key that
+    expired between the two, or that something wrote without a timeout, gets its expiry
+    here, so a count never outlives its window (which would lock a client out for good).
+    The value stays an integer that `cache.get` reads."""
     redis_key = backend.make_and_validate_key(key)
     # The backend's own client for this key (Django has no public call for a pipeline).
     client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
     pipeline = client.pipeline(transaction=False)
-    pipeline.set(redis_key, 0, ex=window, nx=True)
     pipeline.incrby(redis_key, cost)
-    _created, count = pipeline.execute()
+    pipeline.expire(redis_key, window, nx=True)
+    count, _expiry_set = pipeline.execute()
     return int(count)

@@ -241,3 +241,41 @@ def test_the_rate_limit_counts_in_redis_in_one_round_trip(real_redis, monkeypatc
     assert real_redis.get(key) == 3
     redis_key = real_redis.make_and_validate_key(key)
     assert 0 < real_redis._cache.get_client(redis_key).ttl(redis_key) <= 60  # the window's
+
+
+def test_a_count_without_expiry_gets_the_window_back(real_redis):
+    """A count key left without a timeout (written by something else, or recreated by the
+    INCRBY after the key expired a moment before) would never reset and lock the client out
+    for good: the next count gives it the window's expiry."""
+    key = f"speed:{salted_hmac('speed', '198.51.100.9').hexdigest()}"
+    redis_key = real_redis.make_and_validate_key(key)
+    client = real_redis._cache.get_client(redis_key, write=True)
+    client.set(redis_key, 5)  # no expiry
+    assert client.ttl(redis_key) == -1
+
+    assert ratelimit.rate_limit_exceeded(
+        scope="speed", identity="198.51.100.9", limit=10, window=60
+    ) is False  # fmt: skip
+
+    assert real_redis.get(key) == 6
+    assert 0 < client.ttl(redis_key) <= 60
+
+
+def test_a_municipality_moved_after_the_form_was_checked_takes_the_contact_with_it(
+    client, tasks_stored
+):
+    """The form checks the region and municipality against rows it keeps for up to a
+    minute; a municipality moved to another region meanwhile must not leave the contact
+    stuck as a pair the case refuses: the municipality's region wins."""
+    client.post(LV_URL, form_data(email="moved@example.com"))
+    submission = ContactSubmission.objects.get()
+    Municipality.objects.filter(name="Liepājas valstspilsēta").update(planning_region=region("ZEM"))
+
+    status = contact_submission_process_task.call(submission_id=submission.pk)
+
+    assert status == ContactSubmission.Status.CASE_CREATED
+    case = Case.objects.get(returnee__email="moved@example.com")
+    assert (case.planning_region, case.municipality.name) == (
+        region("ZEM"),
+        "Liepājas valstspilsēta",
+    )

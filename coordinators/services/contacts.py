@@ -45,7 +45,10 @@ def contact_data_dump(data: dict[str, Any]) -> dict[str, Any]:
 
 def contact_data_load(raw: dict[str, Any]) -> dict[str, Any]:
     """The stored JSON back as the form's cleaned data (objects for the ids): a query for
-    each id given, the region with its municipality when they go together."""
+    each id given, the region with its municipality. A municipality decides its region: one
+    moved to another region since the form was checked (the form keeps its reference rows
+    for up to a minute) takes the contact with it, instead of a pair the case would refuse
+    (the contact would then never become a case)."""
     data = dict(raw)
     region_id, municipality_id = raw["planning_region"], raw["municipality"]
     municipality = (
@@ -54,7 +57,7 @@ def contact_data_load(raw: dict[str, Any]) -> dict[str, Any]:
         else None
     )
     region: PlanningRegion | None
-    if municipality is not None and municipality.planning_region_id == region_id:
+    if municipality is not None:
         region = municipality.planning_region
     else:
         region = (
