@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,9 +52,21 @@ class ReportExport(PreparedFile):
         return f"{query.get('date_from', '')} – {query.get('date_to', '')}"
 
 
-# A closing still pending after this long lost its worker (one that died while storing the
-# figures): it no longer holds the period, and closing it again is allowed.
+# A closing a worker took this long ago and did not finish lost its worker (one that died
+# while storing the figures): it no longer holds the period, and closing it again is allowed.
 CLOSING_STALE = timedelta(minutes=30)
+# A closing no worker took this long after it was asked for (its task row is written with
+# it, so only a queue that stopped leaves it waiting): the same.
+CLOSING_UNCLAIMED_STALE = timedelta(hours=24)
+
+
+def closing_stale_q(now: datetime.datetime) -> Q:
+    """THE rule of a lost closing (for pending rows): taken by a worker longer than
+    CLOSING_STALE ago, or never taken within CLOSING_UNCLAIMED_STALE. A closing waiting
+    behind other tasks in the queue is not lost."""
+    return Q(started_at__lt=now - CLOSING_STALE) | Q(
+        started_at__isnull=True, requested_at__lt=now - CLOSING_UNCLAIMED_STALE
+    )
 
 
 class ClosedPeriodQuerySet(models.QuerySet["ClosedPeriod"]):
@@ -69,7 +82,7 @@ class ClosedPeriodQuerySet(models.QuerySet["ClosedPeriod"]):
 
     def working(self, now: datetime.datetime | None = None) -> ClosedPeriodQuerySet:
         """Pending and not stale: a worker stores (or will store) their figures."""
-        return self.pending().filter(requested_at__gte=(now or timezone.now()) - CLOSING_STALE)
+        return self.pending().exclude(closing_stale_q(now or timezone.now()))
 
     def overlapping(self, date_from: datetime.date, date_to: datetime.date) -> ClosedPeriodQuerySet:
         """Periods sharing at least one day with date_from – date_to."""
@@ -153,7 +166,10 @@ class ClosedPeriod(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        """Pending for longer than a worker takes: its worker was lost."""
-        return (
-            self.state == self.State.PENDING and self.requested_at < timezone.now() - CLOSING_STALE
-        )
+        """Pending, and its worker was lost (see `closing_stale_q`)."""
+        if self.state != self.State.PENDING:
+            return False
+        now = timezone.now()
+        if self.started_at is not None:
+            return self.started_at < now - CLOSING_STALE
+        return self.requested_at < now - CLOSING_UNCLAIMED_STALE

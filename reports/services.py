@@ -16,9 +16,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
@@ -32,7 +33,7 @@ from .figures.filters import PROGRAMME_START, ReportFilters
 from .figures.report import report_build
 from .figures.stored import NATIONAL, report_data
 from .forms import report_filters_from_query
-from .models import CLOSING_STALE, ClosedPeriod, ReportExport
+from .models import ClosedPeriod, ReportExport, closing_stale_q
 from .selectors import report_for
 
 logger = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def _closings_abandon_stale(*, now: datetime.datetime) -> None:
     """Mark failed the closings whose worker was lost (pending past CLOSING_STALE), so they
     hold no period any longer; each in the audit trail. A worker still at one finds it
     failed when it comes to store the figures, and stores nothing."""
-    stale = ClosedPeriod.objects.pending().filter(requested_at__lt=now - CLOSING_STALE)
+    stale = ClosedPeriod.objects.pending().filter(closing_stale_q(now))
     for period in stale.select_related("closed_by").defer("figures"):
         if (
             ClosedPeriod.objects.pending()
@@ -191,6 +192,7 @@ def closed_period_create(
         raise ValidationError({"date_to": PERIOD_NOT_ENDED})
     if date_from < PROGRAMME_START:
         raise ValidationError({"date_from": PERIOD_BEFORE_PROGRAMME})
+    _closings_serialize()
     now = timezone.now()
     _closings_abandon_stale(now=now)
     if ClosedPeriod.objects.in_force().filter(date_from=date_from, date_to=date_to).exists():
@@ -216,8 +218,24 @@ def closed_period_create(
         obj=period,
         detail=f"reports: period {_period_text(period)} closing asked for",
     )
-    task_enqueue_on_commit("reports.tasks.closed_period_close_task", period_id=period.pk)
+    # The task's row in the same transaction as the period: a pending period always has
+    # its task (an enqueue after the commit that failed would leave it waiting for nothing).
+    import_string("reports.tasks.closed_period_close_task").enqueue(period_id=period.pk)
     return period
+
+
+# Any fixed number: the lock that makes two closings asked for at once wait for each other.
+CLOSINGS_LOCK = 4_151_801
+
+
+def _closings_serialize() -> None:
+    """Two administrators closing overlapping periods at the same moment would both pass
+    the overlap check (the unique constraint only knows identical dates): on PostgreSQL
+    the closings take a transaction-wide advisory lock in turn. SQLite's transactions
+    already take the write lock when they begin (transaction_mode IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLOSINGS_LOCK])
 
 
 def _refuse_while_being_closed(*, date_from: datetime.date, date_to: datetime.date) -> None:
@@ -264,7 +282,9 @@ def closed_period_close(*, period_id: int) -> bool:
                     f"{type(error).__name__}",
                 )
         logger.error("Closing period %s failed: %s", period.pk, type(error).__name__)
-        raise
+        # Raised without the error's text and traceback, which the task's result and its
+        # log would keep (a database error's detail may quote values).
+        raise ClosingFailed(type(error).__name__) from None
     with transaction.atomic():
         stored = pending.update(
             state=ClosedPeriod.State.CLOSED, figures=figures, closed_at=timezone.now()
@@ -276,7 +296,16 @@ def closed_period_close(*, period_id: int) -> bool:
                 obj=period,
                 detail=f"reports: period {_period_text(period)} closed",
             )
+        else:
+            logger.warning(
+                "Closing period %s: its figures were not stored, it was marked lost meanwhile",
+                period.pk,
+            )
     return bool(stored)
+
+
+class ClosingFailed(Exception):
+    """Storing a period's figures failed: the class of the error it met, nothing more."""
 
 
 @transaction.atomic

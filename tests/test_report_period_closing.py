@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
 from reports import services
-from reports.models import CLOSING_STALE, ClosedPeriod
+from reports.models import CLOSING_STALE, CLOSING_UNCLAIMED_STALE, ClosedPeriod
 from reports.services import (
     PERIOD_STILL_BEING_CLOSED,
     closed_period_close,
@@ -34,6 +34,14 @@ from tests.test_reports import figures
 
 pytestmark = pytest.mark.django_db
 PENDING, CLOSED, FAILED = ClosedPeriod.State
+
+
+@pytest.fixture(autouse=True)
+def worker_queue(settings):
+    """The worker's own queue: a closing's task is a row written with the period, which no
+    test runs unless it runs the worker (the tests' immediate backend would run it at once,
+    inside the request)."""
+    settings.TASKS = DATABASE_TASKS
 
 
 @pytest.fixture
@@ -189,7 +197,7 @@ def test_a_second_worker_or_a_second_run_does_not_close_it_twice(
 
 
 def test_a_failed_closing_is_marked_failed_audited_and_may_be_closed_again(
-    client, dataset, national_admin, monkeypatch, caplog, django_capture_on_commit_callbacks
+    client, dataset, national_admin, monkeypatch, caplog
 ):
     period = ask_to_close_2022(national_admin)
     build = services.closed_period_figures
@@ -197,9 +205,12 @@ def test_a_failed_closing_is_marked_failed_audited_and_may_be_closed_again(
 
     with (
         caplog.at_level(logging.ERROR, logger="reports.services"),
-        pytest.raises(ZeroDivisionError),  # so the worker records the task as failed
-    ):
+        pytest.raises(services.ClosingFailed, match="^ZeroDivisionError$") as raised,
+    ):  # raised, so the worker records the task as failed
         closed_period_close(period_id=period.pk)
+
+    # Without the error's text or its traceback, which the task's result would keep.
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
 
     period.refresh_from_db()
     assert (period.state, period.figures, period.closed_at) == (FAILED, {}, None)
@@ -219,9 +230,9 @@ def test_a_failed_closing_is_marked_failed_audited_and_may_be_closed_again(
     assert "Close this period" in report.text
 
     monkeypatch.setattr(services, "closed_period_figures", build)
-    with django_capture_on_commit_callbacks(execute=True):
-        again = client.post(en("reports:periods"), YEAR_2022)
+    again = client.post(en("reports:periods"), YEAR_2022)
     assert again.status_code == 302
+    assert closed_period_close(period_id=ClosedPeriod.objects.pending().get().pk)  # the worker
     assert ClosedPeriod.objects.filter(state=FAILED).count() == 1
     closed = ClosedPeriod.objects.in_force().get()
     assert closed.pk != period.pk
@@ -285,3 +296,40 @@ def test_the_confirmation_speaks_latvian_first(client, national_admin):
         "kad tas ir paveikts."
     ]
     assert "tiek slēgts" in asked.text
+
+
+def test_a_closing_waiting_in_the_queue_is_not_taken_for_lost(client, national_admin):
+    """Its task row is written with it, so a closing no worker has taken yet only waits
+    behind other tasks: lost only when no worker took it within a day."""
+    waiting = ask_to_close_2022(national_admin)
+    assert DBTaskResult.objects.ready().get().args_kwargs["kwargs"] == {"period_id": waiting.pk}
+    ClosedPeriod.objects.filter(pk=waiting.pk).update(
+        requested_at=timezone.now() - CLOSING_STALE - datetime.timedelta(minutes=1)
+    )
+    waiting.refresh_from_db()
+    assert not waiting.is_stale
+    assert ClosedPeriod.objects.working().get() == waiting
+    with pytest.raises(ValidationError, match="jau tiek slēgts"):  # Latvian first
+        ask_to_close_2022(national_admin)
+
+    ClosedPeriod.objects.filter(pk=waiting.pk).update(
+        requested_at=timezone.now() - CLOSING_UNCLAIMED_STALE - datetime.timedelta(minutes=1)
+    )
+    waiting.refresh_from_db()
+    assert waiting.is_stale
+    assert not ClosedPeriod.objects.working().exists()
+    again = ask_to_close_2022(national_admin)
+    waiting.refresh_from_db()
+    assert (waiting.state, again.state) == (FAILED, PENDING)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock")
+def test_closings_asked_for_at_once_wait_for_each_other(national_admin):
+    """The overlap check and the insert under one lock, so two overlapping periods asked
+    for at the same moment cannot both pass the check."""
+    with CaptureQueriesContext(connection) as captured:
+        ask_to_close_2022(national_admin)
+    statements = [query["sql"] for query in captured.captured_queries]
+    lock = next(i for i, sql in enumerate(statements) if "pg_advisory_xact_lock" in sql)
+    check = next(i for i, sql in enumerate(statements) if "\"state\" = 'pending'" in sql)
+    assert lock < check
