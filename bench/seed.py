@@ -30,6 +30,7 @@ history). A progress line (cases/s, rows/s, ETA) goes to stderr.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -278,6 +279,7 @@ def seed(*, cases, profile="workspace", staff=None, offset=None, seed_value=None
 
     from coordinators.models import Case
 
+    database_check(connection.settings_dict["NAME"])
     existing = Case.objects.count()
     offset = existing if offset is None else offset
     if indexes is None:
@@ -288,8 +290,10 @@ def seed(*, cases, profile="workspace", staff=None, offset=None, seed_value=None
     progress = Progress(cases)
     counts = dict.fromkeys(COLUMNS, 0)
     started = time.perf_counter()
-    dropped = indexes_drop() if indexes else []
+    dropped = []  # filled as each index goes, so a failure midway builds those again
     try:
+        if indexes:
+            indexes_drop(dropped)
         for start in range(0, cases, CHUNK):
             size = min(CHUNK, cases - start)
             specs = [make(rng, offset + start + index, context) for index in range(size)]
@@ -476,9 +480,9 @@ def chunk_write(specs, context):
     return counts
 
 
-def indexes_drop():
-    """Drop the loaded tables' indexes that are neither unique nor a primary key; their
-    definitions, to build them again."""
+def indexes_drop(dropped):
+    """Drop the loaded tables' indexes that are neither unique nor a primary key, adding
+    each (name, definition) to `dropped` as it goes, to build them again."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -488,10 +492,21 @@ def indexes_drop():
             "WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary",
             [list(COLUMNS)],
         )
-        dropped = cursor.fetchall()
-        for name, _definition in dropped:
+        for name, definition in cursor.fetchall():
             cursor.execute(f"DROP INDEX {name}")
+            dropped.append((name, definition))
     return dropped
+
+
+def database_check(name):
+    """Refuse any database but a benchmark's or a test's: the seeder drops indexes and
+    turns foreign-key checks off while it loads (BENCH_SEED_OK=1 to insist)."""
+    if "bench" in name or name.startswith("test") or os.environ.get("BENCH_SEED_OK") == "1":
+        return
+    raise SystemExit(
+        f"bench/seed.py seeds only a benchmark's or a test's database, not {name!r} "
+        "(its name must contain 'bench' or start with 'test'; BENCH_SEED_OK=1 to insist)"
+    )
 
 
 def indexes_create(dropped):

@@ -124,3 +124,16 @@ def test_reports_profile_is_counted_by_the_report():
     returned = CaseEvent.objects.filter(kind="status_changed", to_value="returned")
     assert headline["returned"] == returned.values("case").distinct().count() > 0
     assert headline["offers_sent"] > 0
+
+
+def test_the_seeder_refuses_a_database_that_is_not_a_benchmarks_or_a_tests(monkeypatch):
+    """It drops indexes and turns foreign-key checks off while it loads: never on a
+    database named like a live one."""
+    monkeypatch.delenv("BENCH_SEED_OK", raising=False)
+    module = seeder()
+    with pytest.raises(SystemExit, match="portal"):
+        module.database_check("portal")
+    module.database_check("bench_workspace")
+    module.database_check("test_portal")
+    monkeypatch.setenv("BENCH_SEED_OK", "1")
+    module.database_check("portal")
