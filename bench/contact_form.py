@@ -242,8 +242,9 @@ class Portal:
                 cwd=root, env=self.environment, stdout=subprocess.DEVNULL,
             ),
             subprocess.Popen(  # noqa: S603
+                # At the niceness deploy/remigration-worker.service gives it (Nice=10).
                 [python, "manage.py", "worker"], cwd=root, env=self.environment,
-                stdout=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, preexec_fn=lambda: os.nice(10),
             ),
         ]  # fmt: skip
         page = wait_until_up(self.address)
