@@ -101,25 +101,37 @@ def contact_section(figures):
     return lines
 
 
+# The size the staff pages' goal is set at (issue 16: p95 < 100 ms at 100,000 cases).
+GOAL_CASES = 100_000
+
+
 def pages_section(growth):
+    """The staff pages at the goal's size (or the largest step below it), and at every
+    larger step (the million-case growth step) in a table of its own."""
     if not growth:
         return ["## Staff pages", "", "Not measured: the workspace step failed or did not run.", ""]
-    largest = growth[-1]
-    lines = [
-        f"## Staff pages at {largest['cases']:,} cases (`bench/workspace.py`)",
-        "",
-        f"{largest['entries']:,} timeline entries; in-process through Django's test client "
-        "(middleware and templates included, DEBUG off), sequential requests after a warm-up.",
-        "",
-        "| page | p50 ms | p95 ms | queries | p95 < 100 ms | queries ≤ 15 |",
-        "|---|---|---|---|---|---|",
-    ]
-    for row in largest["rows"]:
-        lines.append(
-            f"| {row['name']} | {row['p50']:.0f} | {row['p95']:.0f} | {row['queries']} | "
-            f"{mark(row['p95'] < PAGE_GOAL_P95)} | {mark(row['queries'] <= PAGE_GOAL_QUERIES)} |"
-        )
-    return [*lines, ""]
+    at_goal = [step for step in growth if step["cases"] <= GOAL_CASES] or growth[:1]
+    lines = []
+    for step in [at_goal[-1], *(step for step in growth if step["cases"] > GOAL_CASES)]:
+        goal = "the goal's size" if step["cases"] == GOAL_CASES else "growth step"
+        lines += [
+            f"## Staff pages at {step['cases']:,} cases (`bench/workspace.py`, {goal})",
+            "",
+            f"{step['entries']:,} timeline entries; in-process through Django's test client "
+            "(middleware and templates included, DEBUG off), sequential requests after a "
+            f"warm-up, {step.get('repeat', 'several')} requests a page.",
+            "",
+            "| page | p50 ms | p95 ms | queries | p95 < 100 ms | queries ≤ 15 |",
+            "|---|---|---|---|---|---|",
+        ]
+        for row in step["rows"]:
+            lines.append(
+                f"| {row['name']} | {row['p50']:.0f} | {row['p95']:.0f} | {row['queries']} | "
+                f"{mark(row['p95'] < PAGE_GOAL_P95)} | "
+                f"{mark(row['queries'] <= PAGE_GOAL_QUERIES)} |"
+            )
+        lines.append("")
+    return lines
 
 
 def slope_per_decade(size_a, value_a, size_b, value_b):

@@ -255,6 +255,7 @@ def main():
                 {
                     "cases": Case.objects.count(),
                     "entries": total_entries,
+                    "repeat": args.repeat,
                     "seed": SEED_FIGURES,
                     "rows": [
                         {"name": n, "p50": p50, "p95": p95, "queries": q} for n, p50, p95, q in rows
