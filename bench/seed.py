@@ -327,20 +327,10 @@ def ids_take(cursor, table, count):
 
 def references_assign(specs):
     """Reference numbers as cases_bulk_create gives them: per prefix and year, in order of
-    creation, from `reference_allocate`."""
-    from django.utils import timezone
+    creation, from `reference_allocate` (coordinators.services.history)."""
+    from coordinators.services.history import references_assign as assign
 
-    from coordinators.services.references import reference_allocate, reference_prefix
-
-    groups = defaultdict(list)
-    for spec in specs:
-        year = timezone.localtime(spec.created).year
-        groups[(reference_prefix(spec.region), year)].append(spec)
-    for (prefix, year), members in groups.items():
-        members.sort(key=lambda spec: spec.created)
-        numbers = reference_allocate(prefix=prefix, year=year, count=len(members))
-        for spec, reference in zip(members, numbers, strict=True):
-            spec.reference = reference
+    assign(specs, created="created", region="region")
 
 
 def chunk_write(specs, context):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -139,7 +139,7 @@ def cases_bulk_create(
             )
         )
         events.extend(history_events(case=case, steps=steps))
-    _references_assign(cases=[case for case in cases if not case.reference])
+    references_assign([case for case in cases if not case.reference])
     Case.objects.bulk_create(cases, batch_size=batch_size)
     if needs is not None:
         through = Case.needs.through
@@ -156,18 +156,22 @@ def cases_bulk_create(
     return CaseEvent.objects.bulk_create(case_event_snapshots_fill(events), batch_size=batch_size)
 
 
-def _references_assign(*, cases: Iterable[Case]) -> None:
-    """Number unsaved cases through `reference_allocate`, in order of creation within each
-    prefix and year, so reference numbers grow with the dates as they do in production."""
-    groups: defaultdict[tuple[str, int], list[Case]] = defaultdict(list)
-    for case in cases:
-        year = timezone.localtime(case.created_at).year
-        groups[(reference_prefix(case.planning_region), year)].append(case)
+def references_assign(
+    items: Iterable[Any], *, created: str = "created_at", region: str = "planning_region"
+) -> None:
+    """Number unsaved cases (or anything with a `reference` to set and the attributes named
+    `created` and `region`: the benchmark's seeding specs) through `reference_allocate`,
+    in order of creation within each prefix and year, so reference numbers grow with the
+    dates as they do in production."""
+    groups: defaultdict[tuple[str, int], list[Any]] = defaultdict(list)
+    for item in items:
+        year = timezone.localtime(getattr(item, created)).year
+        groups[(reference_prefix(getattr(item, region)), year)].append(item)
     for (prefix, year), members in groups.items():
-        members.sort(key=lambda case: case.created_at)
+        members.sort(key=lambda item: getattr(item, created))
         numbers = reference_allocate(prefix=prefix, year=year, count=len(members))
-        for case, reference in zip(members, numbers, strict=True):
-            case.reference = reference
+        for item, reference in zip(members, numbers, strict=True):
+            item.reference = reference
 
 
 def pipeline_path(*, to_status: str) -> list[str]:
