@@ -60,18 +60,25 @@ def _count(key: str, window: int, cost: int) -> int:
         return cost
 
 
+# Add to the count and give it the window's expiry unless it has one, atomically on the
+# server: a key that expired a moment before is created again by INCRBY, and a key written
+# by anything else without a timeout gets one, so a count never outlives its window (which
+# would lock a client out for good). A script rather than EXPIRE NX, which needs Redis 7:
+# on an older server the command would fail and the limit be skipped on every request.
+_COUNT_SCRIPT = """
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+if redis.call('TTL', KEYS[1]) < 0 then
+    redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return count
+"""
+
+
 def _redis_count(backend: RedisCache, key: str, window: int, cost: int) -> int:
-    """The same count in one round trip to Redis (issue 16): add (INCRBY creates the key
-    when missing), then give it the window's expiry unless it has one (EXPIRE NX, Redis 7),
-    in one pipeline; Django's add and incr take three (SET NX, EXISTS, INCRBY). A key that
-    expired between the two, or that something wrote without a timeout, gets its expiry
-    here, so a count never outlives its window (which would lock a client out for good).
-    The value stays an integer that `cache.get` reads."""
+    """The same count in one round trip to Redis (issue 16), where Django's add and incr
+    take three (SET NX, EXISTS, INCRBY). The value stays an integer that `cache.get`
+    reads."""
     redis_key = backend.make_and_validate_key(key)
-    # The backend's own client for this key (Django has no public call for a pipeline).
+    # The backend's own client for this key (Django has no public call for a script).
     client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
-    pipeline = client.pipeline(transaction=False)
-    pipeline.incrby(redis_key, cost)
-    pipeline.expire(redis_key, window, nx=True)
-    count, _expiry_set = pipeline.execute()
-    return int(count)
+    return int(client.eval(_COUNT_SCRIPT, 1, redis_key, cost, window))
