@@ -18,24 +18,29 @@ def focus_first_error(form: forms.BaseForm) -> forms.BaseForm:
     return form
 
 
-class _FetchedChoiceIterator(forms.models.ModelChoiceIterator):
-    """A model choice field's choices from rows already read, instead of its queryset."""
+class FetchedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A model choice field's choices from rows already read (`objects()`), instead of its
+    queryset: given to `choices_fetched`, or read by a subclass from wherever it keeps them
+    (the public form's kept reference rows)."""
 
-    def __init__(self, field: forms.ModelChoiceField, objects: Iterable[Model]) -> None:
+    def __init__(self, field: forms.ModelChoiceField, objects: Iterable[Model] = ()) -> None:
         super().__init__(field)
-        self.objects = list(objects)
+        self._objects = list(objects)
+
+    def objects(self) -> list[Model]:
+        return self._objects
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.objects:
+        for obj in self.objects():
             yield self.choice(obj)
 
     def __len__(self) -> int:
-        return len(self.objects) + (self.field.empty_label is not None)
+        return len(self.objects()) + (self.field.empty_label is not None)
 
     def __bool__(self) -> bool:
-        return self.field.empty_label is not None or bool(self.objects)
+        return self.field.empty_label is not None or bool(self.objects())
 
 
 def choices_fetched(field: forms.Field, objects: Iterable[Model]) -> None:
@@ -43,4 +48,4 @@ def choices_fetched(field: forms.Field, objects: Iterable[Model]) -> None:
     offer the same reference data reads it once). `objects` must be what the field's
     queryset holds; validating a submitted value still asks the queryset."""
     assert isinstance(field, forms.ModelChoiceField)
-    field.choices = _FetchedChoiceIterator(field, objects)
+    field.choices = FetchedChoiceIterator(field, objects)

@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
@@ -22,6 +21,7 @@ from django_countries import countries
 # attr-defined: django-countries' fields.pyi leaves out this class, which fields.py defines.
 from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]
 
+from common.forms import FetchedChoiceIterator
 from common.validators import normalise_phone
 from coordinators.models import Case, Language
 from municipalities.models import NeedCategory, PlanningRegion
@@ -108,17 +108,11 @@ def _row_id(value: object) -> int | None:
         return None
 
 
-class KeptRowsIterator(ModelChoiceIterator):
+class KeptRowsIterator(FetchedChoiceIterator):
     """The choices from the form's kept rows, in the model's order, instead of a query."""
 
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for row in self.field.rows().values():
-            yield self.choice(row)
-
-    def __len__(self):
-        return len(self.field.rows()) + (self.field.empty_label is not None)
+    def objects(self):
+        return list(self.field.rows().values())
 
 
 class RegionChoiceField(forms.ModelChoiceField):
