@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +83,16 @@ class ClosedPeriodQuerySet(models.QuerySet["ClosedPeriod"]):
     def working(self, now: datetime.datetime | None = None) -> ClosedPeriodQuerySet:
         """Pending and not stale: a worker stores (or will store) their figures."""
         return self.pending().exclude(closing_stale_q(now or timezone.now()))
+
+    def lost(self, now: datetime.datetime | None = None) -> ClosedPeriodQuerySet:
+        """Pending and stale: their worker was lost (see `closing_stale_q`)."""
+        return self.pending().filter(closing_stale_q(now or timezone.now()))
+
+    def with_is_stale(self, now: datetime.datetime | None = None) -> ClosedPeriodQuerySet:
+        """Each with `is_stale`: pending and its worker lost, by the same rule, for a list
+        that shows them as failed."""
+        stale = Q(state=ClosedPeriod.State.PENDING) & closing_stale_q(now or timezone.now())
+        return self.annotate(is_stale=ExpressionWrapper(stale, output_field=BooleanField()))
 
     def overlapping(self, date_from: datetime.date, date_to: datetime.date) -> ClosedPeriodQuerySet:
         """Periods sharing at least one day with date_from – date_to."""
@@ -163,13 +173,3 @@ class ClosedPeriod(models.Model):
     def period(self) -> str:
         """dd.mm.yyyy – dd.mm.yyyy"""
         return f"{self.date_from:%d.%m.%Y} – {self.date_to:%d.%m.%Y}"
-
-    @property
-    def is_stale(self) -> bool:
-        """Pending, and its worker was lost (see `closing_stale_q`)."""
-        if self.state != self.State.PENDING:
-            return False
-        now = timezone.now()
-        if self.started_at is not None:
-            return self.started_at < now - CLOSING_STALE
-        return self.requested_at < now - CLOSING_UNCLAIMED_STALE

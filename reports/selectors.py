@@ -85,7 +85,11 @@ def closed_period_being_closed(filters: ReportFilters) -> ClosedPeriod | None:
 def closed_periods() -> QuerySet[ClosedPeriod]:
     """Every closed period, in force, reopened, being closed or failed, newest first, without
     the figures."""
-    return ClosedPeriod.objects.select_related("closed_by", "reopened_by").defer("figures")
+    return (
+        ClosedPeriod.objects.with_is_stale()
+        .select_related("closed_by", "reopened_by")
+        .defer("figures")
+    )
 
 
 def closed_periods_working() -> bool:

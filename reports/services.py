@@ -33,7 +33,7 @@ from .figures.filters import PROGRAMME_START, ReportFilters
 from .figures.report import report_build
 from .figures.stored import NATIONAL, report_data
 from .forms import report_filters_from_query
-from .models import ClosedPeriod, ReportExport, closing_stale_q
+from .models import ClosedPeriod, ReportExport
 from .selectors import report_for
 
 logger = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ def _closings_abandon_stale(*, now: datetime.datetime) -> None:
     """Mark failed the closings whose worker was lost (pending past CLOSING_STALE), so they
     hold no period any longer; each in the audit trail. A worker still at one finds it
     failed when it comes to store the figures, and stores nothing."""
-    stale = ClosedPeriod.objects.pending().filter(closing_stale_q(now))
+    stale = ClosedPeriod.objects.lost(now)
     for period in stale.select_related("closed_by").defer("figures"):
         if (
             ClosedPeriod.objects.pending()
