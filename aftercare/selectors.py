@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import DateTimeField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from common.dates import start_of_day
 from coordinators.models import Case, CaseEvent
 
 from .models import POINTS, FollowUpSurvey
@@ -76,8 +77,8 @@ def followups_due(
     for months in POINTS:
         earliest = add_months(today - SHOW_AFTER, -months) - datetime.timedelta(days=2)
         latest = add_months(today + SHOW_BEFORE, -months) + datetime.timedelta(days=2)
-        windows |= Q(status_changed_at__gte=_start_of_day(earliest)) & Q(
-            status_changed_at__lt=_start_of_day(latest)
+        windows |= Q(status_changed_at__gte=start_of_day(earliest)) & Q(
+            status_changed_at__lt=start_of_day(latest)
         )
     # Tuples, not cases: at 100,000 cases a national administrator's windows hold thousands.
     returns = (
@@ -108,10 +109,6 @@ def followups_due(
     for item in due:
         item.survey = surveys.get((item.case.pk, item.returned_on, item.months))
     return due
-
-
-def _start_of_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 0)))
 
 
 @dataclass

@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.dates import date_text
+from common.dates import date_text, start_of_day
 from common.errors import DomainError
 from common.versions import version_check, version_token
 from coordinators.models import Case, ContactSubmission, Interaction, Returnee, User
@@ -261,7 +261,7 @@ def event_reminders_send(*, now: datetime.datetime | None = None) -> str:
     (local date), once each. Returns counts only."""
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
-    start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
+    start = start_of_day(tomorrow)
     end = start + datetime.timedelta(days=1)
     sent = 0
     pending = Attendee.objects.filter(

@@ -6,8 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
+from common.dates import start_of_day
 from municipalities.models import Municipality, PlanningRegion
 
 PROGRAMME_START = datetime.date(2018, 3, 1)
@@ -30,12 +30,12 @@ class ReportFilters:
     @property
     def start(self) -> datetime.datetime:
         """The first moment of the period (inclusive bound)."""
-        return _local_midnight(self.date_from)
+        return start_of_day(self.date_from)
 
     @property
     def end(self) -> datetime.datetime:
         """The first moment after the period (exclusive bound)."""
-        return _local_midnight(self.date_to + datetime.timedelta(days=1))
+        return start_of_day(self.date_to + datetime.timedelta(days=1))
 
     def case_q(
         self,
@@ -58,8 +58,3 @@ class ReportFilters:
     def in_period(self, field_name: str) -> Q:
         """A Q for `field_name` within the period: from `start`, before `end`."""
         return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lt": self.end})
-
-
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    """The start of `day` in the current time zone, as an aware datetime."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -18,6 +18,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import start_of_day
 from coordinators.models import (
     Case,
     CaseEvent,
@@ -34,8 +35,6 @@ from municipalities.models import Municipality, NeedCategory, PlanningRegion
 from offers.models import Offer
 from outbox.models import Email
 from transfers.models import CaseTransfer
-
-from .lists import _start_of_day
 
 if TYPE_CHECKING:
     import datetime
@@ -140,7 +139,7 @@ def case_timeline(
         if timezone.localdate(interaction.created_at) == interaction.occurred_on:
             when = interaction.created_at
         else:
-            when = _start_of_day(interaction.occurred_on)
+            when = start_of_day(interaction.occurred_on)
         entries.append(TimelineEntry(when, "interaction", interaction))
     for request in requests:
         entries.append(TimelineEntry(request.created_at, "request", request))

@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from common.dates import start_of_day
 from coordinators.models import Case, ContactSubmission, MunicipalityRequest, User
 from coordinators.selectors.cases import CASE_PAGE_RELATED
 from coordinators.selectors.search import case_search
@@ -41,10 +42,6 @@ SORT_FIELDS = {
     "status": ("status", "-created_at"),
 }
 DEFAULT_SORT = "-created"
-
-
-def _start_of_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 0)))
 
 
 # "Answered by a municipality" on the list of my work: an answer of the last days.
@@ -110,10 +107,10 @@ def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[
         queryset = queryset.open().filter(next_follow_up__lte=today)
     # A range on the column itself (not created_at__date), so the index on created_at is used.
     if filters.get("created_from"):
-        queryset = queryset.filter(created_at__gte=_start_of_day(filters["created_from"]))
+        queryset = queryset.filter(created_at__gte=start_of_day(filters["created_from"]))
     if filters.get("created_to"):
         next_day = filters["created_to"] + datetime.timedelta(days=1)
-        queryset = queryset.filter(created_at__lt=_start_of_day(next_day))
+        queryset = queryset.filter(created_at__lt=start_of_day(next_day))
     if filters.get("attention"):
         queryset = queryset.filter(needs_attention=True)
     waiting = filters.get("waiting")
