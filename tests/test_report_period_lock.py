@@ -12,7 +12,7 @@ import re
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from coordinators.models import Case
@@ -96,7 +96,7 @@ def test_national_admin_closes_a_year_and_its_report_shows_the_stored_figures(
     assert (entry.actor, entry.object_id) == (national_admin, str(period.pk))
 
     page = client.get(en("reports:report"), YEAR_2022)
-    closed_on = f"{period.closed_at:%d.%m.%Y}"
+    closed_on = f"{timezone.localtime(period.closed_at):%d.%m.%Y}"  # the page: local
     assert f"Closed on {closed_on} by" in page.text
     assert 'data-closed="stored"' in page.text
     assert 'data-corrections="none"' in page.text
