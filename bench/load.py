@@ -5,20 +5,13 @@ Each simulated person GETs the form (cookies, CSRF token), then POSTs it and exp
 302 that a successful submission answers; the POST is timed, the GET is timed apart.
 """
 
-import http.cookiejar
+import http.client
 import statistics
 import threading
 import time
-import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        """Do not follow: the 302 after a successful submission is the answer we time."""
-        return None
+from urllib.parse import urlencode, urlsplit
 
 
 def wait_until_up(url, timeout=60):
@@ -33,25 +26,42 @@ def wait_until_up(url, timeout=60):
     raise SystemExit(f"{url} did not answer in time")
 
 
+def _request(url, cookies, body=None):
+    """One request on a connection of its own (gunicorn's sync workers close each one):
+    the status and the body, the cookies it sets kept in `cookies`. http.client directly,
+    not urllib.request's opener and cookie jar: the client shares the machine's cores with
+    the server it measures, so every millisecond it spends is one the server does not get."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request("GET" if body is None else "POST", parts.path, body, headers)
+        response = connection.getresponse()
+        content = response.read()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            name, _sep, rest = header.partition("=")
+            cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, content
+    finally:
+        connection.close()
+
+
 def submit(url, fill, number):
     """One person: load the form at `url`, send what `fill(number, page)` returns.
     Returns (GET seconds, POST seconds)."""
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
-    )
+    cookies = {}
     started = time.perf_counter()
-    with opener.open(url, timeout=30) as response:
-        page = response.read().decode()
+    status, page = _request(url, cookies)
+    if status != 200:
+        raise RuntimeError(f"{url} form {number}: HTTP {status}")
     got = time.perf_counter() - started
-    body = urlencode(fill(number, page), doseq=True).encode()
+    body = urlencode(fill(number, page.decode()), doseq=True)
     started = time.perf_counter()
-    try:
-        opener.open(url, data=body, timeout=30)
-    except urllib.error.HTTPError as error:
-        if error.code != 302:
-            raise RuntimeError(f"{url} submission {number}: HTTP {error.code}") from error
-    else:
-        raise RuntimeError(f"{url} submission {number}: no redirect after the POST")
+    status, _content = _request(url, cookies, body)
+    if status != 302:
+        raise RuntimeError(f"{url} submission {number}: HTTP {status}, not the redirect")
     return got, time.perf_counter() - started
 
 
