@@ -67,9 +67,9 @@ def _kept_or_made(key: tuple[str, ...], make: Callable[[], Made], fingerprint: t
     return made
 
 
-def form_fields_html(*, form) -> SafeString:
+def form_fields_html(*, form, fingerprint: tuple | None = None) -> SafeString:
     """The fields of the unbound `form` as HTML, from the kept copy when it is current."""
-    fingerprint = reference_fingerprint()
+    fingerprint = fingerprint or reference_fingerprint()
 
     def render() -> SafeString:
         # The choices from the rows of this fingerprint: no second fingerprint query.
@@ -77,6 +77,23 @@ def form_fields_html(*, form) -> SafeString:
         return render_to_string(TEMPLATE, {"form": form})
 
     return _kept_or_made(("fields", get_language() or ""), render, fingerprint)
+
+
+# What stands in the kept page for the two values each visitor gets anew: the CSRF token and
+# the signed start time. Letters only, so escaping leaves them as they are, and nothing
+# else on the page can contain them.
+CSRF_MARK = "keptpageCSRFmarkQx"
+STARTED_MARK = "keptpageSTARTEDmarkQx"
+
+
+def form_page_html(*, path: str, render: Callable[[tuple], str]) -> str:
+    """The whole page of the unbound form at `path` (one per language) with CSRF_MARK and
+    STARTED_MARK in the visitor's places: `render(fingerprint)` makes it, kept like the
+    fields. The view puts in the visitor's own tokens, so a GET renders no template."""
+    fingerprint = reference_fingerprint()
+    return _kept_or_made(
+        ("page", get_language() or "", path), lambda: render(fingerprint), fingerprint
+    )
 
 
 def reference_rows(*, fingerprint: tuple | None = None) -> ReferenceRows:

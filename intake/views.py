@@ -10,15 +10,19 @@ and its timing are the same for every address (`intake.services`).
 import functools
 
 from django.conf import settings
+from django.contrib.messages import get_messages
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView, TemplateView
 
 from common import ratelimit
-from intake.forms import MESSAGE_MAX_LENGTH, ContactForm
-from intake.fragments import form_fields_html
+from intake import fragments
+from intake.forms import MESSAGE_MAX_LENGTH, ContactForm, timestamp_token
 from municipalities.models import PlanningRegion
 
 from .services import contact_submission_receive
@@ -82,6 +86,33 @@ class ContactFormView(FormView):
     form_class = ContactForm
     template_name = "intake/form.html"
 
+    def get(self, request, *args, **kwargs):
+        """The empty form: the kept page with this visitor's CSRF and start tokens put in
+        (see intake.fragments.form_page_html), unless the page shows something of the
+        visitor's own (a signed-in user's menu, a message, a query string in the language
+        switch's return address): then rendered afresh."""
+        if (
+            request.user.is_authenticated
+            or request.META.get("QUERY_STRING")
+            or len(get_messages(request))
+        ):
+            return super().get(request, *args, **kwargs)
+        page = fragments.form_page_html(path=request.path, render=self.page_with_marks)
+        return HttpResponse(
+            page.replace(fragments.CSRF_MARK, get_token(request)).replace(
+                fragments.STARTED_MARK, timestamp_token()
+            )
+        )
+
+    def page_with_marks(self, fingerprint):
+        """The unbound form's page with the marks where the visitor's tokens go."""
+        context = self.get_context_data(
+            csrf_token=fragments.CSRF_MARK,
+            started_token=fragments.STARTED_MARK,
+            fingerprint=fingerprint,
+        )
+        return render_to_string(self.template_name, context, request=self.request)
+
     def form_valid(self, form):
         if rate_limit_exceeded(self.request):
             return self.rate_limited(form)
@@ -111,10 +142,12 @@ class ContactFormView(FormView):
             response.status_code = 400
         return response
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, *, fingerprint=None, **kwargs):
         context = super().get_context_data(message_max_length=MESSAGE_MAX_LENGTH, **kwargs)
-        if not context["form"].is_bound:  # nobody's input in it: the kept rendering fits
-            context["fields_html"] = form_fields_html(form=context["form"])
+        form = context["form"]
+        context.setdefault("started_token", form.started_token)
+        if not form.is_bound:  # nobody's input in it: the kept rendering fits
+            context["fields_html"] = fragments.form_fields_html(form=form, fingerprint=fingerprint)
         return context
 
 

@@ -8,9 +8,13 @@ import uuid
 import pytest
 import redis
 from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.db.models import Q
+from django.test import Client
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
@@ -18,6 +22,7 @@ from common import ratelimit
 from coordinators.models import Case, CaseEvent, ContactSubmission, Interaction
 from intake import fragments
 from intake.tasks import contact_submission_process_task
+from intake.views import ContactFormView
 from municipalities.models import Municipality, NeedCategory
 from outbox.models import Email
 from tests.factories import municipality, need, region
@@ -86,6 +91,60 @@ def test_a_change_that_sends_no_signal_here_is_seen_by_the_fingerprint(client):
         [Municipality(name="Jaunpils novads", planning_region=region("KUR"), kind="county")]
     )
     assert "Jaunpils novads" in client.get(LV_URL).content.decode()
+
+
+def _tokens(page):
+    """The CSRF token and the start token of a rendered form page."""
+    csrf = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    return csrf, page.split('name="started" value="')[1].split('"')[0]
+
+
+def test_the_kept_page_gives_each_visitor_tokens_of_their_own_that_the_post_accepts(client):
+    """The page is kept whole; each visit puts in a CSRF token and a start token anew (no
+    placeholder left), and the form sent with them is accepted under the CSRF check."""
+    first = client.get(LV_URL).content.decode()
+    visitor = Client(enforce_csrf_checks=True)
+    second = visitor.get(LV_URL).content.decode()
+
+    assert fragments.CSRF_MARK not in second and fragments.STARTED_MARK not in second
+    (csrf_1, started_1), (csrf_2, started_2) = _tokens(first), _tokens(second)
+    assert csrf_1 != csrf_2 and started_1 != started_2
+    # Apart from the tokens the kept page is the page as rendered for the first visitor.
+    assert second.replace(csrf_2, "T").replace(started_2, "S") == first.replace(
+        csrf_1, "T"
+    ).replace(started_1, "S")
+    assert second.count(csrf_2) == 2  # the form's and the language switch's
+    response = visitor.post(
+        LV_URL, form_data(csrfmiddlewaretoken=csrf_2, started=started_2, email="own@example.com")
+    )
+    assert response.status_code == 302
+    assert Case.objects.filter(returnee__email="own@example.com").exists()
+
+
+def test_a_signed_in_user_gets_the_page_with_their_own_menu(client, kurzeme_coordinator):
+    anonymous = client.get(LV_URL).content.decode()  # an anonymous visitor's page is kept
+    client.force_login(kurzeme_coordinator)
+    page = client.get(LV_URL).content.decode()
+    assert f"({kurzeme_coordinator.username})" in page  # the log-out button
+    assert f"({kurzeme_coordinator.username})" not in anonymous
+
+
+def test_a_query_string_is_kept_in_the_language_switch_not_in_the_kept_page(client):
+    client.get(LV_URL)
+    page = client.get(LV_URL + "?utm_source=newsletter").content.decode()
+    assert 'name="next" type="hidden" value="/dod-zinu/?utm_source=newsletter"' in page
+    assert "utm_source" not in client.get(LV_URL).content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_sees_it_on_the_form(client, rf):
+    client.get(LV_URL)  # kept
+    request = rf.get(LV_URL)
+    request.user = AnonymousUser()
+    request._messages = CookieStorage(request)
+    messages.info(request, "Jūsu valoda ir nomainīta")
+    response = ContactFormView.as_view()(request)
+    response.render()
+    assert "Jūsu valoda ir nomainīta" in response.content.decode()
 
 
 def test_a_form_with_errors_is_rendered_afresh_with_what_was_typed(client):
