@@ -8,7 +8,10 @@ What differs per visitor (the CSRF token, the signed start time) stays outside, 
 intake/form.html. A kept copy is used while the reference data's fingerprint (row count and
 highest id of regions, municipalities and needs: one small query) is the one it was made
 with, for at most TTL_SECONDS (a renamed municipality reaches every process within that), and
-a change saved in this process clears it at once (signals in intake/apps.py). Nothing here
+a change saved in this process clears it at once (signals in intake/apps.py). The fingerprint
+itself is read at most once every CHECK_SECONDS per process: under load that is one query in
+hundreds of requests instead of one each, and a region added in another process shows
+within those seconds. Nothing here
 needs the shared cache, so a cache that is down or hanging costs the form nothing.
 """
 
@@ -25,11 +28,15 @@ from django.utils.translation import get_language
 from municipalities.models import Municipality, NeedCategory, PlanningRegion
 
 TTL_SECONDS = 60
+CHECK_SECONDS = 2
 TEMPLATE = "intake/_fields.html"
 # key: (made at, fingerprint, what was made); the key is ("fields", language) or ("rows",).
 # A dict's get and set are atomic under the GIL, so gunicorn's threads (if any) need no
 # lock: at worst two make the same copy once.
 _kept: dict[tuple[str, ...], tuple[float, tuple, object]] = {}
+# The last fingerprint read, and when: (read at, fingerprint).
+_checked: dict[str, tuple[float, tuple]] = {}
+_clock = time.monotonic  # the tests move it on
 
 
 @dataclass(frozen=True)
@@ -43,14 +50,20 @@ class ReferenceRows:
 
 
 def reference_fingerprint() -> tuple:
-    """What changes when a region, municipality or need is added or deleted (one query)."""
+    """What changes when a region, municipality or need is added or deleted: one query, or
+    none when this process read it less than CHECK_SECONDS ago."""
+    checked = _checked.get("fingerprint")
+    if checked and _clock() - checked[0] < CHECK_SECONDS:
+        return checked[1]
     parts = " UNION ALL ".join(
         f"SELECT count(*), coalesce(max(id), 0) FROM {model._meta.db_table}"  # noqa: S608  # nosec B608
         for model in (PlanningRegion, Municipality, NeedCategory)
     )  # table names from the models, no outside input
     with connection.cursor() as cursor:
         cursor.execute(parts)
-        return tuple(cursor.fetchall())
+        fingerprint = tuple(cursor.fetchall())
+    _checked["fingerprint"] = (_clock(), fingerprint)
+    return fingerprint
 
 
 Made = TypeVar("Made")
@@ -60,10 +73,10 @@ def _kept_or_made(key: tuple[str, ...], make: Callable[[], Made], fingerprint: t
     """The kept value under `key` while the reference data's `fingerprint` is the one it was
     made with and it is younger than TTL_SECONDS; else `make()`, kept."""
     kept = _kept.get(key)
-    if kept and kept[1] == fingerprint and time.monotonic() - kept[0] < TTL_SECONDS:
+    if kept and kept[1] == fingerprint and _clock() - kept[0] < TTL_SECONDS:
         return cast(Made, kept[2])
     made = make()
-    _kept[key] = (time.monotonic(), fingerprint, made)
+    _kept[key] = (_clock(), fingerprint, made)
     return made
 
 
@@ -114,5 +127,7 @@ def reference_rows(*, fingerprint: tuple | None = None) -> ReferenceRows:
 
 
 def form_fields_forget(**_signal_arguments) -> None:
-    """Drop every kept copy: reference data changed (a signal receiver)."""
+    """Drop every kept copy and the last fingerprint: reference data changed (a signal
+    receiver)."""
     _kept.clear()
+    _checked.clear()

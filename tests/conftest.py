@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from intake import fragments
 from tests import factories
 
 
@@ -153,6 +154,14 @@ def cache_emptied():
     # A test that pointed the cache at a server that is down kept nothing in it.
     with contextlib.suppress(Exception):
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def form_fragments_forgotten():
+    """Each test starts with nothing of the public form kept in the process (intake.fragments):
+    a test's rows are rolled back without a signal, and a fingerprint read less than
+    CHECK_SECONDS ago would otherwise stand for the next test's data."""
+    fragments.form_fields_forget()
 
 
 @pytest.fixture(autouse=True)

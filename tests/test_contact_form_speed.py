@@ -39,7 +39,7 @@ def nothing_kept():
     fragments.form_fields_forget()
 
 
-def test_a_second_visit_reads_one_fingerprint_and_shows_the_same_fields(
+def test_a_second_visit_reads_at_most_the_fingerprint_and_shows_the_same_fields(
     client, django_assert_max_num_queries
 ):
     first = client.get(LV_URL).content.decode()
@@ -84,13 +84,29 @@ def test_a_renamed_need_shows_on_the_next_visit(client):
     assert "Mājoklis un īre" in client.get(LV_URL).content.decode()
 
 
-def test_a_change_that_sends_no_signal_here_is_seen_by_the_fingerprint(client):
-    """Another process's change sends this one no signal; bulk_create sends none either."""
+def test_a_change_that_sends_no_signal_here_is_seen_by_the_fingerprint(client, monkeypatch):
+    """Another process's change sends this one no signal; bulk_create sends none either. The
+    fingerprint is read again once CHECK_SECONDS have passed."""
     client.get(LV_URL)
     Municipality.objects.bulk_create(
         [Municipality(name="Jaunpils novads", planning_region=region("KUR"), kind="county")]
     )
+    assert "Jaunpils novads" not in client.get(LV_URL).content.decode()  # within the seconds
+    later = fragments._clock() + fragments.CHECK_SECONDS
+    monkeypatch.setattr(fragments, "_clock", lambda: later)
     assert "Jaunpils novads" in client.get(LV_URL).content.decode()
+
+
+def test_visits_within_the_check_seconds_read_no_fingerprint(
+    client, django_assert_num_queries, monkeypatch
+):
+    client.get(LV_URL)
+    with django_assert_num_queries(0):
+        client.get(LV_URL)
+    later = fragments._clock() + fragments.CHECK_SECONDS
+    monkeypatch.setattr(fragments, "_clock", lambda: later)
+    with django_assert_num_queries(1):  # the fingerprint, read again
+        client.get(LV_URL)
 
 
 def _tokens(page):
@@ -190,12 +206,13 @@ def tasks_stored(settings):
 def test_a_post_stores_the_submission_and_its_task_without_a_savepoint(
     client, tasks_stored, django_assert_num_queries
 ):
-    """The kept rows' fingerprint, then the submission's INSERT in its transaction (in a test,
-    a savepoint inside the test's own transaction): no query per region, municipality or
-    need, no savepoint of its own (the dummy task backend stores nothing)."""
+    """The submission's INSERT in its transaction (in a test, a savepoint inside the test's
+    own transaction): no query per region, municipality or need (the kept rows, and their
+    fingerprint read by the visit just before), no savepoint of its own (the dummy task
+    backend stores nothing)."""
     client.get(LV_URL)  # the kept rows are made on the first visit
     data = form_data()
-    with django_assert_num_queries(4):  # fingerprint, SAVEPOINT, INSERT, RELEASE
+    with django_assert_num_queries(3):  # SAVEPOINT, INSERT, RELEASE (fingerprint just read)
         response = client.post(LV_URL, data)
     assert response.status_code == 302
     submission = ContactSubmission.objects.get()
