@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import heapq
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -65,38 +66,57 @@ def returned_on(case: Case) -> datetime.date | None:
     return timezone.localdate(returned_at) if returned_at else None
 
 
+def returned_days(months: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of return whose `months` point is shown today (its due day
+    from SHOW_AFTER ago to SHOW_BEFORE ahead); add_months never goes back, so they are one
+    interval, found near add_months(-months) of its ends (a short month moves them)."""
+    first_due, last_due = today - SHOW_AFTER, today + SHOW_BEFORE
+
+    def near(due: datetime.date) -> list[datetime.date]:
+        guess = add_months(due, -months)
+        return [guess + datetime.timedelta(days=shift) for shift in range(-4, 5)]
+
+    first = min(day for day in near(first_due) if add_months(day, months) >= first_due)
+    last = max(day for day in near(last_due) if add_months(day, months) <= last_due)
+    return first, last
+
+
 def followups_due(
     *, user: User, today: datetime.date, limit: int | None = None
 ) -> list[FollowUpDue]:
     """The 3/6/12-month points of the user's returned cases that are near (two weeks before
     to two months after), soonest first, the first `limit` of them; three queries whatever
-    the number of cases."""
-    # Only cases whose return falls in one of the points' windows (a day's margin for the
-    # local day); `returned_on` then decides. A range on the column, so its index serves.
-    windows = Q()
-    for months in POINTS:
-        earliest = add_months(today - SHOW_AFTER, -months) - datetime.timedelta(days=2)
-        latest = add_months(today + SHOW_BEFORE, -months) + datetime.timedelta(days=2)
-        windows |= Q(status_changed_at__gte=start_of_day(earliest)) & Q(
-            status_changed_at__lt=start_of_day(latest)
+    the number of cases.
+
+    At 100,000 cases a national administrator's windows hold thousands of returns: each is
+    dated once in the time zone fetched once, and tested against the days of return each
+    point shows (`returned_days`), not by adding months three times over."""
+    windows = [(months, *returned_days(months, today)) for months in POINTS]
+    # Only cases whose return falls in one of the windows (a day's margin for the local
+    # day); `returned_at` then decides. A range on the column, so its index serves.
+    near = Q()
+    for _months, first, last in windows:
+        near |= Q(
+            status_changed_at__gte=start_of_day(first - datetime.timedelta(days=1)),
+            status_changed_at__lt=start_of_day(last + datetime.timedelta(days=2)),
         )
-    # Tuples, not cases: at 100,000 cases a national administrator's windows hold thousands.
+    # Tuples, not cases.
     returns = (
         returned_cases(Case.objects.visible_to(user))
-        .filter(windows)
+        .filter(near)
         # returned_cases' annotation, which the type checker's QuerySet[Case] cannot see.
         .values_list("pk", "reference", "returned_at")  # type: ignore[misc]
     )
+    zone = timezone.get_current_timezone()
     points = []
     for case_id, reference, returned_at in returns:
         if returned_at is None:
             continue
-        returned = timezone.localdate(returned_at)
-        for months in POINTS:
-            due_on = add_months(returned, months)
-            if due_on - SHOW_BEFORE <= today <= due_on + SHOW_AFTER:
-                points.append((due_on, reference, case_id, months, returned))
-    points = sorted(points)[:limit]
+        returned = returned_at.astimezone(zone).date()
+        for months, first, last in windows:
+            if first <= returned <= last:
+                points.append((add_months(returned, months), reference, case_id, months, returned))
+    points = heapq.nsmallest(limit, points) if limit else sorted(points)
     cases = Case.objects.only("id", "reference", "status").in_bulk({point[2] for point in points})
     due = [
         FollowUpDue(cases[case_id], months, returned, due_on, None)

@@ -57,6 +57,39 @@ def test_the_dashboard_lists_the_points_near_today_in_constant_queries(
     assert [item.due_on for item in due] == sorted(item.due_on for item in due)
 
 
+def test_the_first_few_are_the_first_of_all_and_the_windows_end_on_the_calendar(
+    django_assert_max_num_queries,
+):
+    """The dashboard asks for the soonest few: they are the first of the whole list, month
+    ends and equal due days included. The shown window is two weeks before the due day to
+    two months after, to the day."""
+    coordinator = CoordinatorFactory()
+    days = [
+        datetime.date(2026, 8, 30),  # + 3 months: 30.11 (due yesterday)
+        datetime.date(2026, 8, 31),  # + 3 months: 30.11 too (a short month)
+        datetime.date(2026, 9, 15),  # + 3 months: 15.12, the last day shown (in 14 days)
+        datetime.date(2026, 9, 16),  # + 3 months: 16.12, not yet shown
+        datetime.date(2026, 6, 1),  # + 6 months: today
+        datetime.date(2026, 4, 2),  # + 6 months: 02.10, the first day shown (60 days ago)
+        datetime.date(2026, 4, 1),  # + 6 months: 01.10, no longer shown
+        datetime.date(2025, 11, 20),  # + 12 months: 20.11
+        datetime.date(2025, 11, 20),
+    ]
+    cases = [returned_case(on=day) for day in days]
+
+    everything = followups_due(user=coordinator, today=TODAY)
+    shown = {(item.case, item.returned_on) for item in everything}
+    assert (cases[3], days[3]) not in shown and (cases[6], days[6]) not in shown
+    assert len(everything) == 7
+    assert [item.due_on for item in everything] == sorted(item.due_on for item in everything)
+    for limit in range(1, 8):
+        with django_assert_max_num_queries(3):
+            first = followups_due(user=coordinator, today=TODAY, limit=limit)
+        assert [(item.case, item.months) for item in first] == [
+            (item.case, item.months) for item in everything[:limit]
+        ]
+
+
 def test_an_undone_return_stops_the_follow_ups():
     case = returned_case(on=datetime.date(2026, 9, 1))
     case_transition(
