@@ -274,8 +274,9 @@ class ContactForm(forms.Form):
     @functools.cached_property
     def reference(self) -> ReferenceRows:
         """The regions, municipalities and needs the choices are listed from and checked
-        against: the process's kept rows, one fingerprint query per form, when needed."""
-        return reference_rows()
+        against: the process's kept rows; a sent form's are checked by a fingerprint read
+        now (one query), an empty form's by one at most CHECK_SECONDS old."""
+        return reference_rows(fresh=self.is_bound)
 
     @property
     def _municipalities(self):

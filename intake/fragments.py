@@ -1,18 +1,20 @@
-"""The public form's fields as rendered HTML, kept in the process: for an unbound form they
-are the same for every visitor of one language (the 250 countries, the 43 municipalities by
-region, the needs), and rendering them was most of the GET's time (issue 16). The rows the
-form checks a submission's choices against (regions, municipalities, needs) are kept the
-same way, so a POST reads the one fingerprint instead of a query for each field.
+"""The public form as rendered HTML, kept in the process: for an unbound form the page is
+the same for every visitor of one language (the 250 countries, the 43 municipalities by
+region, the needs), and rendering it was most of the GET's time (issue 16). The whole page
+is kept with marks where each visitor's own CSRF token and signed start time go
+(`form_page_html`; the view puts them in), and its fields apart for the pages rendered
+afresh (a signed-in user, a message, a query string). The rows the form checks a
+submission's choices against (regions, municipalities, needs) are kept the same way, so a
+POST reads one fingerprint instead of a query for each field.
 
-What differs per visitor (the CSRF token, the signed start time) stays outside, in
-intake/form.html. A kept copy is used while the reference data's fingerprint (row count and
-highest id of regions, municipalities and needs: one small query) is the one it was made
-with, for at most TTL_SECONDS (a renamed municipality reaches every process within that), and
-a change saved in this process clears it at once (signals in intake/apps.py). The fingerprint
-itself is read at most once every CHECK_SECONDS per process: under load that is one query in
-hundreds of requests instead of one each, and a region added in another process shows
-within those seconds. Nothing here
-needs the shared cache, so a cache that is down or hanging costs the form nothing.
+A kept copy is used while the reference data's fingerprint (row count and highest id of
+regions, municipalities and needs: one small query) is the one it was made with, for at most
+TTL_SECONDS (a renamed municipality reaches every process within that), and a change saved
+in this process clears it at once (signals in intake/apps.py). For the empty form the
+fingerprint itself is read at most once every CHECK_SECONDS per process: under load one query
+in hundreds of visits, and a region added in another process shows within those seconds; a
+sent form reads it afresh. Nothing here needs the shared cache, so a cache that is down or
+hanging costs the form nothing.
 """
 
 import time
@@ -49,11 +51,11 @@ class ReferenceRows:
     needs: dict[int, NeedCategory]
 
 
-def reference_fingerprint() -> tuple:
+def reference_fingerprint(*, fresh: bool = False) -> tuple:
     """What changes when a region, municipality or need is added or deleted: one query, or
-    none when this process read it less than CHECK_SECONDS ago."""
+    none when this process read it less than CHECK_SECONDS ago (unless `fresh`)."""
     checked = _checked.get("fingerprint")
-    if checked and _clock() - checked[0] < CHECK_SECONDS:
+    if not fresh and checked and _clock() - checked[0] < CHECK_SECONDS:
         return checked[1]
     parts = " UNION ALL ".join(
         f"SELECT count(*), coalesce(max(id), 0) FROM {model._meta.db_table}"  # noqa: S608  # nosec B608
@@ -104,14 +106,23 @@ def form_page_html(*, path: str, render: Callable[[tuple], str]) -> str:
     STARTED_MARK in the visitor's places: `render(fingerprint)` makes it, kept like the
     fields. The view puts in the visitor's own tokens, so a GET renders no template."""
     fingerprint = reference_fingerprint()
-    return _kept_or_made(
-        ("page", get_language() or "", path), lambda: render(fingerprint), fingerprint
-    )
+
+    def make() -> str:
+        # The fields and rows it is made of are made with it: a kept page made from a
+        # kept copy near its end would keep a rename out for up to twice TTL_SECONDS.
+        _kept.pop(("rows",), None)
+        _kept.pop(("fields", get_language() or ""), None)
+        return render(fingerprint)
+
+    return _kept_or_made(("page", get_language() or "", path), make, fingerprint)
 
 
-def reference_rows(*, fingerprint: tuple | None = None) -> ReferenceRows:
+def reference_rows(*, fingerprint: tuple | None = None, fresh: bool = False) -> ReferenceRows:
     """The regions, municipalities (in the form's order: by region, then name) and needs,
-    from the kept copy when it is current (one query), else read afresh (three more)."""
+    from the kept copy when it is current (one query), else read afresh (three more).
+    `fresh`: the fingerprint read now, not the one of the last CHECK_SECONDS (a submission
+    is checked against rows that exist now: one deleted in another process a second ago
+    is refused as a choice, not stored to fail at the commit)."""
 
     def read() -> ReferenceRows:
         municipalities = Municipality.objects.select_related("planning_region").order_by(
@@ -123,7 +134,7 @@ def reference_rows(*, fingerprint: tuple | None = None) -> ReferenceRows:
             needs={need.pk: need for need in NeedCategory.objects.all()},
         )
 
-    return _kept_or_made(("rows",), read, fingerprint or reference_fingerprint())
+    return _kept_or_made(("rows",), read, fingerprint or reference_fingerprint(fresh=fresh))
 
 
 def form_fields_forget(**_signal_arguments) -> None:

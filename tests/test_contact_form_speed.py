@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
@@ -23,7 +24,7 @@ from coordinators.models import Case, CaseEvent, ContactSubmission, Interaction
 from intake import fragments
 from intake.tasks import contact_submission_process_task
 from intake.views import ContactFormView
-from municipalities.models import Municipality, NeedCategory
+from municipalities.models import Municipality, NeedCategory, PlanningRegion
 from outbox.models import Email
 from tests.factories import municipality, need, region
 from tests.test_contact_form import EN_URL, LV_URL, contact_settings, form_data  # noqa: F401
@@ -32,9 +33,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def nothing_kept():
-    """Each test starts with no kept rendering (a rolled-back test saves no signal)."""
+def nothing_kept(monkeypatch):
+    """Each test starts with no kept rendering (a rolled-back test saves no signal), and
+    the kept copies' clock stands still unless the test moves it: a slow machine's two
+    requests more than CHECK_SECONDS apart would otherwise read the fingerprint again."""
     fragments.form_fields_forget()
+    now = fragments._clock()
+    monkeypatch.setattr(fragments, "_clock", lambda: now)
     yield
     fragments.form_fields_forget()
 
@@ -163,6 +168,38 @@ def test_a_visitor_with_a_message_waiting_sees_it_on_the_form(client, rf):
     assert "Jūsu valoda ir nomainīta" in response.content.decode()
 
 
+def test_a_rename_elsewhere_shows_within_one_ttl_even_on_a_page_made_later(
+    client, kurzeme_coordinator, monkeypatch
+):
+    """The fields kept for a signed-in user's page; a municipality renamed where this
+    process gets no signal; the first anonymous page made 50 s later is made with its
+    fields and rows afresh, not from the 50-second-old copy (which would keep the old name
+    for another minute)."""
+    staff = Client()
+    staff.force_login(kurzeme_coordinator)
+    staff.get(LV_URL)  # the fields (and rows) kept now
+    Municipality.objects.filter(name="Liepājas valstspilsēta").update(name="Liepāja (jaunais)")
+    later = fragments._clock() + 50
+    monkeypatch.setattr(fragments, "_clock", lambda: later)
+    assert "Liepāja (jaunais)" in client.get(LV_URL).content.decode()
+
+
+def test_a_region_deleted_in_another_process_is_refused_as_a_choice_not_stored(client):
+    """A visit less than CHECK_SECONDS ago read the fingerprint; the region is then deleted
+    where this process gets no signal. The form sent is checked against the rows of now:
+    the field's error, what was typed kept, nothing stored."""
+    added = PlanningRegion.objects.create(code="TST", name="Pārbaudes reģions")
+    assert "Pārbaudes reģions" in client.get(LV_URL).content.decode()
+    with connection.cursor() as cursor:  # no signal: as if another process had done it
+        cursor.execute("DELETE FROM municipalities_planningregion WHERE id = %s", [added.pk])
+    response = client.post(
+        LV_URL, form_data(planning_region=str(added.pk), municipality="", town="Mančestra")
+    )
+    assert response.status_code == 400  # a choice the page (now) never offered
+    assert 'value="Mančestra"' in response.content.decode()
+    assert ContactSubmission.objects.count() == 0
+
+
 def test_a_form_with_errors_is_rendered_afresh_with_what_was_typed(client):
     client.get(LV_URL)  # a kept rendering exists
     response = client.post(LV_URL, form_data(first_name="", town="Mančestra"))
@@ -206,13 +243,13 @@ def tasks_stored(settings):
 def test_a_post_stores_the_submission_and_its_task_without_a_savepoint(
     client, tasks_stored, django_assert_num_queries
 ):
-    """The submission's INSERT in its transaction (in a test, a savepoint inside the test's
-    own transaction): no query per region, municipality or need (the kept rows, and their
-    fingerprint read by the visit just before), no savepoint of its own (the dummy task
-    backend stores nothing)."""
+    """The fingerprint read now (a sent form is checked against the rows that exist now),
+    then the submission's INSERT in its transaction (in a test, a savepoint inside the
+    test's own transaction): no query per region, municipality or need, no savepoint of its
+    own (the dummy task backend stores nothing)."""
     client.get(LV_URL)  # the kept rows are made on the first visit
     data = form_data()
-    with django_assert_num_queries(3):  # SAVEPOINT, INSERT, RELEASE (fingerprint just read)
+    with django_assert_num_queries(4):  # the fingerprint read now, SAVEPOINT, INSERT, RELEASE
         response = client.post(LV_URL, data)
     assert response.status_code == 302
     submission = ContactSubmission.objects.get()
