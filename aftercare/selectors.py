@@ -116,7 +116,7 @@ def followups_due(
         for months, first, last in windows:
             if first <= returned <= last:
                 points.append((add_months(returned, months), reference, case_id, months, returned))
-    points = heapq.nsmallest(limit, points) if limit else sorted(points)
+    points = sorted(points) if limit is None else heapq.nsmallest(limit, points)
     cases = Case.objects.only("id", "reference", "status").in_bulk({point[2] for point in points})
     due = [
         FollowUpDue(cases[case_id], months, returned, due_on, None)

@@ -10,8 +10,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from aftercare import services
-from aftercare.models import FollowUpSurvey
-from aftercare.selectors import add_months, followups_due
+from aftercare.models import POINTS, FollowUpSurvey
+from aftercare.selectors import (
+    SHOW_AFTER,
+    SHOW_BEFORE,
+    add_months,
+    followups_due,
+    returned_days,
+)
 from coordinators.models import Case, CaseEvent
 from coordinators.services.pipeline import case_transition
 from outbox.models import Email
@@ -35,6 +41,25 @@ def returned_case(*, on, language="lv", **fields):
 def test_months_are_added_on_the_calendar():
     assert add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
     assert add_months(datetime.date(2026, 1, 15), 12) == datetime.date(2027, 1, 15)
+
+
+@pytest.mark.parametrize("months", POINTS)
+def test_the_days_of_return_shown_are_those_whose_point_is_near(months):
+    """Every day of a leap year and of the next, against every day of return that could be
+    near: `returned_days` gives exactly those whose point falls from 60 days ago to 14 ahead
+    (month ends, February and the 29th included)."""
+    for offset in range(731):
+        today = datetime.date(2027, 12, 1) + datetime.timedelta(days=offset)
+        candidates = [
+            today - datetime.timedelta(days=31 * months + 100) + datetime.timedelta(days=shift)
+            for shift in range(200)
+        ]
+        near = [
+            day
+            for day in candidates
+            if SHOW_BEFORE >= add_months(day, months) - today >= -SHOW_AFTER
+        ]
+        assert returned_days(months, today) == (near[0], near[-1]), today
 
 
 def test_the_dashboard_lists_the_points_near_today_in_constant_queries(
