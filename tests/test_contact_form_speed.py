@@ -33,15 +33,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def nothing_kept(monkeypatch):
-    """Each test starts with no kept rendering (a rolled-back test saves no signal), and
-    the kept copies' clock stands still unless the test moves it: a slow machine's two
-    requests more than CHECK_SECONDS apart would otherwise read the fingerprint again."""
-    fragments.form_fields_forget()
+def clock_still(monkeypatch):
+    """The kept copies' clock stands still unless the test moves it: a slow machine's two
+    requests more than CHECK_SECONDS apart would otherwise read the fingerprint again.
+    (Each test starts with nothing kept: tests/conftest.py's form_fragments_forgotten.)"""
     now = fragments._clock()
     monkeypatch.setattr(fragments, "_clock", lambda: now)
-    yield
-    fragments.form_fields_forget()
+
+
+def _tokens(page):
+    """The CSRF token and the start token of a rendered form page."""
+    csrf = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    return csrf, page.split('name="started" value="')[1].split('"')[0]
 
 
 def test_a_second_visit_reads_at_most_the_fingerprint_and_shows_the_same_fields(
@@ -60,10 +63,7 @@ def test_a_second_visit_reads_at_most_the_fingerprint_and_shows_the_same_fields(
 
 
 def test_each_visitor_gets_a_start_token_of_their_own(client):
-    tokens = {
-        client.get(LV_URL).content.decode().split('name="started" value="')[1].split('"')[0]
-        for _visit in range(3)
-    }
+    tokens = {_tokens(client.get(LV_URL).content.decode())[1] for _visit in range(3)}
     assert len(tokens) == 3
 
 
@@ -112,12 +112,6 @@ def test_visits_within_the_check_seconds_read_no_fingerprint(
     monkeypatch.setattr(fragments, "_clock", lambda: later)
     with django_assert_num_queries(1):  # the fingerprint, read again
         client.get(LV_URL)
-
-
-def _tokens(page):
-    """The CSRF token and the start token of a rendered form page."""
-    csrf = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    return csrf, page.split('name="started" value="')[1].split('"')[0]
 
 
 def test_the_kept_page_gives_each_visitor_tokens_of_their_own_that_the_post_accepts(client):
