@@ -32,13 +32,20 @@ from municipalities.models import Municipality, NeedCategory, PlanningRegion
 TTL_SECONDS = 60
 CHECK_SECONDS = 2
 TEMPLATE = "intake/_fields.html"
-# key: (made at, fingerprint, what was made); the key is ("fields", language) or ("rows",).
+# key: (made at, fingerprint, what was made); the key is ROWS, _fields_key() or
+# ("page", language, path).
 # A dict's get and set are atomic under the GIL, so gunicorn's threads (if any) need no
 # lock: at worst two make the same copy once.
 _kept: dict[tuple[str, ...], tuple[float, tuple, object]] = {}
 # The last fingerprint read, and when: (read at, fingerprint).
 _checked: dict[str, tuple[float, tuple]] = {}
 _clock = time.monotonic  # the tests move it on
+ROWS = ("rows",)
+
+
+def _fields_key() -> tuple[str, ...]:
+    """The kept fields' key: one copy per language."""
+    return ("fields", get_language() or "")
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,7 @@ def form_fields_html(*, form, fingerprint: tuple | None = None) -> SafeString:
         form.reference = reference_rows(fingerprint=fingerprint)
         return render_to_string(TEMPLATE, {"form": form})
 
-    return _kept_or_made(("fields", get_language() or ""), render, fingerprint)
+    return _kept_or_made(_fields_key(), render, fingerprint)
 
 
 # What stands in the kept page for the two values each visitor gets anew: the CSRF token and
@@ -110,8 +117,8 @@ def form_page_html(*, path: str, render: Callable[[tuple], str]) -> str:
     def make() -> str:
         # The fields and rows it is made of are made with it: a kept page made from a
         # kept copy near its end would keep a rename out for up to twice TTL_SECONDS.
-        _kept.pop(("rows",), None)
-        _kept.pop(("fields", get_language() or ""), None)
+        _kept.pop(ROWS, None)
+        _kept.pop(_fields_key(), None)
         return render(fingerprint)
 
     return _kept_or_made(("page", get_language() or "", path), make, fingerprint)
@@ -134,7 +141,7 @@ def reference_rows(*, fingerprint: tuple | None = None, fresh: bool = False) -> 
             needs={need.pk: need for need in NeedCategory.objects.all()},
         )
 
-    return _kept_or_made(("rows",), read, fingerprint or reference_fingerprint(fresh=fresh))
+    return _kept_or_made(ROWS, read, fingerprint or reference_fingerprint(fresh=fresh))
 
 
 def form_fields_forget(**_signal_arguments) -> None:
